@@ -1,0 +1,91 @@
+/**
+ * The engine's public surface, used by the CLI (src/cli.ts) and the editor (src/providers/).
+ * Implemented by `ProvenanceEngine` in ./engine.ts.
+ */
+import type {
+  LockedPackage,
+  Lockfile,
+  ManifestParseResult,
+  Progress,
+  RegistryObservation,
+  ResolvedDependency,
+  TrustInfo,
+  Verdict,
+} from './types';
+
+export interface EngineLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface EngineOptions {
+  /** Registry override; otherwise .npmrc (project, user, global) decides, as npm does. */
+  registry?: string;
+  /** Registry asked for attestations when the configured one strips them. Default https://registry.npmjs.org. '' disables. */
+  attestationRegistry?: string;
+  /** Folder whose .npmrc (and parents' up to the project root) is honoured; default process.cwd(). */
+  npmrcDir?: string;
+  /** When false, project .npmrc files are ignored (untrusted workspaces). Default true. */
+  useProjectNpmrc?: boolean;
+  /** Custom Sigstore trusted_root.json (private Sigstore, air-gapped). */
+  trustedRootPath?: string;
+  /** Custom npm registry keys file (TUF keys.json format or /-/npm/v1/keys format). */
+  npmKeysPath?: string;
+  /** Persistent cache folder: verdicts, TUF cache, HTTP cache. No persistence when absent. */
+  cacheDir?: string;
+  /** Use only cached data; anything else is `unavailable: offline`. */
+  offline?: boolean;
+  /** Maximum concurrent package verifications (and sockets per registry). Default 8. */
+  concurrency?: number;
+  /** Per-request timeout in ms. Default 15000. */
+  timeoutMs?: number;
+  /** Whether to try a TUF refresh of trust material (default true unless offline). */
+  refreshTrust?: boolean;
+  logger?: EngineLogger;
+}
+
+export interface VerifyRequest {
+  name: string;
+  version: string;
+  /** Integrity recorded by a lockfile; a disagreement with the registry is `invalid: lockfile-integrity-mismatch`. */
+  integrity?: string;
+  resolvedFrom?: Verdict['resolvedFrom'];
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress, verdict?: Verdict) => void;
+  /** Called once per verdict as soon as it is known (for incremental UI). */
+  onVerdict?: (verdict: Verdict, index: number) => void;
+}
+
+export interface VersionInfo {
+  version: string;
+  /** Whether the registry advertises attestations for this version (packument dist.attestations). */
+  hasAttestations: boolean;
+  publishTime?: string;
+  deprecated?: boolean;
+}
+
+export interface ProvenanceEngineApi {
+  /** Verify one exact version. Never throws: failures are verdicts. */
+  verify(request: VerifyRequest, options?: RunOptions): Promise<Verdict>;
+  /** Verify many, with bounded concurrency, progress and cancellation; results in input order. */
+  verifyAll(requests: VerifyRequest[], options?: RunOptions): Promise<Verdict[]>;
+  /** Versions of a package, newest first (from the abbreviated packument). */
+  listVersions(name: string, options?: { signal?: AbortSignal }): Promise<{ versions: VersionInfo[]; distTags: Record<string, string> }>;
+  /** Resolve the dependencies of a manifest (text at path) with the lockfile beside it, or registry ranges. */
+  resolveManifest(
+    manifestPath: string,
+    text: string,
+    options?: { signal?: AbortSignal; lockfile?: Lockfile | null },
+  ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[] }>;
+  /** Every package in a lockfile (transitive mode). */
+  lockfilePackages(lockfile: Lockfile): LockedPackage[];
+  trustInfo(): Promise<TrustInfo>;
+  /** What was observed about each registry so far (mirror detection). */
+  registryObservations(): RegistryObservation[];
+  clearCache(): Promise<void>;
+}

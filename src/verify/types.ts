@@ -1,0 +1,249 @@
+/**
+ * The engine's shared vocabulary. One verdict type is used everywhere: the CLI's
+ * human and JSON output, the persistent cache and the editor's providers.
+ *
+ * This module (and everything under src/verify/) never imports `vscode`.
+ */
+
+/** The five outcomes of verifying one exact package version. */
+export type VerdictStatus = 'verified' | 'no-provenance' | 'invalid' | 'unavailable' | 'not-applicable';
+
+/**
+ * Why a version is `invalid`: something was checked and failed. Each code is a verdict
+ * about the package version as the registry serves it.
+ */
+export type InvalidCode =
+  | 'invalid-registry-signature' // a dist.signatures entry does not verify
+  | 'unknown-registry-key' // a dist.signatures / publish attestation names a key the registry does not publish
+  | 'expired-registry-key' // the key was not valid at publish time
+  | 'invalid-publish-signature' // the npm publish attestation's DSSE signature does not verify
+  | 'invalid-provenance-signature' // the SLSA provenance envelope's signature does not verify
+  | 'untrusted-certificate' // the signing certificate does not chain to the trusted root (or lacks a valid SCT)
+  | 'invalid-transparency-log' // no valid inclusion proof / signed entry timestamp, or the entry does not match
+  | 'identity-mismatch' // issuer or certificate extensions disagree with the provenance predicate
+  | 'unsupported-issuer' // the certificate's OIDC issuer is neither GitHub Actions nor GitLab
+  | 'subject-name-mismatch' // a statement's subject is not pkg:npm/<name>@<version>
+  | 'subject-digest-mismatch' // a statement's sha512 digest differs from dist.integrity
+  | 'lockfile-integrity-mismatch' // the lockfile's integrity differs from the registry's
+  | 'registry-integrity-mismatch' // configured registry and attestation registry disagree on the integrity
+  | 'predicate-mismatch' // publish attestation predicate name/version disagree with the package
+  | 'attestations-missing' // dist.attestations advertised but the endpoint answered 404 / had no provenance
+  | 'malformed-attestation'; // a bundle or statement cannot be parsed
+
+/** Why a version is `unavailable`: nothing is claimed about the package itself. */
+export type UnavailableCode =
+  | 'network-error'
+  | 'timeout'
+  | 'registry-error' // 5xx or unexpected status after retries
+  | 'rate-limited'
+  | 'not-found' // the registry does not know this name or version
+  | 'auth-required' // 401/403
+  | 'malformed-response' // the registry answered something that is not a packument/attestation document
+  | 'mirror-stripped' // the configured registry strips provenance and no attestation registry answered
+  | 'offline' // --offline and nothing cached
+  | 'trust-material-unavailable' // no trusted root / npm keys could be loaded
+  | 'no-registry-keys' // the registry publishes no signing keys, so its signatures and attestations cannot be checked
+  | 'unresolved' // the spec could not be resolved to an exact version
+  | 'cancelled'
+  | 'internal-error';
+
+/** Why a dependency is `not-applicable`: it does not come from a registry. */
+export type NotApplicableCode = 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote-tarball' | 'ignored' | 'invalid-spec';
+
+export type ReasonCode = InvalidCode | UnavailableCode | NotApplicableCode;
+
+export interface Reason {
+  code: ReasonCode;
+  /** Plain-language sentence for people; may quote registry strings (escape before rendering as markup). */
+  message: string;
+}
+
+/** State of the registry's own ECDSA signatures (dist.signatures) for a version. */
+export type RegistrySignatureStatus =
+  | 'valid' // every entry verified with a key valid at publish time
+  | 'invalid' // an entry failed to verify
+  | 'unknown-key' // an entry names a key the registry does not publish
+  | 'expired-key' // the key was not valid at publish time
+  | 'missing' // the registry publishes keys but this version carries no signatures
+  | 'unsupported'; // the registry publishes no keys (many mirrors and private registries)
+
+export interface RegistrySignature {
+  status: RegistrySignatureStatus;
+  keyId?: string;
+  message: string;
+}
+
+export interface TransparencyLogEntry {
+  logIndex: string;
+  /** ISO-8601 time the entry was integrated into the log. */
+  integratedTime?: string;
+  /** https://search.sigstore.dev/?logIndex=N for the public-good instance. */
+  url?: string;
+}
+
+/** What a verified provenance statement says (every field comes from signed, verified data). */
+export interface ProvenanceFacts {
+  /** https URL of the source repository, e.g. https://github.com/owner/repo */
+  sourceRepository: string;
+  sourceCommit: string;
+  ref?: string;
+  /** As the provenance states it (v1: `.github/workflows/x.yml`; v0.2: `owner/repo/.github/workflows/x.yml@ref`). */
+  workflowPath: string;
+  runInvocation?: string;
+  /** The builder id URI from the provenance. */
+  builder: string;
+  builderKind: 'github-hosted' | 'self-hosted' | 'gitlab-hosted' | 'gitlab-self-managed' | 'unknown';
+  triggerEvent?: string;
+  /** OIDC issuer of the signing certificate. */
+  issuer: string;
+  /** The signer identity (certificate SAN), e.g. the workflow ref for GitHub Actions. */
+  signerIdentity?: string;
+  transparencyLog: TransparencyLogEntry;
+  /** ISO-8601 publish time from the packument, when known. */
+  publishTime?: string;
+  predicateType: string;
+  /** https links built only from verified fields. */
+  links: { repository?: string; commit?: string; workflow?: string; run?: string; transparencyLog?: string };
+}
+
+/** Where the exact version came from. */
+export type ResolutionSource = 'lockfile' | 'registry' | 'exact-spec' | 'cli';
+
+export interface Verdict {
+  name: string;
+  version: string;
+  status: VerdictStatus;
+  /** dist.integrity as served by the registry (or the lockfile when the registry was not reached). */
+  integrity?: string;
+  /** The registry the version document came from. */
+  registry?: string;
+  /** Set for every status but `verified` (for which it is absent). */
+  reason?: Reason;
+  registrySignature?: RegistrySignature;
+  facts?: ProvenanceFacts;
+  /** ISO time of publication (packument `time[version]`) when known. */
+  publishTime?: string;
+  resolvedFrom?: ResolutionSource;
+  /** True when this verdict was served from the persistent cache. */
+  cached?: boolean;
+  /** Which registry served the attestations, when it is not the configured one. */
+  attestationRegistry?: string;
+}
+
+/** Trust material in use and where it came from. */
+export interface TrustInfo {
+  source: 'tuf' | 'tuf-cache' | 'seed' | 'custom';
+  /** ISO time the material was fetched/written, when known. */
+  updated?: string;
+  /** Human-readable age, e.g. "3 days". */
+  age?: string;
+  trustedRootPath?: string;
+  npmKeysPath?: string;
+  /** Why a fresher source was not used (e.g. "TUF refresh failed: timeout"). */
+  note?: string;
+}
+
+/** What the engine learned about a registry while verifying (for mirror notices). */
+export interface RegistryObservation {
+  registry: string;
+  /** True when versions were seen and none carried dist.signatures or dist.attestations. */
+  stripsProvenance: boolean;
+  versionsSeen: number;
+  versionsWithSignatures: number;
+  message?: string;
+}
+
+export interface ScanSummary {
+  total: number;
+  verified: number;
+  'no-provenance': number;
+  invalid: number;
+  unavailable: number;
+  'not-applicable': number;
+  elapsedMs: number;
+}
+
+/** A byte range in a document (0-based offset, length). */
+export interface TextSpan {
+  offset: number;
+  length: number;
+}
+
+export type DependencySection = 'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies';
+
+/** How a dependency spec was classified (npm-package-arg types, with aliases and workspaces split out). */
+export type SpecKind = 'version' | 'range' | 'tag' | 'alias' | 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote' | 'invalid';
+
+/** One dependency as written in a package.json, with where it is written. */
+export interface ManifestDependency {
+  /** The key in the manifest (the local name; for aliases, not the registry name). */
+  name: string;
+  /** The spec string as written. */
+  spec: string;
+  section: DependencySection;
+  kind: SpecKind;
+  /** For registry specs: the package to fetch (differs from `name` for `npm:` aliases). */
+  registryName?: string;
+  /** For registry specs: the range, version or tag to fetch. */
+  registrySpec?: string;
+  /** Where the key string is (including quotes). */
+  nameSpan: TextSpan;
+  /** Where the value string is (including quotes). */
+  specSpan: TextSpan;
+  /** Why the spec is invalid, when kind is 'invalid'. */
+  error?: string;
+}
+
+export interface ManifestParseResult {
+  packageName?: string;
+  packageVersion?: string;
+  dependencies: ManifestDependency[];
+  /** Parse problems (malformed JSON, non-string specs); parsing continues past them. */
+  problems: { message: string; span: TextSpan }[];
+  /** Workspace globs declared by the manifest, if any. */
+  workspaces?: string[];
+}
+
+/** An exact package version as a lockfile records it. */
+export interface LockedPackage {
+  /** Registry name. */
+  name: string;
+  version: string;
+  integrity?: string;
+  resolved?: string;
+  /** True for entries that are not from a registry (git, file, link, workspace). */
+  nonRegistry?: { kind: NotApplicableCode; detail: string };
+  dev?: boolean;
+  optional?: boolean;
+}
+
+export type LockfileKind = 'package-lock' | 'npm-shrinkwrap' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
+
+export interface Lockfile {
+  kind: LockfileKind;
+  path: string;
+  /** Every package in the lockfile (the transitive closure), de-duplicated by name@version. */
+  packages: LockedPackage[];
+  /**
+   * Resolve a direct dependency of the importer at `importerPath` (relative to the lockfile's folder,
+   * '' for the root) to its locked package, or undefined when the lockfile does not record it.
+   */
+  resolveDirect(name: string, spec: string, importerPath: string): LockedPackage | undefined;
+}
+
+/** One dependency resolved to what should be verified. */
+export interface ResolvedDependency {
+  dependency?: ManifestDependency;
+  name: string;
+  version?: string;
+  integrity?: string;
+  resolvedFrom?: ResolutionSource;
+  /** When the dependency cannot be verified at all (non-registry spec, unresolvable). */
+  verdict?: Verdict;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  current?: string;
+}
