@@ -50,7 +50,10 @@ export type UnavailableCode =
 /** Why a dependency is `not-applicable`: it does not come from a registry. */
 export type NotApplicableCode = 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote-tarball' | 'ignored' | 'invalid-spec';
 
-export type ReasonCode = InvalidCode | UnavailableCode | NotApplicableCode;
+/** Why a version is `no-provenance`: it was published without attestations. */
+export type NoProvenanceCode = 'not-advertised';
+
+export type ReasonCode = InvalidCode | UnavailableCode | NotApplicableCode | NoProvenanceCode;
 
 export interface Reason {
   code: ReasonCode;

@@ -1,0 +1,108 @@
+/**
+ * Scanning a project folder: its package.json and the lockfile beside it (or above it, for
+ * workspace members), in direct mode (the manifest's own dependencies) or lockfile mode
+ * (every package the lockfile installs). Shared by the CLI and the editor's workspace scan.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { RunOptions, VerifyRequest } from './api';
+import type { ProvenanceEngine } from './engine';
+import { lockfileRequests } from './resolve/resolve';
+import type { Lockfile, ManifestDependency, ScanSummary, Verdict } from './types';
+
+export type ScanMode = 'direct' | 'lockfile' | 'auto';
+
+export interface ScanEntry {
+  verdict: Verdict;
+  /** The manifest entry, for direct dependencies (gives the spans to point at). */
+  dependency?: ManifestDependency;
+}
+
+export interface ProjectScan {
+  manifestPath: string;
+  manifestText: string;
+  lockfile?: { path: string; kind: Lockfile['kind'] };
+  mode: 'direct' | 'lockfile';
+  entries: ScanEntry[];
+  /** Problems with the input (malformed package.json, unreadable lockfile) — reported, never fatal. */
+  problems: string[];
+}
+
+export class ScanSetupError extends Error {}
+
+export function summarise(verdicts: Verdict[], elapsedMs: number): ScanSummary {
+  const s: ScanSummary = { total: verdicts.length, verified: 0, 'no-provenance': 0, invalid: 0, unavailable: 0, 'not-applicable': 0, elapsedMs };
+  for (const v of verdicts) s[v.status]++;
+  return s;
+}
+
+/** Scan one project folder (or a package.json path). Throws ScanSetupError when there is no package.json. */
+export async function scanProject(
+  engine: ProvenanceEngine,
+  target: string,
+  options: RunOptions & { mode?: ScanMode; ignore?: string[] } = {},
+): Promise<ProjectScan> {
+  const manifestPath = target.endsWith('package.json') ? path.resolve(target) : path.resolve(target, 'package.json');
+  let manifestText: string;
+  try {
+    manifestText = await fs.readFile(manifestPath, 'utf8');
+  } catch (err) {
+    throw new ScanSetupError(`No package.json to scan at ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const problems: string[] = [];
+  const mode = options.mode ?? 'auto';
+  const { manifest, lockfile, resolved } = await engine.resolveManifest(manifestPath, manifestText, { signal: options.signal });
+  for (const p of manifest.problems) problems.push(`${path.basename(manifestPath)}: ${p.message}`);
+  const ignore = new Set(options.ignore ?? []);
+
+  const useLockfile = mode === 'lockfile' || (mode === 'auto' && lockfile !== undefined);
+  if (mode === 'lockfile' && !lockfile) {
+    throw new ScanSetupError(`--lockfile needs a lockfile beside ${manifestPath} (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock); none was found or it could not be read.`);
+  }
+
+  if (useLockfile && lockfile) {
+    const { requests, notApplicable } = lockfileRequests(lockfile);
+    const wanted: VerifyRequest[] = requests
+      .filter((r) => !ignore.has(r.name))
+      .map((r) => ({ name: r.name, version: r.version, integrity: r.integrity, resolvedFrom: 'lockfile' as const }));
+    const verdicts = await engine.verifyAll(wanted, options);
+    const entries: ScanEntry[] = verdicts.map((verdict) => ({ verdict }));
+    for (const v of notApplicable) entries.push({ verdict: v });
+    return { manifestPath, manifestText, lockfile: { path: lockfile.path, kind: lockfile.kind }, mode: 'lockfile', entries, problems };
+  }
+
+  const entries: ScanEntry[] = new Array(resolved.length);
+  const toVerify: { index: number; request: VerifyRequest }[] = [];
+  resolved.forEach((r, index) => {
+    if (r.verdict) entries[index] = { verdict: r.verdict, dependency: r.dependency };
+    else if (r.dependency && ignore.has(r.dependency.name)) {
+      entries[index] = {
+        dependency: r.dependency,
+        verdict: { name: r.name, version: r.version ?? r.dependency.spec, status: 'not-applicable', reason: { code: 'ignored', message: `${r.name} is on the ignore list.` } },
+      };
+    } else if (r.version) {
+      toVerify.push({ index, request: { name: r.name, version: r.version, integrity: r.integrity, resolvedFrom: r.resolvedFrom } });
+    } else {
+      entries[index] = {
+        dependency: r.dependency,
+        verdict: { name: r.name, version: r.dependency?.spec ?? '', status: 'unavailable', reason: { code: 'unresolved', message: `${r.name} could not be resolved to a version.` } },
+      };
+    }
+  });
+  const verdicts = await engine.verifyAll(
+    toVerify.map((t) => t.request),
+    options,
+  );
+  verdicts.forEach((verdict, i) => {
+    const { index } = toVerify[i];
+    entries[index] = { verdict, dependency: resolved[index].dependency };
+  });
+  return {
+    manifestPath,
+    manifestText,
+    lockfile: lockfile ? { path: lockfile.path, kind: lockfile.kind } : undefined,
+    mode: 'direct',
+    entries,
+    problems,
+  };
+}
