@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { ProvenanceEngine } from '../../src/verify/engine';
+import { startFixtureRegistry } from '../fixture-registry';
+import { REALWORLD_MISSING, realworldCases, realworldDir } from '../support/realworld';
+
+/** Every real-world case, served over HTTP by the loopback fixture registry, gets its expected verdict. */
+describe('real-world provenance through the fixture registry', function () {
+  let registry: Awaited<ReturnType<typeof startFixtureRegistry>> | undefined;
+
+  before(async function () {
+    if (!realworldDir()) {
+      console.log(`      ${REALWORLD_MISSING}`);
+      this.skip();
+    }
+    registry = await startFixtureRegistry();
+  });
+  after(async () => {
+    await registry?.close();
+  });
+
+  const engineFor = (registryUrl: string, extra: Partial<ConstructorParameters<typeof ProvenanceEngine>[0]> = {}) =>
+    new ProvenanceEngine({ registry: registryUrl, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, ...extra });
+
+  for (const c of realworldCases().length ? realworldCases() : [{ id: '(none)' } as never]) {
+    it(`${c.id}: ${c.expected}`, async function () {
+      if (!registry || !c.name) this.skip();
+      const engine = engineFor(`${registry!.url}/case/${c.id}/`);
+      const verdict = await engine.verify({ name: c.name, version: c.version });
+      if (c.expected === 'verified') {
+        assert.equal(verdict.status, 'verified', `${verdict.reason?.code}: ${verdict.reason?.message}`);
+        const facts = verdict.facts!;
+        for (const [key, value] of Object.entries(c.facts ?? {})) {
+          assert.equal((facts as unknown as Record<string, unknown>)[key], value, `facts.${key}`);
+        }
+        assert.equal(verdict.integrity, c.integrity);
+        assert.match(facts.transparencyLog.logIndex, /^\d+$/);
+        assert.ok(facts.links.commit?.startsWith(`${c.facts!.sourceRepository}/commit/`), facts.links.commit);
+      } else {
+        assert.equal(verdict.status, 'invalid');
+        assert.equal(verdict.reason?.code, c.expected);
+      }
+    });
+  }
+
+  it('the lockfile integrity must match the registry: a mismatch is its own finding', async function () {
+    if (!registry) this.skip();
+    const c = realworldCases().find((x) => x.expected === 'verified')!;
+    const engine = engineFor(`${registry!.url}/case/${c.id}/`);
+    const wrong = 'sha512-' + Buffer.alloc(64, 7).toString('base64');
+    const verdict = await engine.verify({ name: c.name, version: c.version, integrity: wrong, resolvedFrom: 'lockfile' });
+    assert.equal(verdict.status, 'invalid');
+    assert.equal(verdict.reason?.code, 'lockfile-integrity-mismatch');
+  });
+
+  it('a mirror that strips provenance is reported as unavailable, never as "no provenance"', async function () {
+    if (!registry) this.skip();
+    const c = realworldCases().find((x) => x.id === 'sigstore-1.0.0')!;
+    const engine = engineFor(`${registry!.url}/mirror/`, { attestationRegistry: 'http://127.0.0.1:9/' });
+    const verdict = await engine.verify({ name: c.name, version: c.version });
+    assert.equal(verdict.status, 'unavailable');
+    assert.equal(verdict.reason?.code, 'mirror-stripped');
+    const obs = engine.registryObservations().find((o) => o.registry.includes('/mirror/'));
+    assert.ok(obs?.stripsProvenance, JSON.stringify(engine.registryObservations()));
+  });
+
+  it('with an attestation registry, a stripped mirror still gets the real verdict, integrity cross-checked', async function () {
+    if (!registry) this.skip();
+    const engine = engineFor(`${registry!.url}/mirror/`, { attestationRegistry: `${registry!.url}/` });
+    const verdict = await engine.verify({ name: 'sigstore', version: '1.0.0' });
+    assert.equal(verdict.status, 'verified', `${verdict.reason?.code}: ${verdict.reason?.message}`);
+    assert.equal(verdict.attestationRegistry, `${registry!.url}/`);
+  });
+
+  it('nuxt: every version in the real packument has a valid registry signature; 3.13.0 and 4.1.2 verify', async function () {
+    if (!registry) this.skip();
+    const engine = engineFor(`${registry!.url}/`);
+    const { versions } = await engine.listVersions('nuxt');
+    assert.ok(versions.length > 300, `${versions.length} versions`);
+    assert.ok(versions.filter((v) => v.hasAttestations).length >= 40);
+    for (const v of ['3.13.0', '4.1.2']) {
+      const verdict = await engine.verify({ name: 'nuxt', version: v });
+      assert.equal(verdict.status, 'verified', `${v}: ${verdict.reason?.message}`);
+      assert.equal(verdict.registrySignature?.status, 'valid');
+    }
+    const old = await engine.verify({ name: 'nuxt', version: '3.0.0' });
+    assert.equal(old.status, 'no-provenance', old.reason?.message);
+    assert.equal(old.registrySignature?.status, 'valid');
+  });
+});
