@@ -153,6 +153,8 @@ export interface RegistryObservation {
   stripsProvenance: boolean;
   versionsSeen: number;
   versionsWithSignatures: number;
+  /** How many of the versions seen carried dist.attestations (added by the registry client). */
+  versionsWithAttestations?: number;
   message?: string;
 }
 

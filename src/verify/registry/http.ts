@@ -1,0 +1,518 @@
+/**
+ * The HTTP layer under the registry client.
+ *
+ * make-fetch-happen (the fetch npm-registry-fetch wraps) does the transfer: keep-alive agents with
+ * maxSockets, proxies, CAs, the on-disk HTTP cache (ETag revalidation, `only-if-cached` offline mode).
+ * Auth is computed per URL with npm-registry-fetch's own `getAuth`, so credentials are scoped exactly as
+ * npm scopes them (the nerf-darted `//host/path/:_authToken` keys).
+ *
+ * What this layer adds, and why make-fetch-happen is called directly rather than through
+ * npm-registry-fetch:
+ * - Redirects are never followed automatically. make-fetch-happen drops the Authorization header only
+ *   when the *hostname* changes, so a redirect to another port of the same host would carry the token,
+ *   and npm-registry-fetch has no option to turn redirects off. Here a same-origin redirect is followed
+ *   (auth recomputed for the new URL) and a redirect to another origin is refused with a clear error.
+ * - Retries honour Retry-After: make-fetch-happen's retry (promise-retry) uses a fixed exponential
+ *   backoff and ignores Retry-After, so its retry is disabled and done here: 408/429/500/502/503/504 and
+ *   transient socket errors are retried with exponential backoff, or after Retry-After when the server
+ *   sends one; a Retry-After longer than `maxRetryAfterMs` is not waited for (the request fails at once).
+ * - Each attempt has its own timeout covering connection, headers and body, and the caller's
+ *   AbortSignal cancels the attempt and any backoff wait.
+ * - Bodies are read with a byte cap (after decompression) before anything is parsed.
+ */
+import type { EngineLogger } from '../api';
+import { RegistryError, redactUrl } from './errors';
+import type { NpmConfig } from './npmrc';
+
+// make-fetch-happen and npm-registry-fetch's getAuth are CommonJS without (complete) typings:
+// the small part used here is typed locally.
+interface FetchHeaders {
+  get(name: string): string | null;
+  forEach(cb: (value: string, key: string) => void): void;
+}
+interface FetchBody extends NodeJS.EventEmitter {
+  destroy?(error?: Error): void;
+  resume(): void;
+}
+interface FetchResponse {
+  status: number;
+  url: string;
+  headers: FetchHeaders;
+  body: FetchBody;
+}
+type MakeFetchHappen = (url: string, options: Record<string, unknown>) => Promise<FetchResponse>;
+interface NpmAuth {
+  token: string | null;
+  auth: string | null;
+  cert: string | null;
+  key: string | null;
+}
+type GetAuth = (uri: string, opts: Record<string, unknown>) => NpmAuth;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const makeFetchHappen = require('make-fetch-happen') as MakeFetchHappen;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const getAuth = (require('npm-registry-fetch') as { getAuth: GetAuth }).getAuth;
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 2. */
+  retries: number;
+  /** First backoff delay. Default 500 ms. */
+  minDelayMs: number;
+  /** Backoff cap. Default 10 s. */
+  maxDelayMs: number;
+  /** Backoff growth. Default 2. */
+  factor: number;
+  /** Longest Retry-After honoured; a longer one fails the request at once. Default 60 s. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2, minDelayMs: 500, maxDelayMs: 10_000, factor: 2, maxRetryAfterMs: 60_000 };
+
+export interface RetryInfo {
+  url: string;
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  status?: number;
+  errorCode?: string;
+  /** How long the client waits before the next attempt. */
+  delayMs: number;
+  /** The Retry-After header the delay came from, if any. */
+  retryAfter?: string;
+}
+
+export interface TransportOptions {
+  config: NpmConfig;
+  /** make-fetch-happen cache folder; no HTTP cache when absent. */
+  cachePath?: string;
+  offline: boolean;
+  timeoutMs: number;
+  /** Concurrent requests per registry origin (also the agent's maxSockets). */
+  concurrency: number;
+  retry: RetryPolicy;
+  userAgent: string;
+  logger?: EngineLogger;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface HttpRequest {
+  url: string;
+  /** The registry the URL belongs to (npm's auth fallback for URLs under it). */
+  registry: string;
+  accept: string;
+  maxBytes: number;
+  /** For messages: "version document of x@1.0.0", "packument of x"... */
+  what: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResult {
+  /** 200 or 404 (every other outcome throws). */
+  status: 200 | 404;
+  body?: Buffer;
+  url: string;
+  /** make-fetch-happen's x-local-cache-status: miss, hit, stale, revalidated, updated, skip. */
+  cacheStatus?: string;
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ENETRESET']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNECTIONTIMEOUT', 'EIDLETIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT', 'ESOCKETTIMEDOUT']);
+const MAX_REDIRECTS = 5;
+const ERROR_BODY_CAP = 64 * 1024;
+
+/** A counting semaphore: at most `limit` holders at once. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return this.releaser();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(grant);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(grant);
+    });
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
+/** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`; undefined when unusable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  const x = new URL(a);
+  const y = new URL(b);
+  return x.protocol === y.protocol && x.host === y.host;
+}
+
+class AttemptFailure {
+  constructor(
+    readonly error: RegistryError,
+    readonly retryable: boolean,
+    readonly retryAfter?: string,
+  ) {}
+}
+
+export class HttpTransport {
+  private readonly semaphores = new Map<string, Semaphore>();
+
+  constructor(private readonly options: TransportOptions) {}
+
+  /** GET with retries; resolves with 200 (body) or 404, throws RegistryError for everything else. */
+  async get(req: HttpRequest): Promise<HttpResult> {
+    const { retry } = this.options;
+    checkAborted(req);
+    if (this.options.offline && !this.options.cachePath) {
+      throw new RegistryError('offline', `offline: ${req.what} is not cached (no cache folder is configured)`, { url: req.url });
+    }
+    for (let attempt = 1; ; attempt++) {
+      let failure: AttemptFailure;
+      try {
+        return await this.attempt(req);
+      } catch (err) {
+        if (!(err instanceof AttemptFailure)) throw err;
+        failure = err;
+      }
+      const { error } = failure;
+      if (!failure.retryable || attempt > retry.retries) throw error;
+      let delayMs = Math.min(retry.maxDelayMs, retry.minDelayMs * retry.factor ** (attempt - 1));
+      delayMs = Math.round(delayMs * (0.8 + Math.random() * 0.4));
+      const retryAfterMs = parseRetryAfter(failure.retryAfter);
+      if (retryAfterMs !== undefined) {
+        if (retryAfterMs > retry.maxRetryAfterMs) {
+          throw new RegistryError(
+            error.code,
+            `${error.message}; the registry asked to retry after ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${Math.round(retry.maxRetryAfterMs / 1000)} s this client waits`,
+            { url: req.url, ...(error.status !== undefined ? { status: error.status } : {}) },
+          );
+        }
+        delayMs = retryAfterMs;
+      }
+      const info: RetryInfo = {
+        url: redactUrl(req.url),
+        attempt,
+        delayMs,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        ...(failure.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
+        ...(error.cause && typeof (error.cause as { code?: unknown }).code === 'string' ? { errorCode: (error.cause as { code: string }).code } : {}),
+      };
+      this.options.logger?.debug(`registry: ${error.message}; retrying in ${delayMs} ms (attempt ${attempt + 1} of ${retry.retries + 1})`);
+      this.options.onRetry?.(info);
+      await sleep(delayMs, req);
+    }
+  }
+
+  private semaphoreFor(url: string): Semaphore {
+    const origin = new URL(url).origin;
+    let s = this.semaphores.get(origin);
+    if (!s) {
+      s = new Semaphore(this.options.concurrency);
+      this.semaphores.set(origin, s);
+    }
+    return s;
+  }
+
+  /** One attempt, following same-origin redirects. Throws AttemptFailure. */
+  private async attempt(req: HttpRequest): Promise<HttpResult> {
+    let release: () => void;
+    try {
+      release = await this.semaphoreFor(req.url).acquire(req.signal);
+    } catch {
+      throw new AttemptFailure(cancelled(req), false);
+    }
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, this.options.timeoutMs);
+    const onCallerAbort = (): void => controller.abort(new Error('cancelled'));
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const classify = (err: unknown, url: string): AttemptFailure => {
+      if (err instanceof AttemptFailure) return err;
+      if (req.signal?.aborted) return new AttemptFailure(cancelled(req), false);
+      if (timedOut) {
+        return new AttemptFailure(
+          new RegistryError('timeout', `${req.what}: no complete answer from ${hostOf(url)} within ${this.options.timeoutMs} ms`, { url }),
+          false,
+        );
+      }
+      if (err instanceof RegistryError) return new AttemptFailure(err, false);
+      return classifyNetworkError(err, url, req.what);
+    };
+
+    let url = req.url;
+    try {
+      for (let redirects = 0; ; redirects++) {
+        let res: FetchResponse;
+        try {
+          res = await this.fetchOnce(url, req, controller.signal);
+        } catch (err) {
+          throw classify(err, url);
+        }
+        const status = res.status;
+        if (status >= 300 && status < 400 && status !== 304) {
+          await drain(res.body, controller.signal);
+          const location = res.headers.get('location');
+          if (!location) {
+            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect without a location`, { url, status }), false);
+          }
+          let target: string;
+          try {
+            target = new URL(location, url).toString();
+          } catch {
+            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect to an invalid location`, { url, status }), false);
+          }
+          if (!sameOrigin(url, target)) {
+            throw new AttemptFailure(
+              new RegistryError(
+                'registry-error',
+                `${req.what}: ${hostOf(url)} redirected to another host (${redactUrl(target)}); not followed, so no credentials leave the registry`,
+                { url, status },
+              ),
+              false,
+            );
+          }
+          if (redirects >= MAX_REDIRECTS) {
+            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: too many redirects`, { url, status }), false);
+          }
+          url = target;
+          continue;
+        }
+        const cacheStatus = res.headers.get('x-local-cache-status') ?? undefined;
+        if (status === 200) {
+          const declared = Number(res.headers.get('content-length'));
+          if (Number.isFinite(declared) && declared > req.maxBytes) {
+            res.body.destroy?.();
+            throw new AttemptFailure(tooLarge(req, url, declared), false);
+          }
+          let body: Buffer;
+          try {
+            body = await readBody(res.body, req.maxBytes, controller.signal);
+          } catch (err) {
+            if (err instanceof BodyTooLarge) throw new AttemptFailure(tooLarge(req, url, err.size), false);
+            throw classify(err, url);
+          }
+          return { status: 200, body, url, ...(cacheStatus ? { cacheStatus } : {}) };
+        }
+        await drain(res.body, controller.signal);
+        if (status === 404) return { status: 404, url, ...(cacheStatus ? { cacheStatus } : {}) };
+        throw this.statusFailure(req, url, status, res.headers.get('retry-after') ?? undefined);
+      }
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+      release();
+    }
+  }
+
+  private statusFailure(req: HttpRequest, url: string, status: number, retryAfter: string | undefined): AttemptFailure {
+    const host = hostOf(url);
+    if (status === 401 || status === 403) {
+      const auth = this.authFor(url, req.registry);
+      const sent = Boolean(auth.token || auth.auth);
+      return new AttemptFailure(
+        new RegistryError(
+          'auth-required',
+          `${req.what}: ${host} answered HTTP ${status} (${sent ? 'the configured credentials were refused' : 'no credentials are configured for this registry in .npmrc'})`,
+          { url, status },
+        ),
+        false,
+      );
+    }
+    if (status === 429) {
+      return new AttemptFailure(new RegistryError('rate-limited', `${req.what}: ${host} is rate limiting requests (HTTP 429)`, { url, status }), true, retryAfter);
+    }
+    return new AttemptFailure(
+      new RegistryError('registry-error', `${req.what}: ${host} answered HTTP ${status}`, { url, status }),
+      RETRY_STATUS.has(status),
+      retryAfter,
+    );
+  }
+
+  private authFor(url: string, registry: string): NpmAuth {
+    try {
+      return getAuth(url, { ...this.options.config.authOptions, registry });
+    } catch {
+      return { token: null, auth: null, cert: null, key: null };
+    }
+  }
+
+  private fetchOnce(url: string, req: HttpRequest, signal: AbortSignal): Promise<FetchResponse> {
+    const { config } = this.options;
+    const auth = this.authFor(url, req.registry);
+    const headers: Record<string, string> = { accept: req.accept, 'user-agent': this.options.userAgent };
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    else if (auth.auth) headers.authorization = `Basic ${auth.auth}`;
+    return makeFetchHappen(url, {
+      method: 'GET',
+      headers,
+      cache: this.options.offline ? 'only-if-cached' : 'default',
+      ...(this.options.cachePath ? { cachePath: this.options.cachePath } : {}),
+      redirect: 'manual',
+      retry: { retries: 0 },
+      timeout: this.options.timeoutMs,
+      signal,
+      maxSockets: this.options.concurrency,
+      strictSSL: config.strictSSL,
+      ...(config.ca ? { ca: config.ca } : {}),
+      ...(config.proxy ? { proxy: config.proxy } : {}),
+      ...(config.noProxy ? { noProxy: config.noProxy } : {}),
+      ...(auth.cert && auth.key ? { cert: auth.cert, key: auth.key } : {}),
+    });
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the registry';
+  }
+}
+
+function cancelled(req: HttpRequest): RegistryError {
+  return new RegistryError('cancelled', `${req.what}: cancelled`, { url: req.url });
+}
+
+function checkAborted(req: HttpRequest): void {
+  if (req.signal?.aborted) throw cancelled(req);
+}
+
+function tooLarge(req: HttpRequest, url: string, size: number): RegistryError {
+  return new RegistryError(
+    'malformed-response',
+    `${req.what}: the response is larger than ${formatBytes(req.maxBytes)}${size > req.maxBytes ? ` (${formatBytes(size)} or more)` : ''}; not parsed`,
+    { url, status: 200 },
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
+  return `${n} bytes`;
+}
+
+function classifyNetworkError(err: unknown, url: string, what: string): AttemptFailure {
+  const e = err as { code?: unknown; type?: unknown; message?: unknown; name?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const host = hostOf(url);
+  if (code === 'ENOTCACHED') {
+    return new AttemptFailure(new RegistryError('offline', `offline: ${what} is not in the cache`, { url, cause: err }), false);
+  }
+  if (e?.type === 'request-timeout' || (code && TIMEOUT_CODES.has(code))) {
+    return new AttemptFailure(new RegistryError('timeout', `${what}: ${host} did not answer in time`, { url, cause: err }), false);
+  }
+  if (e?.type === 'aborted' || e?.name === 'AbortError') {
+    return new AttemptFailure(new RegistryError('cancelled', `${what}: cancelled`, { url, cause: err }), false);
+  }
+  const detail = code ?? (typeof e?.message === 'string' ? e.message.replace(/https?:\/\/\S+/g, (u) => redactUrl(u)) : 'unknown error');
+  return new AttemptFailure(
+    new RegistryError('network-error', `${what}: could not reach ${host} (${detail})`, { url, cause: err }),
+    code !== undefined && RETRY_ERROR_CODES.has(code),
+  );
+}
+
+class BodyTooLarge extends Error {
+  constructor(readonly size: number) {
+    super('body too large');
+  }
+}
+
+function readBody(body: FetchBody, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (err: Error | undefined, value?: Buffer): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      body.removeListener('data', onData);
+      body.removeListener('end', onEnd);
+      body.removeListener('error', onError);
+      if (err) {
+        body.on('error', () => undefined); // late errors from the destroyed stream
+        try {
+          body.destroy?.();
+        } catch {
+          /* already gone */
+        }
+        reject(err);
+      } else {
+        resolve(value!);
+      }
+    };
+    const onAbort = (): void => finish(Object.assign(new Error('aborted'), { name: 'AbortError', type: 'aborted' }));
+    const onData = (chunk: Buffer | string): void => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buf.length;
+      if (size > maxBytes) finish(new BodyTooLarge(size));
+      else chunks.push(buf);
+    };
+    const onEnd = (): void => finish(undefined, Buffer.concat(chunks, size));
+    const onError = (err: Error): void => finish(err);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.resume();
+  });
+}
+
+/** Reads and discards a (small) body so the keep-alive socket can be reused; gives up past a cap. */
+async function drain(body: FetchBody, signal: AbortSignal): Promise<void> {
+  try {
+    await readBody(body, ERROR_BODY_CAP, signal);
+  } catch {
+    /* the socket is discarded instead */
+  }
+}
+
+function sleep(ms: number, req: HttpRequest): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (req.signal?.aborted) return reject(cancelled(req));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled(req));
+    };
+    const timer = setTimeout(() => {
+      req.signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,456 @@
+/**
+ * Reads npm's configuration the way npm (@npmcli/config) does, for the keys a registry client needs:
+ *
+ *   precedence (highest first): npm_config_* environment, project .npmrc, user .npmrc, global npmrc.
+ *
+ * - project: the `.npmrc` of the "local prefix": the nearest folder at or above `npmrcDir` that holds a
+ *   package.json or node_modules, or the workspace root above it when that root's `workspaces` list it
+ *   (npm ignores a workspace's own .npmrc). Skipped when `useProjectNpmrc` is false (untrusted folders)
+ *   or when it is the user config file.
+ * - user: `userconfig` (env, then project), default `~/.npmrc`.
+ * - global: `globalconfig` (env, project, user), default `<prefix>/etc/npmrc`.
+ * - `${VAR}` in keys and values is replaced from the environment (`${VAR?}`: empty when unset;
+ *   an unset `${VAR}` stays as written, as npm leaves it).
+ *
+ * npm's own "builtin" npmrc (inside the npm installation) is not read: its location depends on which
+ * npm is installed and this code never runs npm.
+ *
+ * Auth is only ever taken from registry-scoped ("nerf-darted") keys such as `//host/path/:_authToken`;
+ * unscoped `_authToken`, `_auth`, `username`, `_password` are ignored with a warning, as npm 9+ refuses them.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+
+export type ConfigWhere = 'global' | 'user' | 'project' | 'env';
+
+export interface NpmConfigOptions {
+  /** Folder whose project .npmrc applies (see above). Default process.cwd(). */
+  npmrcDir?: string;
+  /** When false the project .npmrc is ignored. Default true. */
+  useProjectNpmrc?: boolean;
+  /** Environment for npm_config_*, ${VAR} expansion, HOME, PREFIX. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Home folder for ~/.npmrc and `~/` paths. Default env.HOME, then os.homedir(). */
+  home?: string;
+  /** For the default global prefix. Default process.execPath / process.platform. */
+  execPath?: string;
+  platform?: NodeJS.Platform;
+}
+
+export interface ConfigFileInfo {
+  where: Exclude<ConfigWhere, 'env'>;
+  path: string;
+  /** False when the file does not exist or could not be read. */
+  loaded: boolean;
+  error?: string;
+}
+
+export interface NpmConfig {
+  /** Default registry, normalized to end with '/'. */
+  registry: string;
+  /** '@scope' → registry URL (normalized to end with '/'). */
+  scopedRegistries: Record<string, string>;
+  /**
+   * The flat options npm hands to npm-registry-fetch for auth: `registry`, `@scope:registry` and every
+   * `//host/path/:key` entry (`_authToken`, `_auth`, `username`, `_password`, `certfile`, `keyfile`).
+   * Holds secrets: never log it.
+   */
+  authOptions: Record<string, string>;
+  /** `https-proxy` (wins, as in npm-registry-fetch) or `proxy`. */
+  proxy?: string;
+  /** `noproxy`, comma-separated. */
+  noProxy?: string;
+  /** Certificates from `cafile` (wins) or `ca`. Undefined: Node's default CAs. */
+  ca?: string[];
+  strictSSL: boolean;
+  /** Config files considered, lowest precedence first. */
+  files: ConfigFileInfo[];
+  /** The local prefix the project .npmrc was looked up in (undefined when project config is off). */
+  projectDir?: string;
+  /** Problems found (unreadable cafile, unscoped auth, invalid registry URL...). Never contains secrets. */
+  warnings: string[];
+}
+
+type RawValue = string | string[];
+type RawConfig = Map<string, RawValue>;
+
+// ---------------------------------------------------------------------------------------------
+// INI, as the `ini` package npm uses reads it.
+
+/** Parses npmrc text into key → value. Keys inside [sections] are ignored (npm does not use them). */
+export function parseNpmrc(text: string): Map<string, RawValue> {
+  const out = new Map<string, RawValue>();
+  let inSection = false;
+  for (const rawLine of text.split(/[\r\n]+/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith(';') || line.startsWith('#')) continue;
+    const section = /^\[([^\]]*)\]\s*$/.exec(line);
+    if (section) {
+      inSection = true;
+      continue;
+    }
+    if (inSection) continue;
+    const eq = line.indexOf('=');
+    let key = unquoteIni(eq === -1 ? line : line.slice(0, eq));
+    const value = eq === -1 ? 'true' : unquoteIni(line.slice(eq + 1));
+    if (!key) continue;
+    const isArray = key.length > 2 && key.endsWith('[]');
+    if (isArray) key = key.slice(0, -2);
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    if (isArray) {
+      const prev = out.get(key);
+      out.set(key, Array.isArray(prev) ? [...prev, value] : prev === undefined ? [value] : [prev, value]);
+    } else {
+      out.set(key, value);
+    }
+  }
+  return out;
+}
+
+function unquoteIni(input: string): string {
+  const val = input.trim();
+  if (val.length >= 2 && ((val.startsWith('"') && val.endsWith('"')) || (val.startsWith("'") && val.endsWith("'")))) {
+    const inner = val.startsWith("'") ? val.slice(1, -1) : val;
+    if (val.startsWith('"')) {
+      try {
+        const parsed: unknown = JSON.parse(inner);
+        if (typeof parsed === 'string') return parsed;
+      } catch {
+        return val.slice(1, -1);
+      }
+    }
+    return inner;
+  }
+  // unquoted: a ';' or '#' not escaped with '\' starts a comment
+  let out = '';
+  let escaping = false;
+  for (const c of val) {
+    if (escaping) {
+      out += '\\;#'.includes(c) ? c : `\\${c}`;
+      escaping = false;
+    } else if (c === ';' || c === '#') {
+      break;
+    } else if (c === '\\') {
+      escaping = true;
+    } else {
+      out += c;
+    }
+  }
+  if (escaping) out += '\\';
+  return out.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** npm's ${VAR} replacement: `${VAR?}` is empty when unset, an unset `${VAR}` stays, `\${VAR}` is literal. */
+export function envReplace(value: string, env: Record<string, string | undefined>): string {
+  return value.replace(/(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}/g, (orig: string, esc: string, name: string, modifier?: string) => {
+    const fallback = modifier === '?' ? '' : `\${${name}}`;
+    const envValue = env[name];
+    const val = envValue !== undefined ? envValue : fallback;
+    if (esc.length % 2) return orig.slice((esc.length + 1) / 2);
+    return esc.slice(esc.length / 2) + val;
+  });
+}
+
+/** The "nerf dart" npm keys registry auth by: `//host[:port]/path/`. */
+export function nerfDart(url: string): string {
+  const parsed = new URL(url);
+  const pathname = parsed.pathname.endsWith('/') ? parsed.pathname : `${parsed.pathname.replace(/\/[^/]*$/, '')}/`;
+  return `//${parsed.host}${pathname}`;
+}
+
+/** Normalizes a registry URL (http/https only) to end with '/'; undefined when it is not one. */
+export function normalizeRegistryUrl(value: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(value.trim());
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  parsed.hash = '';
+  parsed.search = '';
+  const s = parsed.toString();
+  return s.endsWith('/') ? s : `${s}/`;
+}
+
+function envToConfig(env: Record<string, string | undefined>): RawConfig {
+  const conf: RawConfig = new Map();
+  for (const [envKey, envVal] of Object.entries(env)) {
+    if (!/^npm_config_/i.test(envKey) || envVal === undefined || envVal === '') continue;
+    let key = envKey.slice('npm_config_'.length);
+    if (!key.startsWith('//')) key = key.replace(/(?!^)_/g, '-').toLowerCase();
+    conf.set(key, envVal);
+  }
+  return conf;
+}
+
+function readConfigFile(file: string, where: ConfigFileInfo['where'], files: ConfigFileInfo[]): RawConfig {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) {
+      files.push({ where, path: file, loaded: false });
+      return new Map();
+    }
+    if (st.size > 1024 * 1024) {
+      files.push({ where, path: file, loaded: false, error: 'larger than 1 MB, ignored' });
+      return new Map();
+    }
+    const parsed = parseNpmrc(fs.readFileSync(file, 'utf8'));
+    files.push({ where, path: file, loaded: true });
+    return parsed;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    files.push({ where, path: file, loaded: false, ...(code && code !== 'ENOENT' ? { error: code } : {}) });
+    return new Map();
+  }
+}
+
+function expandPath(value: string, home: string, baseDir: string, platform: NodeJS.Platform): string {
+  const homePattern = platform === 'win32' ? /^~(\/|\\)/ : /^~\//;
+  if (homePattern.test(value)) return path.resolve(home, value.slice(2));
+  return path.resolve(baseDir, value);
+}
+
+function fileExists(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function dirExists(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (pattern[i + 1] === '/') i++;
+      } else {
+        re += '[^/]*';
+      }
+    } else if (c === '?') {
+      re += '[^/]';
+    } else {
+      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function workspacePatterns(pkgFile: string): string[] | undefined {
+  try {
+    const text = fs.readFileSync(pkgFile, 'utf8');
+    if (text.length > 5 * 1024 * 1024) return undefined;
+    const pkg = JSON.parse(text) as { workspaces?: unknown };
+    const ws = pkg.workspaces;
+    const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : undefined;
+    return list?.filter((p): p is string => typeof p === 'string');
+  } catch {
+    return undefined;
+  }
+}
+
+function isWorkspaceOf(root: string, member: string): boolean {
+  const patterns = workspacePatterns(path.join(root, 'package.json'));
+  if (!patterns?.length) return false;
+  const rel = path.relative(root, member).split(path.sep).join('/');
+  if (!rel || rel.startsWith('..')) return false;
+  let matched = false;
+  for (const raw of patterns) {
+    const negated = raw.startsWith('!');
+    const pattern = (negated ? raw.slice(1) : raw).replace(/^\.\//, '').replace(/\/+$/, '');
+    if (!pattern) continue;
+    if (globToRegExp(pattern).test(rel)) matched = !negated;
+  }
+  return matched;
+}
+
+/** npm's local prefix: nearest folder with package.json or node_modules, lifted to a workspace root. */
+export function findLocalPrefix(startDir: string): string {
+  let localPrefix: string | undefined;
+  let dir = path.resolve(startDir);
+  for (;;) {
+    const hasPackageJson = fileExists(path.join(dir, 'package.json'));
+    if (!localPrefix) {
+      if (hasPackageJson || dirExists(path.join(dir, 'node_modules'))) localPrefix = dir;
+    } else if (hasPackageJson && isWorkspaceOf(dir, localPrefix)) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return localPrefix ?? path.resolve(startDir);
+}
+
+function lastString(value: RawValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+const UNSCOPED_AUTH_KEYS = ['_auth', '_authToken', '_authtoken', '-authtoken', 'username', '_password'];
+
+/** Loads and merges npm configuration. Never throws for config problems: see `warnings`. */
+export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const execPath = options.execPath ?? process.execPath;
+  const home = options.home ?? env.HOME ?? os.homedir();
+  const npmrcDir = path.resolve(options.npmrcDir ?? process.cwd());
+  const useProject = options.useProjectNpmrc !== false;
+  const files: ConfigFileInfo[] = [];
+  const warnings: string[] = [];
+
+  const expandLayer = (raw: RawConfig): RawConfig => {
+    const out: RawConfig = new Map();
+    for (const [k, v] of raw) {
+      const key = envReplace(k, env);
+      out.set(key, Array.isArray(v) ? v.map((x) => envReplace(x, env)) : envReplace(v, env));
+    }
+    return out;
+  };
+
+  const envLayer = expandLayer(envToConfig(env));
+
+  let projectDir: string | undefined;
+  let projectLayer: RawConfig = new Map();
+  const defaultUserconfig = path.join(home, '.npmrc');
+  const envUserconfig = lastString(envLayer.get('userconfig'));
+  if (useProject) {
+    projectDir = findLocalPrefix(npmrcDir);
+    const projectFile = path.join(projectDir, '.npmrc');
+    const userconfigSoFar = envUserconfig ? expandPath(envUserconfig, home, npmrcDir, platform) : defaultUserconfig;
+    if (path.resolve(projectFile) !== path.resolve(userconfigSoFar)) {
+      projectLayer = expandLayer(readConfigFile(projectFile, 'project', files));
+    }
+  }
+
+  const userconfigRaw = envUserconfig ?? lastString(projectLayer.get('userconfig'));
+  const userconfig = userconfigRaw ? expandPath(userconfigRaw, home, npmrcDir, platform) : defaultUserconfig;
+  const userLayer = expandLayer(readConfigFile(userconfig, 'user', files));
+
+  const prefixRaw = lastString(envLayer.get('prefix')) ?? lastString(projectLayer.get('prefix')) ?? lastString(userLayer.get('prefix'));
+  let globalPrefix: string;
+  if (prefixRaw) globalPrefix = expandPath(prefixRaw, home, npmrcDir, platform);
+  else if (env.PREFIX) globalPrefix = env.PREFIX;
+  else if (platform === 'win32') globalPrefix = path.dirname(execPath);
+  else globalPrefix = path.join(env.DESTDIR ?? '', path.dirname(path.dirname(execPath)));
+  const globalconfigRaw =
+    lastString(envLayer.get('globalconfig')) ?? lastString(projectLayer.get('globalconfig')) ?? lastString(userLayer.get('globalconfig'));
+  const globalconfig = globalconfigRaw ? expandPath(globalconfigRaw, home, npmrcDir, platform) : path.join(globalPrefix, 'etc', 'npmrc');
+  const globalLayer = expandLayer(readConfigFile(globalconfig, 'global', files));
+  // keep files lowest precedence first
+  files.sort((a, b) => ['global', 'user', 'project'].indexOf(a.where) - ['global', 'user', 'project'].indexOf(b.where));
+
+  const layers: [ConfigWhere, RawConfig][] = [
+    ['global', globalLayer],
+    ['user', userLayer],
+    ['project', projectLayer],
+    ['env', envLayer],
+  ];
+  const merged: RawConfig = new Map();
+  const whereOf = new Map<string, ConfigWhere>();
+  for (const [where, layer] of layers) {
+    for (const [k, v] of layer) {
+      merged.set(k, v);
+      whereOf.set(k, where);
+    }
+    if (where !== 'env') {
+      for (const key of UNSCOPED_AUTH_KEYS) {
+        if (layer.has(key)) warnings.push(`ignoring unscoped "${key}" in the ${where} config: npm only accepts auth scoped to a registry (//host/:${key.replace(/^-/, '_')})`);
+      }
+    }
+  }
+
+  const get = (key: string): string | undefined => lastString(merged.get(key));
+
+  let registry = DEFAULT_REGISTRY;
+  const registryRaw = get('registry');
+  if (registryRaw) {
+    const normalized = normalizeRegistryUrl(registryRaw);
+    if (normalized) registry = normalized;
+    else warnings.push(`ignoring invalid registry URL in the ${whereOf.get('registry')} config`);
+  }
+
+  const scopedRegistries: Record<string, string> = {};
+  const authOptions: Record<string, string> = {};
+  for (const [key, value] of merged) {
+    const scoped = /^(@[^:/]+):registry$/i.exec(key);
+    if (scoped) {
+      const normalized = normalizeRegistryUrl(lastString(value) ?? '');
+      if (normalized) {
+        scopedRegistries[scoped[1]!] = normalized;
+        authOptions[`${scoped[1]}:registry`] = normalized;
+      } else {
+        warnings.push(`ignoring invalid registry URL for ${scoped[1]} in the ${whereOf.get(key)} config`);
+      }
+    } else if (key.startsWith('//')) {
+      const v = lastString(value);
+      if (v !== undefined) authOptions[key] = v;
+    }
+  }
+  authOptions.registry = registry;
+
+  const proxy = get('https-proxy') || get('proxy') || undefined;
+  const noproxyRaw = merged.get('noproxy');
+  const noProxy = noproxyRaw === undefined ? undefined : ([] as string[]).concat(noproxyRaw).join(',') || undefined;
+
+  let ca: string[] | undefined;
+  const cafile = get('cafile');
+  if (cafile) {
+    const file = expandPath(cafile, home, npmrcDir, platform);
+    try {
+      const raw = fs.readFileSync(file, 'utf8');
+      const delim = '-----END CERTIFICATE-----';
+      ca = raw
+        .replace(/\r\n/g, '\n')
+        .split(delim)
+        .filter((section) => section.trim())
+        .map((section) => section.trimStart() + delim);
+      if (!ca.length) {
+        ca = undefined;
+        warnings.push(`cafile ${file} holds no certificate; using the default CAs`);
+      }
+    } catch (err) {
+      warnings.push(`cannot read cafile ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); using the default CAs`);
+    }
+  } else {
+    const caRaw = merged.get('ca');
+    if (caRaw !== undefined) {
+      const list = ([] as string[]).concat(caRaw).flatMap((c) => c.split('\n\n')).map((c) => c.replace(/\\n/g, '\n').trim()).filter((c) => c && c !== 'null');
+      if (list.length) ca = list;
+    }
+  }
+
+  const strictRaw = get('strict-ssl');
+  const strictSSL = !(strictRaw !== undefined && /^(false|0|no)$/i.test(strictRaw.trim()));
+
+  return {
+    registry,
+    scopedRegistries,
+    authOptions,
+    ...(proxy ? { proxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+    ...(ca ? { ca } : {}),
+    strictSSL,
+    files,
+    ...(projectDir ? { projectDir } : {}),
+    warnings,
+  };
+}
