@@ -606,6 +606,11 @@ function materialize(build: BuildSpec, rand: SeededRandom): BuildMaterial {
         facts: {
           sourceRepository: projectUrl,
           sourceCommit: commit,
+          // From the certificate (source repository ref, build trigger): the v0.2 predicate has neither.
+          ref,
+          triggerEvent: 'push',
+          // "As the provenance states it": configSource.entryPoint, the job name.
+          workflowPath: 'publish',
           runInvocation: jobUrl,
           builder,
           builderKind: 'gitlab-hosted',
