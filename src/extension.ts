@@ -1,7 +1,8 @@
 import type * as vscode from 'vscode';
+import { activateLens } from './providers/lens';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Editor features are wired in by src/providers/ (see issue: the editor).
+export function activate(context: vscode.ExtensionContext): void {
+  activateLens(context);
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,172 @@
+/**
+ * Quick fixes for Provenance Lens diagnostics: use a version whose provenance verifies, ignore the
+ * package, configure the attestation registry; and a fix-all for the file.
+ */
+import * as vscode from 'vscode';
+import type { DependencyState } from '../state/model';
+import { dependencyKey } from '../state/model';
+import { dependencyAt, type LocatedDependency, locateDependencies } from '../locate/manifestLocator';
+import type { DocumentController } from '../state/documents';
+import type { Suggestion } from '../state/suggestions';
+import { DIAGNOSTIC_SOURCE } from '../diagnostics';
+import { shortRepository } from '../format/text';
+import { compareProvenance, rewriteSpec } from './model';
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('provenanceLens');
+
+interface Fix {
+  located: LocatedDependency;
+  title: string;
+  newSpec: string;
+}
+
+function workflowName(workflowPath: string): string {
+  const clean = workflowPath.replace(/@.*$/, '');
+  return clean.slice(clean.lastIndexOf('/') + 1);
+}
+
+/** The fix for one dependency, from a finished suggestion (undefined when there is none). */
+export function fixFor(located: LocatedDependency, dep: DependencyState, suggestion: Suggestion): Fix | undefined {
+  if (!suggestion.fix || located.spec === undefined) return undefined;
+  const { version, verdict } = suggestion.fix;
+  const rewrite = rewriteSpec(located.spec, version, suggestion.versions.map((v) => v.version));
+  if (rewrite.spec === located.spec) return undefined;
+  const facts = verdict.facts;
+  let relation = '';
+  if (dep.verdict?.facts) relation = compareProvenance(facts, dep.verdict.facts, dep.verdict.version);
+  else if (suggestion.newestVerified && suggestion.newestVerified.version !== version) {
+    relation = compareProvenance(facts, suggestion.newestVerified.verdict.facts, suggestion.newestVerified.version);
+  }
+  if (!relation && facts) relation = `built from ${shortRepository(facts.sourceRepository)} by ${workflowName(facts.workflowPath)}`;
+  const notes = [relation, rewrite.keptOperator ? '' : 'pinned exactly'].filter(Boolean).join('; ');
+  return {
+    located,
+    newSpec: rewrite.spec,
+    title: `Use ${rewrite.spec} — verified provenance${notes ? ` (${notes})` : ''}`,
+  };
+}
+
+function specRange(document: vscode.TextDocument, located: LocatedDependency): vscode.Range {
+  // Inside the quotes.
+  return new vscode.Range(document.positionAt(located.specSpan.offset + 1), document.positionAt(located.specSpan.offset + located.specSpan.length - 1));
+}
+
+function jsonStringBody(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+export class ProvenanceCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+  };
+
+  constructor(
+    private readonly documents: DocumentController,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeAction[]> {
+    try {
+      if (context.only && FIX_ALL_KIND.intersects(context.only) && !context.only.contains(vscode.CodeActionKind.QuickFix)) {
+        const all = await this.fixAll(document, token);
+        return all ? [all] : [];
+      }
+      return await this.quickFixes(document, context, token);
+    } catch (err) {
+      this.log.error(`Code actions failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return [];
+    }
+  }
+
+  private async suggestionFor(document: vscode.TextDocument, dep: DependencyState, token: vscode.CancellationToken): Promise<Suggestion | undefined> {
+    const pending = this.documents.suggestionFor(document.uri.fsPath, dep);
+    if (!pending) return undefined;
+    const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
+    try {
+      return await Promise.race([pending, cancelled]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async quickFixes(document: vscode.TextDocument, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+    if (ours.length === 0) return [];
+    const state = this.documents.get(document.uri);
+    const located = locateDependencies(document.getText());
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of ours) {
+      const code = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code ?? '');
+      if (code === 'mirror-stripped') {
+        const action = new vscode.CodeAction('Configure the attestation registry (provenanceLens.attestationRegistry)', vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['provenanceLens.attestationRegistry'] };
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+        continue;
+      }
+      const hit = dependencyAt(located, document.offsetAt(diagnostic.range.start));
+      if (!hit || hit.part !== 'spec') continue;
+      const dep = state?.deps.get(dependencyKey(hit.dependency.section, hit.dependency.name));
+      const status = dep?.verdict?.status;
+      if (!dep || (status !== 'invalid' && status !== 'no-provenance') || dep.dependency.spec !== hit.dependency.spec) continue;
+      const suggestion = await this.suggestionFor(document, dep, token);
+      if (token.isCancellationRequested) return [];
+      const fix = suggestion && fixFor(hit.dependency, dep, suggestion);
+      if (fix) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.replace(document.uri, specRange(document, hit.dependency), jsonStringBody(fix.newSpec));
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+        actions.push(action);
+      }
+      const ignore = new vscode.CodeAction(`Ignore ${hit.dependency.name} for provenance`, vscode.CodeActionKind.QuickFix);
+      ignore.command = { command: 'provenanceLens.ignorePackage', title: 'Ignore', arguments: [hit.dependency.name] };
+      ignore.diagnostics = [diagnostic];
+      actions.push(ignore);
+    }
+    const fixable = actions.filter((a) => a.edit).length;
+    if (fixable > 0) {
+      const all = await this.fixAll(document, token, true);
+      if (all && (all.edit?.size ?? 0) > 0) {
+        const count = all.edit!.get(document.uri).length;
+        if (count > 1) {
+          all.title = `Use versions with verified provenance for all ${count} fixable dependencies`;
+          all.kind = vscode.CodeActionKind.QuickFix;
+          actions.push(all);
+        }
+      }
+    }
+    return actions;
+  }
+
+  /** One edit for every invalid / no-provenance dependency that has a verified alternative. */
+  async fixAll(document: vscode.TextDocument, token: vscode.CancellationToken, onlyKnown = false): Promise<vscode.CodeAction | undefined> {
+    const state = this.documents.get(document.uri);
+    if (!state) return undefined;
+    const located = locateDependencies(document.getText());
+    const edit = new vscode.WorkspaceEdit();
+    let count = 0;
+    const work = located.dependencies.map(async (dependency) => {
+      const dep = state.deps.get(dependencyKey(dependency.section, dependency.name));
+      const status = dep?.verdict?.status;
+      if (!dep || (status !== 'invalid' && status !== 'no-provenance') || dep.dependency.spec !== dependency.spec) return;
+      const suggestion = onlyKnown ? this.documents.knownSuggestion(document.uri.fsPath, dep) : await this.suggestionFor(document, dep, token);
+      const fix = suggestion && fixFor(dependency, dep, suggestion);
+      if (fix && !token.isCancellationRequested) {
+        edit.replace(document.uri, specRange(document, dependency), jsonStringBody(fix.newSpec));
+        count++;
+      }
+    });
+    await Promise.all(work);
+    if (token.isCancellationRequested || count === 0) return undefined;
+    const action = new vscode.CodeAction(`Use versions with verified provenance (${count})`, FIX_ALL_KIND);
+    action.edit = edit;
+    return action;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Provenance: Export Report — JSON, SARIF or Markdown (the shared formats in src/verify/report.ts),
+ * from the last workspace scan or else the active package.json.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { spanToRegion, toJsonReport, toMarkdown, toSarif } from '../../verify/report';
+import type { TrustInfo } from '../../verify/types';
+import type { EngineHost } from '../engine/host';
+import { loadScanModule } from '../engine/host';
+import { fromDocumentState, type ScanResults, toReportItems } from '../scan/model';
+import { type DocumentController, isPackageJson } from '../state/documents';
+
+type Format = 'json' | 'sarif' | 'markdown';
+
+export function renderReport(results: ScanResults, format: Format, context: { root: string; toolVersion: string; trust?: TrustInfo; host: EngineHost }): string {
+  const items = toReportItems(results.items, (p) => (context.root ? path.relative(context.root, p) : p));
+  const summary = loadScanModule().summarise(
+    items.map((i) => i.verdict),
+    (results.finishedAt ?? Date.now()) - results.startedAt,
+  );
+  const registries = context.host.observations();
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(toJsonReport(items, { toolVersion: context.toolVersion, trust: context.trust, registries, summary }), null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(toSarif(items, { toolVersion: context.toolVersion }), null, 2)}\n`;
+    case 'markdown':
+      return toMarkdown(items, { summary, trust: context.trust, registries });
+  }
+}
+
+export async function exportReport(
+  scan: ScanResults | undefined,
+  documents: DocumentController,
+  host: EngineHost,
+  toolVersion: string,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
+  let results = scan;
+  if (!results) {
+    const editor = vscode.window.activeTextEditor;
+    const state = editor && isPackageJson(editor.document) ? documents.get(editor.document.uri) : undefined;
+    if (editor && state) {
+      const text = editor.document.getText();
+      results = fromDocumentState(state, (span) => spanToRegion(text, span));
+    }
+  }
+  if (!results || results.items.length === 0) {
+    const choice = await vscode.window.showInformationMessage('Provenance: nothing to export yet. Scan the workspace first.', 'Scan Workspace');
+    if (choice) await vscode.commands.executeCommand('provenanceLens.scanWorkspace');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'JSON', description: 'the report schema the CLI writes', format: 'json' as const, ext: 'json' },
+      { label: 'SARIF', description: 'SARIF 2.1.0, for code scanning', format: 'sarif' as const, ext: 'sarif' },
+      { label: 'Markdown', description: 'a readable summary', format: 'markdown' as const, ext: 'md' },
+    ],
+    { title: 'Provenance: Export Report', placeHolder: 'Report format' },
+  );
+  if (!picked) return;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, `provenance-report.${picked.ext}`) : undefined,
+    filters: { [picked.label]: [picked.ext] },
+    title: 'Save provenance report',
+  });
+  if (!target) return;
+  let trust: TrustInfo | undefined;
+  try {
+    const engine = host.all()[0];
+    trust = engine ? await engine.trustInfo() : undefined;
+  } catch (err) {
+    log.warn(`Trust information unavailable for the report: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const content = renderReport(results, picked.format, { root: folder?.fsPath ?? '', toolVersion, trust, host });
+  await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
+  log.info(`Report written to ${target.fsPath} (${picked.label}, ${results.items.length} results).`);
+  const open = await vscode.window.showInformationMessage(`Provenance report saved to ${path.basename(target.fsPath)}.`, 'Open');
+  if (open) await vscode.window.showTextDocument(target);
+}

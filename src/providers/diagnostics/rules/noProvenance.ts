@@ -1,0 +1,19 @@
+import { cleanText } from '../../format/text';
+import { reasonDocsUrl } from '../../format/reasons';
+import { type DiagnosticRule, settled } from '../types';
+
+/** Published without provenance: severity from `provenanceLens.noProvenanceSeverity` (default information). */
+export const noProvenance: DiagnosticRule = (context) => {
+  const severity = context.settings.noProvenanceSeverity;
+  if (severity === 'none') return [];
+  return settled(context)
+    .filter((d) => d.verdict.status === 'no-provenance')
+    .map(({ located, verdict }) => ({
+      span: located.specSpan,
+      severity,
+      message: `${cleanText(verdict.name, 120)}@${cleanText(verdict.version, 60)} was published without provenance: nothing signed links it to a source repository or build.`,
+      code: 'no-provenance',
+      target: reasonDocsUrl('no-provenance'),
+      dependency: { section: located.section, name: located.name },
+    }));
+};

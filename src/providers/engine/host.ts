@@ -1,0 +1,101 @@
+/**
+ * Creates engines on first use. The engine module (and with it sigstore, the registry client and the
+ * lockfile parsers) is `require`d inside `loadEngineModule`, never at activation: esbuild bundles it,
+ * but wraps it in a lazy initialiser that only runs when this function is first called.
+ * No `vscode` import.
+ */
+import type { EngineOptions, ProvenanceEngineApi } from '../../verify/api';
+import type { RegistryObservation } from '../../verify/types';
+
+type EngineModule = typeof import('../../verify/engine');
+type ScanModule = typeof import('../../verify/scan');
+
+let engineModule: EngineModule | undefined;
+let scanModule: ScanModule | undefined;
+
+/** Loads the engine module (first call only). */
+export function loadEngineModule(): EngineModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  engineModule ??= require('../../verify/engine') as EngineModule;
+  return engineModule;
+}
+
+/** Loads the shared project-scan module (first call only). */
+export function loadScanModule(): ScanModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  scanModule ??= require('../../verify/scan') as ScanModule;
+  return scanModule;
+}
+
+/** Whether the engine module has been loaded in this process (for tests and the log). */
+export function engineLoaded(): boolean {
+  return engineModule !== undefined;
+}
+
+export type EngineFactory = (options: EngineOptions) => ProvenanceEngineApi;
+
+export const defaultEngineFactory: EngineFactory = (options) => new (loadEngineModule().ProvenanceEngine)(options);
+
+/**
+ * One engine per folder whose `.npmrc` applies (a package.json's directory), all sharing the same
+ * options and persistent cache. `reset()` drops them all (settings or trust changed).
+ */
+export class EngineHost {
+  private engines = new Map<string, ProvenanceEngineApi>();
+  private generation = 0;
+
+  constructor(
+    private readonly baseOptions: () => EngineOptions,
+    private readonly factory: EngineFactory = defaultEngineFactory,
+    private readonly maxEngines = 16,
+  ) {}
+
+  /** Increments whenever the engines are dropped; runs started under an older generation are stale. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  get(npmrcDir: string): ProvenanceEngineApi {
+    let engine = this.engines.get(npmrcDir);
+    if (engine) {
+      // Most recently used last.
+      this.engines.delete(npmrcDir);
+      this.engines.set(npmrcDir, engine);
+      return engine;
+    }
+    engine = this.factory({ ...this.baseOptions(), npmrcDir });
+    this.engines.set(npmrcDir, engine);
+    while (this.engines.size > this.maxEngines) {
+      const oldest = this.engines.keys().next().value as string;
+      this.engines.delete(oldest);
+    }
+    return engine;
+  }
+
+  /** The engine instances created so far (for observations, cache clearing). */
+  all(): ProvenanceEngineApi[] {
+    return [...this.engines.values()];
+  }
+
+  reset(): void {
+    this.engines.clear();
+    this.generation++;
+  }
+
+  observations(): RegistryObservation[] {
+    const byRegistry = new Map<string, RegistryObservation>();
+    for (const engine of this.engines.values()) {
+      let list: RegistryObservation[] = [];
+      try {
+        list = engine.registryObservations();
+      } catch {
+        list = [];
+      }
+      for (const o of list) {
+        const seen = byRegistry.get(o.registry);
+        if (!seen || o.versionsSeen > seen.versionsSeen) byRegistry.set(o.registry, o);
+      }
+    }
+    return [...byRegistry.values()];
+  }
+}

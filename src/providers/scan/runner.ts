@@ -1,0 +1,112 @@
+/**
+ * Provenance: Scan Workspace — every package.json in the workspace folders, with its lockfile, in a
+ * cancellable progress notification. Uses the shared project scan (src/verify/scan.ts), loaded lazily.
+ */
+import * as vscode from 'vscode';
+import { spanToRegion } from '../../verify/report';
+import type { LensSettings } from '../config/model';
+import { loadScanModule } from '../engine/host';
+import type { DocumentController } from '../state/documents';
+import type { ScanResultItem, ScanResults } from './model';
+
+type ProvenanceEngine = import('../../verify/engine').ProvenanceEngine;
+
+export async function scanWorkspace(
+  documents: DocumentController,
+  settings: LensSettings,
+  log: vscode.LogOutputChannel,
+): Promise<ScanResults | undefined> {
+  if (!vscode.workspace.workspaceFolders?.length) {
+    void vscode.window.showInformationMessage('Provenance: open a folder to scan its package.json files.');
+    return undefined;
+  }
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Provenance: scanning workspace', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      const results: ScanResults = { mode: settings.scanMode, startedAt: Date.now(), cancelled: false, projects: [], items: [] };
+      progress.report({ message: 'finding package.json files…' });
+      const found = await vscode.workspace.findFiles('**/package.json', '**/node_modules/**', undefined, token);
+      const manifests = found.filter((uri) => uri.scheme === 'file').sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+      log.info(`Scan: ${manifests.length} package.json files, mode ${settings.scanMode}.`);
+      const scan = loadScanModule();
+      const step = manifests.length ? 100 / manifests.length : 100;
+      for (const [index, uri] of manifests.entries()) {
+        if (token.isCancellationRequested) break;
+        const label = vscode.workspace.asRelativePath(uri, true);
+        progress.report({ message: `${index + 1} of ${manifests.length}: ${label}` });
+        const engine = documents.engineFor(uri.fsPath) as unknown as ProvenanceEngine;
+        const onProgress = (p: { done: number; total: number }) =>
+          progress.report({ message: `${index + 1} of ${manifests.length}: ${label} (${p.done}/${p.total})` });
+        let project;
+        try {
+          project = await scan.scanProject(engine, uri.fsPath, { mode: settings.scanMode, ignore: settings.ignore, signal: controller.signal, onProgress });
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          if (settings.scanMode === 'lockfile' && err instanceof scan.ScanSetupError) {
+            // No lockfile: scan the manifest's own dependencies and say so.
+            log.warn(`${label}: ${message} Scanning its direct dependencies instead.`);
+            try {
+              project = await scan.scanProject(engine, uri.fsPath, { mode: 'direct', ignore: settings.ignore, signal: controller.signal, onProgress });
+              project.problems.unshift(`No lockfile: scanned direct dependencies only.`);
+            } catch (inner) {
+              results.projects.push({ manifestPath: uri.fsPath, mode: 'direct', problems: [inner instanceof Error ? inner.message : String(inner)] });
+              continue;
+            }
+          } else {
+            if (controller.signal.aborted) break;
+            log.error(`${label}: ${message}`);
+            results.projects.push({ manifestPath: uri.fsPath, mode: settings.scanMode, problems: [message] });
+            continue;
+          }
+        }
+        if (controller.signal.aborted) break;
+        results.projects.push({ manifestPath: project.manifestPath, lockfilePath: project.lockfile?.path, mode: project.mode, problems: project.problems });
+        for (const problem of project.problems) log.warn(problem);
+        for (const entry of project.entries) {
+          if (!entry) continue;
+          const item: ScanResultItem = {
+            verdict: entry.verdict,
+            occurrence: {
+              manifestPath: project.manifestPath,
+              lockfilePath: project.lockfile?.path,
+              specSpan: entry.dependency?.specSpan,
+              region: entry.dependency ? spanToRegion(project.manifestText, entry.dependency.specSpan) : undefined,
+            },
+          };
+          results.items.push(item);
+        }
+        progress.report({ increment: step });
+      }
+      results.cancelled = token.isCancellationRequested;
+      results.finishedAt = Date.now();
+      log.info(`Scan ${results.cancelled ? 'cancelled' : 'finished'}: ${results.items.length} results in ${results.finishedAt - results.startedAt} ms.`);
+      return results;
+    },
+  );
+}
+
+/** Opens the file a result came from and selects the dependency (or the package in the lockfile). */
+export async function revealResult(occurrence: { manifestPath: string; lockfilePath?: string; specSpan?: { offset: number; length: number } }, name?: string): Promise<void> {
+  if (!occurrence || typeof occurrence.manifestPath !== 'string') return;
+  if (occurrence.specSpan) {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(occurrence.manifestPath));
+    const start = document.positionAt(occurrence.specSpan.offset);
+    const end = document.positionAt(occurrence.specSpan.offset + occurrence.specSpan.length);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(start, end), preserveFocus: false });
+    return;
+  }
+  const file = occurrence.lockfilePath ?? occurrence.manifestPath;
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const text = document.getText();
+  let offset = -1;
+  if (name) {
+    for (const needle of [`node_modules/${name}"`, `"${name}@`, `${name}@`, `"${name}"`]) {
+      offset = text.indexOf(needle);
+      if (offset >= 0) break;
+    }
+  }
+  const position = document.positionAt(Math.max(0, offset));
+  await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+}
