@@ -24,7 +24,7 @@ import {
   validatePackument,
   validateVersionDocument,
 } from './documents';
-import { RegistryError } from './errors';
+import { RegistryError, redactUrl } from './errors';
 import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type RetryInfo, type RetryPolicy } from './http';
 import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl } from './npmrc';
 
@@ -317,6 +317,7 @@ export class RegistryClient {
         settled: false,
         controller,
         promise: this.transport.get({ ...shared, signal: controller.signal }).then((res) => {
+          this.logger?.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
           if (res.status === 404) {
             if (onNotFound === null) return null;
             throw new RegistryError('not-found', `${req.what}: ${hostLabel(req.registry)} does not have it (HTTP 404)`, { url: req.url, status: 404 });

@@ -438,7 +438,9 @@ function classifyNetworkError(err: unknown, url: string, what: string): AttemptF
   if (e?.type === 'aborted' || e?.name === 'AbortError') {
     return new AttemptFailure(new RegistryError('cancelled', `${what}: cancelled`, { url, cause: err }), false);
   }
-  const detail = code ?? (typeof e?.message === 'string' ? e.message.replace(/https?:\/\/\S+/g, (u) => redactUrl(u)) : 'unknown error');
+  let detail = code ?? (typeof e?.message === 'string' ? e.message.replace(/https?:\/\/\S+/g, (u) => redactUrl(u)) : 'unknown error');
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) detail += ': TLS certificate problem (check cafile / ca / strict-ssl in .npmrc)';
+  else if (code === 'EINVALIDPROXY' || code === 'ECONNREFUSED_PROXY') detail += ': check proxy / https-proxy in .npmrc';
   return new AttemptFailure(
     new RegistryError('network-error', `${what}: could not reach ${host} (${detail})`, { url, cause: err }),
     code !== undefined && RETRY_ERROR_CODES.has(code),

@@ -479,3 +479,62 @@ describe('registry client and .npmrc auth (two registries)', function () {
     assert.equal(client.registryFor('alpha'), 'https://registry.npmjs.org/');
   });
 });
+
+describe('registry client and .npmrc proxy settings', function () {
+  let target: FixtureRegistry;
+  let proxy: http.Server;
+  let proxied: string[];
+  let tmp: ReturnType<typeof tempDir>;
+
+  before(async () => {
+    target = await startFixtureRegistry({ realworldDir: null, extra: [syntheticPackage('alpha', ['1.0.0'])] });
+    // a minimal forward proxy for http:// URLs (absolute-form requests)
+    proxy = http.createServer((req, res) => {
+      proxied.push(String(req.url));
+      const upstream = http.request(String(req.url), { method: req.method, headers: { ...req.headers, connection: 'close' } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await target.close();
+    proxy.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+  beforeEach(() => {
+    tmp = tempDir();
+    proxied = [];
+  });
+  afterEach(() => tmp.cleanup());
+
+  function project(npmrc: string): string {
+    const dir = `${tmp.dir}/project`;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(`${dir}/package.json`, '{}');
+    fs.writeFileSync(`${dir}/.npmrc`, npmrc);
+    return dir;
+  }
+
+  it('sends requests through the configured proxy', async () => {
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+    const dir = project(`registry=${target.url}/\nproxy=${proxyUrl}\n`);
+    const client = new RegistryClient({ npmrcDir: dir, attestationRegistry: '', env: isolatedEnv(tmp.dir) });
+    assert.equal((await client.getVersion('alpha', '1.0.0')).version, '1.0.0');
+    assert.deepEqual(proxied, [`${target.url}/alpha/1.0.0`]);
+  });
+
+  it('bypasses the proxy for noproxy hosts', async () => {
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+    const dir = project(`registry=${target.url}/\nproxy=${proxyUrl}\nnoproxy=127.0.0.1\n`);
+    const client = new RegistryClient({ npmrcDir: dir, attestationRegistry: '', env: isolatedEnv(tmp.dir) });
+    assert.equal((await client.getVersion('alpha', '1.0.0')).version, '1.0.0');
+    assert.deepEqual(proxied, []);
+  });
+});
