@@ -1,34 +1,15 @@
 /**
- * Provenance: Export Report — JSON, SARIF or Markdown (the shared formats in src/verify/report.ts),
- * from the last workspace scan or else the active package.json.
+ * Provenance: Export Report — JSON, SARIF or Markdown (./scan/reportFormat.ts), from the last
+ * workspace scan or else the active package.json.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { spanToRegion, toJsonReport, toMarkdown, toSarif } from '../../verify/report';
+import { spanToRegion } from '../../verify/report';
 import type { TrustInfo } from '../../verify/types';
 import type { EngineHost } from '../engine/host';
-import { loadScanModule } from '../engine/host';
-import { fromDocumentState, type ScanResults, toReportItems } from '../scan/model';
+import { fromDocumentState, type ScanResults } from '../scan/model';
+import { renderReport } from '../scan/reportFormat';
 import { type DocumentController, isPackageJson } from '../state/documents';
-
-type Format = 'json' | 'sarif' | 'markdown';
-
-export function renderReport(results: ScanResults, format: Format, context: { root: string; toolVersion: string; trust?: TrustInfo; host: EngineHost }): string {
-  const items = toReportItems(results.items, (p) => (context.root ? path.relative(context.root, p) : p));
-  const summary = loadScanModule().summarise(
-    items.map((i) => i.verdict),
-    (results.finishedAt ?? Date.now()) - results.startedAt,
-  );
-  const registries = context.host.observations();
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(toJsonReport(items, { toolVersion: context.toolVersion, trust: context.trust, registries, summary }), null, 2)}\n`;
-    case 'sarif':
-      return `${JSON.stringify(toSarif(items, { toolVersion: context.toolVersion }), null, 2)}\n`;
-    case 'markdown':
-      return toMarkdown(items, { summary, trust: context.trust, registries });
-  }
-}
 
 export async function exportReport(
   scan: ScanResults | undefined,
@@ -74,7 +55,7 @@ export async function exportReport(
   } catch (err) {
     log.warn(`Trust information unavailable for the report: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const content = renderReport(results, picked.format, { root: folder?.fsPath ?? '', toolVersion, trust, host });
+  const content = renderReport(results, picked.format, { root: folder?.fsPath ?? '', toolVersion, trust, registries: host.observations() });
   await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
   log.info(`Report written to ${target.fsPath} (${picked.label}, ${results.items.length} results).`);
   const open = await vscode.window.showInformationMessage(`Provenance report saved to ${path.basename(target.fsPath)}.`, 'Open');

@@ -77,6 +77,14 @@ function title(glyph: string, label: string, verdict: Verdict | undefined, input
   return `**${glyph} ${label}** · ${id}`;
 }
 
+/** "run 123 (attempt 1)" for a GitHub Actions run URL, else the invocation text. */
+function runLabel(invocation: string | undefined): string {
+  if (!invocation) return 'build run';
+  const m = /\/runs\/(\d+)(?:\/attempts\/(\d+))?/.exec(invocation);
+  if (m) return `run ${m[1]}${m[2] ? ` (attempt ${m[2]})` : ''}`;
+  return invocation;
+}
+
 function factLines(facts: ProvenanceFacts): string[] {
   const lines: string[] = [];
   const repo = shortRepository(facts.sourceRepository) || facts.sourceRepository;
@@ -86,7 +94,7 @@ function factLines(facts: ProvenanceFacts): string[] {
   );
   if (facts.workflowPath) lines.push(`- **Workflow:** ${link(facts.workflowPath, facts.links.workflow)} at that commit`);
   if (facts.runInvocation || facts.links.run) {
-    lines.push(`- **Build run:** ${link(facts.runInvocation || 'run', facts.links.run)}`);
+    lines.push(`- **Build run:** ${link(runLabel(facts.runInvocation), facts.links.run)}`);
   }
   lines.push(`- **Builder:** ${BUILDER_KIND[facts.builderKind] ?? 'unknown builder'} (${escapeMarkdown(facts.builder)})`);
   if (facts.triggerEvent || facts.ref) {

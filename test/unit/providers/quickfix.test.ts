@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import { candidateOrder, compareProvenance, newestFirstAttested, rewriteSpec } from '../../../src/providers/codeActions/model';
+import type { VersionInfo } from '../../../src/verify/api';
+import { facts } from './fixtures';
+
+const v = (version: string, hasAttestations = true, deprecated = false): VersionInfo => ({ version, hasAttestations, deprecated });
+
+describe('quick-fix version choice', () => {
+  const versions = [v('2.1.0'), v('2.0.0', false), v('1.5.0', false), v('1.4.0'), v('1.3.0'), v('1.2.0'), v('1.1.0'), v('2.2.0-beta.1')];
+
+  it('tries versions in the range highest first, then newer ones nearest first', () => {
+    assert.deepEqual(candidateOrder({ range: '^1.2.0', current: '1.5.0', versions }), ['1.4.0', '1.3.0', '1.2.0', '2.1.0']);
+  });
+
+  it('falls back to the nearest newer version when nothing in range has attestations', () => {
+    const only = [v('3.0.0'), v('2.5.0'), v('2.0.0', false), v('1.9.0', false)];
+    assert.deepEqual(candidateOrder({ range: '~1.9.0', current: '1.9.0', versions: only }), ['2.5.0', '3.0.0']);
+  });
+
+  it('skips deprecated versions and prereleases (unless already on a prerelease)', () => {
+    const list = [v('1.3.0', true, true), v('1.2.0'), v('1.4.0-rc.1')];
+    assert.deepEqual(candidateOrder({ range: '^1.0.0', current: '1.1.0', versions: list }), ['1.2.0']);
+    assert.deepEqual(candidateOrder({ range: '^1.4.0-rc.0', current: '1.4.0-rc.0', versions: list }), ['1.4.0-rc.1']);
+  });
+
+  it('uses the current version as the floor for tags', () => {
+    assert.deepEqual(candidateOrder({ range: 'latest', current: '1.3.0', versions }), ['1.4.0', '2.1.0']);
+  });
+
+  it('lists attested versions newest first for "newest verified"', () => {
+    assert.deepEqual(newestFirstAttested(versions), ['2.1.0', '1.4.0', '1.3.0', '1.2.0', '1.1.0']);
+  });
+});
+
+describe('quick-fix spec rewrite', () => {
+  const known = ['1.2.0', '1.3.0', '1.4.0', '1.5.0', '2.0.0'];
+
+  it('keeps ^ and ~ when the new range still resolves to the chosen version', () => {
+    assert.deepEqual(rewriteSpec('^1.2.0', '1.5.0', known), { spec: '^1.5.0', keptOperator: true });
+    assert.deepEqual(rewriteSpec('~1.4.0', '1.4.0', ['1.4.0', '1.5.0']), { spec: '~1.4.0', keptOperator: true });
+  });
+
+  it('keeps an exact version exact (and = / v prefixes)', () => {
+    assert.deepEqual(rewriteSpec('1.2.0', '1.4.0', known), { spec: '1.4.0', keptOperator: true });
+    assert.deepEqual(rewriteSpec('=1.2.0', '1.4.0', known), { spec: '=1.4.0', keptOperator: true });
+  });
+
+  it('pins exactly when keeping the operator would still allow a newer unverified version', () => {
+    const r = rewriteSpec('^1.2.0', '1.4.0', known);
+    assert.equal(r.spec, '1.4.0');
+    assert.equal(r.keptOperator, false);
+    assert.match(r.note ?? '', /1\.5\.0/);
+  });
+
+  it('keeps npm: alias prefixes and pins complex ranges', () => {
+    assert.deepEqual(rewriteSpec('npm:@scope/real@^1.2.0', '1.5.0', known), { spec: 'npm:@scope/real@^1.5.0', keptOperator: true });
+    assert.equal(rewriteSpec('>=1.0.0 <2', '1.4.0', known).spec, '1.4.0');
+    assert.equal(rewriteSpec('1.x', '1.4.0', known).spec, '1.4.0');
+  });
+});
+
+describe('provenance comparison for the fix title', () => {
+  it('says whether repository and workflow are the same', () => {
+    assert.equal(compareProvenance(facts(), facts(), '1.2.3'), 'same repository and workflow as 1.2.3');
+    assert.equal(compareProvenance(facts(), facts({ sourceRepository: 'https://github.com/other/repo' }), '1.2.3'), 'different repository from 1.2.3');
+    assert.equal(
+      compareProvenance(facts(), facts({ workflowPath: '.github/workflows/other.yml' }), '1.2.3'),
+      'same repository as 1.2.3, different workflow',
+    );
+    // SLSA v0.2 style workflow paths compare equal to v1 ones.
+    assert.equal(
+      compareProvenance(facts(), facts({ workflowPath: 'owner/repo/.github/workflows/release.yml@refs/tags/v1' }), '1.0.0'),
+      'same repository and workflow as 1.0.0',
+    );
+  });
+});
