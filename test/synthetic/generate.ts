@@ -56,6 +56,7 @@ import {
 import type { ProvenanceFacts } from '../../src/verify/types';
 
 export * from './types';
+export { toFixturePackages, type SyntheticFixturePackage, type SyntheticFixtureVersion } from './registry';
 
 export interface GenerateOptions {
   /** Same seed → same keys, key ids, tarballs, integrities, commits and log indexes. Default: random. */

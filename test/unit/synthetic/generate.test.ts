@@ -27,6 +27,7 @@ import {
   generateSyntheticData,
   loadSyntheticFixtures,
   purl,
+  toFixturePackages,
   writeSyntheticFixtures,
   type SigstoreBundleJSON,
   type SigstoreOutcome,
@@ -561,6 +562,28 @@ describe('synthetic provenance data (test/synthetic)', function () {
 
     it('has a packument for every package', function () {
       for (const c of data.packages) assert.deepEqual(data.packuments[c.name]!.versions[c.version], c.versionDoc);
+    });
+  });
+
+  describe('fixture registry packages', function () {
+    it('hold every case, with registry URLs as the {{registry}} placeholder', function () {
+      const pkgs = toFixturePackages(data);
+      assert.deepEqual(pkgs.map((p) => p.name).sort(), Object.keys(data.packuments).sort());
+      let versions = 0;
+      for (const p of pkgs) {
+        assert.deepEqual(p.distTags, data.packuments[p.name]!['dist-tags']);
+        for (const [version, v] of Object.entries(p.versions)) {
+          versions++;
+          const c = data.packages.find((x) => x.name === p.name && x.version === version)!;
+          const text = JSON.stringify(v.versionDoc);
+          assert.ok(!text.includes(SYNTHETIC_REGISTRY), `${c.id}: no placeholder registry left`);
+          assert.equal((v.versionDoc.dist as { tarball: string }).tarball, c.versionDoc.dist.tarball.replace(`${SYNTHETIC_REGISTRY}/`, '{{registry}}'));
+          assert.equal(v.attestations, c.attestations);
+          assert.equal(v.tarball, c.tarball);
+          assert.equal(v.time, c.time);
+        }
+      }
+      assert.equal(versions, data.packages.length);
     });
   });
 
