@@ -14,7 +14,7 @@
  *   (auth recomputed for the new URL) and a redirect to another origin is refused with a clear error.
  * - Retries honour Retry-After: make-fetch-happen's retry (promise-retry) uses a fixed exponential
  *   backoff and ignores Retry-After, so its retry is disabled and done here: 408/429/500/502/503/504 and
- *   transient socket errors are retried with exponential backoff, or after Retry-After when the server
+ *   transient socket errors (not a refused connection) are retried with exponential backoff, or after Retry-After when the server
  *   sends one; a Retry-After longer than `maxRetryAfterMs` is not waited for (the request fails at once).
  * - Each attempt has its own timeout covering connection, headers and body, and the caller's
  *   AbortSignal cancels the attempt and any backoff wait.
@@ -116,7 +116,9 @@ export interface HttpResult {
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ENETRESET']);
+// Transient socket failures. A refused connection is not retried: the registry is down or the URL is
+// wrong, and failing fast ("unavailable") beats making every package wait for backoffs.
+const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ENETRESET']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNECTIONTIMEOUT', 'EIDLETIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT', 'ESOCKETTIMEDOUT']);
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_CAP = 64 * 1024;

@@ -257,8 +257,11 @@ describe('registry client against the fixture registry', function () {
           s.close(() => resolve(p));
         });
       });
-      const err = await rejectsWith(testClient(`http://127.0.0.1:${port}/`, tmp.dir, { retry: { retries: 1 } }).getVersion('alpha', '1.0.0'), 'network-error', /ECONNREFUSED/);
+      const retries: RetryInfo[] = [];
+      const client = testClient(`http://127.0.0.1:${port}/`, tmp.dir, { onRetry: (i) => retries.push(i) });
+      const err = await rejectsWith(client.getVersion('alpha', '1.0.0'), 'network-error', /ECONNREFUSED/);
       assert.equal(err.status, undefined);
+      assert.equal(retries.length, 0, 'a refused connection fails fast');
     });
 
     it('a dropped connection is retried', async () => {
