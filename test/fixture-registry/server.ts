@@ -129,7 +129,7 @@ export interface FixtureRegistry {
   /** http://127.0.0.1:<port> (no trailing slash). */
   url: string;
   port: number;
-  /** Every request received, in order. */
+  /** Every request received, in order (the latest 50,000; tests may empty it with `requests.length = 0`). */
   requests: FixtureRequest[];
   /** Whether the real-world data was found (when not, only extra packages and prefixes are served). */
   realworld: boolean;
@@ -196,6 +196,8 @@ const ABBREVIATED_FIELDS = [
 ];
 
 const CORGI_TYPE = 'application/vnd.npm.install-v1+json';
+/** The request log keeps the most recent entries only (long benchmark / demo runs). */
+const MAX_LOGGED_REQUESTS = 50_000;
 
 function escapedName(name: string): string {
   return name.startsWith('@') ? name.replace('/', '%2f') : name;
@@ -677,6 +679,7 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
   const server = http.createServer((req, res) => {
     const entry: FixtureRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers } };
     requests.push(entry);
+    if (requests.length > MAX_LOGGED_REQUESTS) requests.splice(0, requests.length - MAX_LOGGED_REQUESTS);
     stats.active++;
     stats.maxActive = Math.max(stats.maxActive, stats.active);
     let counted = true;
