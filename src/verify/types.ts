@@ -177,7 +177,20 @@ export interface TextSpan {
 export type DependencySection = 'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies';
 
 /** How a dependency spec was classified (npm-package-arg types, with aliases and workspaces split out). */
-export type SpecKind = 'version' | 'range' | 'tag' | 'alias' | 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote' | 'invalid';
+export type SpecKind =
+  | 'version'
+  | 'range'
+  | 'tag'
+  | 'alias'
+  | 'git'
+  | 'file'
+  | 'directory'
+  | 'link'
+  | 'workspace'
+  | 'remote'
+  | 'invalid'
+  /** pnpm/bun `catalog:` / `catalog:<name>`: a registry package whose range lives in pnpm-workspace.yaml (or the root manifest for bun); resolvable only through the lockfile. */
+  | 'catalog';
 
 /** One dependency as written in a package.json, with where it is written. */
 export interface ManifestDependency {
@@ -245,6 +258,8 @@ export interface ResolvedDependency {
   resolvedFrom?: ResolutionSource;
   /** When the dependency cannot be verified at all (non-registry spec, unresolvable). */
   verdict?: Verdict;
+  /** Something worth telling about the resolution, e.g. the lockfile is stale: it locks a version the manifest's range no longer allows. */
+  note?: string;
 }
 
 export interface Progress {

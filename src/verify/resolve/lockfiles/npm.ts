@@ -1,0 +1,218 @@
+/**
+ * package-lock.json / npm-shrinkwrap.json, lockfileVersion 1 (nested `dependencies`), 2 and 3 (`packages` keyed by
+ * install path: "", "node_modules/a", "node_modules/a/node_modules/b", "packages/foo" for workspaces).
+ *
+ * Direct dependencies are resolved as Node resolves `require`: from the importer's folder, look in its node_modules,
+ * then in each parent folder's node_modules, following `link: true` entries to their target (workspaces, file: folders).
+ */
+import * as path from 'node:path';
+import semver from 'semver';
+import type { LockedPackage } from '../../types';
+import {
+  LockfileError,
+  PackageCollector,
+  isObject,
+  makeLockfile,
+  matchesWorkspaceGlobs,
+  nonRegistrySource,
+  sriIntegrity,
+  str,
+  type ParsedLockfile,
+} from './common';
+
+interface RawEntry {
+  /** Install path ('' root, node_modules/..., or a workspace / linked folder). */
+  path: string;
+  name?: string;
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  link?: boolean;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+}
+
+export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: string, filePath: string): ParsedLockfile {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
+    throw new LockfileError(filePath, `is not valid JSON${conflict}: ${(err as Error).message}`);
+  }
+  if (!isObject(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
+  const version = typeof doc.lockfileVersion === 'number' ? doc.lockfileVersion : undefined;
+  const notes: string[] = [];
+  const entries = new Map<string, RawEntry>();
+
+  if (isObject(doc.packages)) {
+    for (const [p, value] of Object.entries(doc.packages)) {
+      if (!isObject(value)) {
+        notes.push(`Entry "${p}" is not an object; skipped.`);
+        continue;
+      }
+      entries.set(p, {
+        path: p,
+        name: str(value.name),
+        version: str(value.version),
+        resolved: str(value.resolved),
+        integrity: str(value.integrity),
+        link: value.link === true,
+        dev: value.dev === true,
+        optional: value.optional === true,
+        devOptional: value.devOptional === true,
+      });
+    }
+  } else if (isObject(doc.dependencies)) {
+    entries.set('', { path: '', name: str(doc.name), version: str(doc.version) });
+    readV1Dependencies(doc.dependencies, '', entries, notes);
+  } else if (version === undefined) {
+    throw new LockfileError(filePath, 'has neither "lockfileVersion" nor "packages"/"dependencies"; it does not look like an npm lockfile.');
+  }
+
+  const rootEntry = isObject(doc.packages) && isObject(doc.packages['']) ? doc.packages[''] : undefined;
+  const workspaces = readWorkspaceGlobs(rootEntry?.workspaces);
+
+  const collector = new PackageCollector();
+  const lockedByPath = new Map<string, LockedPackage>();
+  for (const entry of entries.values()) {
+    if (entry.path === '' || entry.link) continue;
+    const locked = toLocked(entry, workspaces);
+    if (!locked) {
+      notes.push(`Entry "${entry.path}" has no version; skipped.`);
+      continue;
+    }
+    lockedByPath.set(entry.path, collector.add(locked));
+  }
+  // Links whose target folder is not recorded (should not happen in v2/v3): still a package, not from a registry.
+  for (const entry of entries.values()) {
+    if (!entry.link) continue;
+    const target = entry.resolved !== undefined ? linkTarget(entry.resolved) : undefined;
+    if (target !== undefined && lockedByPath.has(target)) continue;
+    const name = entry.name ?? nameFromInstallPath(entry.path);
+    if (!name) continue;
+    lockedByPath.set(
+      entry.path,
+      collector.add({ name, version: entry.version ?? `file:${entry.resolved ?? ''}`, nonRegistry: { kind: 'link', detail: entry.resolved ?? entry.path } }),
+    );
+  }
+
+  function resolveDirect(name: string, _spec: string, importerPath: string): LockedPackage | undefined {
+    for (const candidate of nodeModulesCandidates(importerPath, name)) {
+      let entry = entries.get(candidate);
+      if (!entry) continue;
+      for (let hops = 0; entry?.link && hops < 8; hops++) {
+        const target: string | undefined = entry.resolved !== undefined ? linkTarget(entry.resolved) : undefined;
+        const next: RawEntry | undefined = target !== undefined ? entries.get(target) : undefined;
+        if (!next) return lockedByPath.get(entry.path);
+        entry = next;
+      }
+      return entry ? lockedByPath.get(entry.path) : undefined;
+    }
+    return undefined;
+  }
+
+  return makeLockfile({
+    kind,
+    path: filePath,
+    lockfileVersion: version !== undefined ? String(version) : undefined,
+    packages: collector.list(),
+    notes,
+    resolveDirect,
+  });
+}
+
+/** lockfileVersion 1: `dependencies: { name: { version, resolved, integrity, dev, optional, dependencies: {...} } }`. */
+function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, entries: Map<string, RawEntry>, notes: string[], depth = 0): void {
+  if (depth > 200) return;
+  for (const [key, value] of Object.entries(deps)) {
+    const p = parentPath ? `${parentPath}/node_modules/${key}` : `node_modules/${key}`;
+    if (!isObject(value)) {
+      notes.push(`Entry "${p}" is not an object; skipped.`);
+      continue;
+    }
+    let name: string | undefined;
+    let version = str(value.version);
+    // Aliases: "version": "npm:real-name@1.2.3"
+    if (version?.startsWith('npm:')) {
+      const rest = version.slice(4);
+      const at = rest.lastIndexOf('@');
+      if (at > 0) {
+        name = rest.slice(0, at);
+        version = rest.slice(at + 1);
+      }
+    }
+    let resolved = str(value.resolved);
+    if (version && !semver.valid(version, { loose: true }) && !resolved) resolved = version; // git URLs, file: specs and tarball URLs live in "version"
+    entries.set(p, {
+      path: p,
+      name,
+      version,
+      resolved,
+      integrity: str(value.integrity),
+      dev: value.dev === true,
+      optional: value.optional === true,
+    });
+    if (isObject(value.dependencies)) readV1Dependencies(value.dependencies, p, entries, notes, depth + 1);
+  }
+}
+
+function toLocked(entry: RawEntry, workspaces: string[]): LockedPackage | undefined {
+  const inNodeModules = entry.path.startsWith('node_modules/') || entry.path.includes('/node_modules/');
+  const name = entry.name ?? (inNodeModules ? nameFromInstallPath(entry.path) : undefined) ?? path.posix.basename(entry.path);
+  if (!name) return undefined;
+  const flags = { dev: entry.dev || undefined, optional: entry.optional || undefined };
+  if (!inNodeModules) {
+    // A folder of the project that is linked into node_modules: a workspace, or a file: folder dependency.
+    const kind = matchesWorkspaceGlobs(entry.path, workspaces) ? 'workspace' : 'directory';
+    return { name, version: entry.version ?? '0.0.0', nonRegistry: { kind, detail: entry.path }, ...flags };
+  }
+  if (!entry.version) return undefined;
+  const valid = semver.valid(entry.version, { loose: true });
+  const source = nonRegistrySource(entry.resolved, name, entry.version);
+  if (source) {
+    return { name, version: entry.version, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), nonRegistry: source, ...flags };
+  }
+  if (!valid) {
+    // Not a registry version and not a source we recognise (a v1 `version` with an unknown form).
+    return { name, version: entry.version, resolved: entry.resolved, nonRegistry: { kind: 'remote-tarball', detail: entry.resolved ?? entry.version }, ...flags };
+  }
+  return { name, version: valid, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), ...flags };
+}
+
+/** `node_modules/a/node_modules/@s/b` → `@s/b`. */
+export function nameFromInstallPath(p: string): string | undefined {
+  const i = p.lastIndexOf('node_modules/');
+  if (i < 0) return undefined;
+  const rest = p.slice(i + 'node_modules/'.length);
+  const parts = rest.split('/');
+  if (parts[0].startsWith('@')) return parts.length >= 2 ? `${parts[0]}/${parts[1]}` : undefined;
+  return parts[0] || undefined;
+}
+
+/** A link's `resolved` is the target folder relative to the lockfile ("packages/foo", "../lib", sometimes "file:../lib"). */
+function linkTarget(resolved: string): string {
+  const r = resolved.startsWith('file:') ? resolved.slice(5) : resolved;
+  const n = path.posix.normalize(r.replace(/\\/g, '/'));
+  return n === '.' ? '' : n.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** Where Node looks for `name` from a folder: <dir>/node_modules/<name> for the folder and each parent (skipping node_modules folders themselves). */
+export function nodeModulesCandidates(importerPath: string, name: string): string[] {
+  const out: string[] = [];
+  let dir = importerPath;
+  for (let guard = 0; guard < 200; guard++) {
+    if (path.posix.basename(dir) !== 'node_modules') out.push(dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`);
+    if (dir === '' || dir === '.' || dir === '/') break;
+    const parent = path.posix.dirname(dir);
+    dir = parent === '.' || parent === '/' ? '' : parent;
+  }
+  return out;
+}
+
+function readWorkspaceGlobs(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (isObject(value) && Array.isArray(value.packages)) return value.packages.filter((v): v is string => typeof v === 'string');
+  return [];
+}

@@ -1,0 +1,145 @@
+/**
+ * yarn.lock from yarn berry (2+), a YAML subset parsed with @yarnpkg/parsers `parseSyml`. Entries are keyed by
+ * descriptors ("a@npm:^1.0.0, a@npm:^1.1.0") and carry a `resolution` locator ("a@npm:1.2.0",
+ * "ws@workspace:packages/ws", "b@https://github.com/o/r.git#commit=...", "c@patch:c@npm%3A1.0.0#./fix.patch::...").
+ *
+ * Integrity: berry's `checksum` is a hash of yarn's own cache archive (a zip, optionally prefixed by the cache key,
+ * e.g. "10c0/4f3a..."), not of the npm tarball, so it is never recorded as integrity. Berry entries have no integrity.
+ *
+ * `patch:` locators are recorded as the package they patch (for registry packages: the registry version, which is what
+ * can be verified; the patch itself is local).
+ */
+import { parseSyml } from '@yarnpkg/parsers';
+import semver from 'semver';
+import type { LockedPackage, NotApplicableCode } from '../../types';
+import { classifySpec } from '../spec';
+import { LockfileError, PackageCollector, isObject, makeLockfile, nonRegistrySource, splitIdent, str, type ParsedLockfile } from './common';
+import { createDescriptorIndex } from './yarn-shared';
+
+export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLockfile {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseSyml(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
+    throw new LockfileError(filePath, `could not be parsed as a yarn berry lockfile${conflict}: ${firstLine((err as Error).message)}`);
+  }
+  if (!isObject(doc)) throw new LockfileError(filePath, 'has no entries.');
+  const metadata = isObject(doc.__metadata) ? doc.__metadata : undefined;
+  const notes: string[] = [];
+  const collector = new PackageCollector();
+  const index = createDescriptorIndex();
+
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === '__metadata') continue;
+    if (!isObject(value)) {
+      notes.push(`Entry "${key}" is not an object; skipped.`);
+      continue;
+    }
+    const resolution = str(value.resolution);
+    const version = str(value.version);
+    const locator = resolution ? splitIdent(resolution) : undefined;
+    if (!locator || !version) {
+      notes.push(`Entry "${key}" has no usable resolution/version; skipped.`);
+      continue;
+    }
+    const locked = fromLocator(locator.name, locator.ref, version);
+    if (!locked) continue; // the project's root workspace
+    const kept = collector.add(locked);
+    for (const descriptor of key.split(',').map((d) => d.trim()).filter(Boolean)) {
+      const ident = splitIdent(descriptor);
+      if (!ident) continue;
+      const { range, binding } = splitBinding(ident.ref);
+      index.add(ident.name, range, kept, binding);
+    }
+  }
+
+  function resolveDirect(name: string, spec: string, importerPath: string): LockedPackage | undefined {
+    const s = spec.trim();
+    const specs: string[] = [s];
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(s)) {
+      const cls = classifySpec(name, s);
+      if (cls.kind === 'version' || cls.kind === 'range' || cls.kind === 'tag') specs.push(`npm:${s === '' ? '*' : s}`);
+      if (cls.kind === 'git') specs.push(`github:${s}`);
+    }
+    const workspace = importerPath === '' ? '.' : importerPath;
+    return index.find(name, specs, (binding) => {
+      const locator = /(?:^|&)locator=([^&]+)/.exec(binding)?.[1];
+      if (!locator) return false;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(locator);
+      } catch {
+        return false;
+      }
+      return decoded.endsWith(`@workspace:${workspace}`);
+    });
+  }
+
+  return makeLockfile({
+    kind: 'yarn-berry',
+    path: filePath,
+    lockfileVersion: metadata ? str(metadata.version) : undefined,
+    packages: collector.list(),
+    notes,
+    resolveDirect,
+  });
+}
+
+/** `range::locator=...` → range and binding (berry appends bindings to file:/link:/portal:/patch: references). */
+function splitBinding(ref: string): { range: string; binding?: string } {
+  const i = ref.indexOf('::');
+  return i >= 0 ? { range: ref.slice(0, i), binding: ref.slice(i + 2) } : { range: ref };
+}
+
+function fromLocator(name: string, rawRef: string, version: string, depth = 0): LockedPackage | undefined {
+  const { range: ref, binding } = splitBinding(rawRef);
+  const protocol = /^([a-z][a-z0-9+.-]*):/i.exec(ref)?.[1]?.toLowerCase();
+  switch (protocol) {
+    case 'npm': {
+      const v = semver.valid(ref.slice(4), { loose: true }) ?? semver.valid(version, { loose: true });
+      const archive = binding ? /(?:^|&)__archiveUrl=([^&]+)/.exec(binding)?.[1] : undefined;
+      let resolved: string | undefined;
+      if (archive) {
+        try {
+          resolved = decodeURIComponent(archive);
+        } catch {
+          resolved = undefined;
+        }
+      }
+      if (v) return { name, version: v, resolved };
+      return { name, version, nonRegistry: { kind: 'remote-tarball', detail: ref } };
+    }
+    case 'workspace': {
+      const dir = ref.slice('workspace:'.length);
+      if (dir === '.' || dir === '') return undefined;
+      return { name, version, nonRegistry: { kind: 'workspace', detail: dir } };
+    }
+    case 'patch': {
+      const hash = ref.indexOf('#');
+      let inner: string;
+      try {
+        inner = decodeURIComponent(ref.slice('patch:'.length, hash >= 0 ? hash : undefined));
+      } catch {
+        return { name, version, nonRegistry: { kind: 'file', detail: ref } };
+      }
+      const innerIdent = splitIdent(inner);
+      if (!innerIdent || depth > 3) return { name, version, nonRegistry: { kind: 'file', detail: ref } };
+      return fromLocator(innerIdent.name, innerIdent.ref, version, depth + 1);
+    }
+    case 'portal':
+    case 'link':
+      return { name, version, nonRegistry: { kind: 'link', detail: ref.slice(ref.indexOf(':') + 1) } };
+    case 'exec':
+      return { name, version, nonRegistry: { kind: 'file', detail: ref } };
+    default: {
+      const source = nonRegistrySource(ref, name, version);
+      const kind: NotApplicableCode = source?.kind ?? 'remote-tarball';
+      return { name, version, resolved: /^https?:|^git/.test(ref) ? ref : undefined, nonRegistry: { kind, detail: source?.detail ?? ref } };
+    }
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}

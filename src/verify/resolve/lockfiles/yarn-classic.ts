@@ -1,0 +1,72 @@
+/**
+ * yarn.lock from yarn classic (v1), parsed with @yarnpkg/lockfile. Entries are keyed by every
+ * `name@spec` that resolved to them ("a@^1.0.0", "alias@npm:real@^1", "b@github:o/r").
+ *
+ * Integrity: the `integrity` field is npm's SRI (sha512, or sha1 for old packages) and is recorded. The sha1 hex
+ * fragment of `resolved` (`...tgz#<sha1>`) is not turned into integrity.
+ */
+import * as lockfileV1 from '@yarnpkg/lockfile';
+import semver from 'semver';
+import type { LockedPackage } from '../../types';
+import { classifySpec } from '../spec';
+import { LockfileError, PackageCollector, isObject, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
+import { createDescriptorIndex } from './yarn-shared';
+
+export function parseYarnClassicLockfile(text: string, filePath: string): ParsedLockfile {
+  let parsed: ReturnType<typeof lockfileV1.parse>;
+  try {
+    parsed = lockfileV1.parse(text.replace(/^\uFEFF/, ''), filePath);
+  } catch (err) {
+    throw new LockfileError(filePath, `could not be parsed as a yarn v1 lockfile: ${(err as Error).message}`);
+  }
+  if (parsed.type === 'conflict') throw new LockfileError(filePath, 'has git merge conflicts that could not be resolved automatically.');
+  const notes: string[] = [];
+  if (parsed.type === 'merge') notes.push('The file had git merge conflict markers; the merged content was used.');
+  if (!isObject(parsed.object)) throw new LockfileError(filePath, 'has no entries.');
+
+  const collector = new PackageCollector();
+  const index = createDescriptorIndex();
+  for (const [descriptor, value] of Object.entries(parsed.object as Record<string, unknown>)) {
+    const ident = splitIdent(descriptor);
+    if (!ident || !isObject(value)) {
+      notes.push(`Entry "${descriptor}" is not a name@spec entry; skipped.`);
+      continue;
+    }
+    const version = str(value.version);
+    if (!version) {
+      notes.push(`Entry "${descriptor}" has no version; skipped.`);
+      continue;
+    }
+    const locked = toLocked(ident.name, ident.ref, version, str(value.resolved), value.integrity);
+    index.add(ident.name, ident.ref, collector.add(locked));
+  }
+
+  return makeLockfile({
+    kind: 'yarn-classic',
+    path: filePath,
+    lockfileVersion: '1',
+    packages: collector.list(),
+    notes,
+    resolveDirect: (name, spec) => index.find(name, [spec, spec.trim(), spec.trim() === '' ? 'latest' : spec.trim()]),
+  });
+}
+
+function toLocked(localName: string, spec: string, version: string, resolved: string | undefined, integrity: unknown): LockedPackage {
+  const cls = classifySpec(localName, spec);
+  const name = cls.kind === 'alias' && cls.registryName ? cls.registryName : localName;
+  const fromResolved = nonRegistrySource(resolved, name, version);
+  if (fromResolved) return { name, version, resolved, integrity: sriIntegrity(integrity), nonRegistry: fromResolved };
+  switch (cls.kind) {
+    case 'git':
+    case 'file':
+    case 'directory':
+    case 'link':
+    case 'workspace':
+      return { name, version, resolved, integrity: sriIntegrity(integrity), nonRegistry: { kind: cls.kind, detail: spec } };
+    case 'remote':
+      return { name, version, resolved, integrity: sriIntegrity(integrity), nonRegistry: { kind: 'remote-tarball', detail: spec } };
+    default:
+      break;
+  }
+  return { name, version: semver.valid(version, { loose: true }) ?? version, resolved, integrity: sriIntegrity(integrity) };
+}
