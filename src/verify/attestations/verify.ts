@@ -156,7 +156,9 @@ function parseAttestation(entry: unknown, index: number): Parsed | Failure {
   try {
     bundle = bundleFromJSON(e.bundle);
   } catch (err) {
-    return fail('malformed-attestation', `${where} is not a valid Sigstore bundle (${errorMessage(err)}).`);
+    const fields = (err as { fields?: unknown }).fields;
+    const detail = Array.isArray(fields) && fields.length > 0 ? `${errorMessage(err)}: ${fields.slice(0, 5).join(', ')}` : errorMessage(err);
+    return fail('malformed-attestation', `${where} is not a valid Sigstore bundle (${detail}).`);
   }
   if (bundle.content.$case !== 'dsseEnvelope') return fail('malformed-attestation', `${where} does not hold a signed statement (DSSE envelope).`);
   const env = bundle.content.dsseEnvelope;

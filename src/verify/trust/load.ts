@@ -45,10 +45,16 @@ export interface LoadTrustOptions {
   tufTimeoutMs?: number;
   /** TUF repository mirror. Default the public Sigstore repository. */
   mirrorUrl?: string;
+  /**
+   * Trusted TUF root.json for `mirrorUrl` when it is a private TUF repository. Without it, a mirror is
+   * anchored on the public Sigstore root (a mirror serves the same signed metadata).
+   */
+  tufRootPath?: string;
 }
 
 export const TRUSTED_ROOT_TARGET = 'trusted_root.json';
-export const NPM_KEYS_TARGET = 'registry.npmjs.org%2Fkeys.json';
+/** The TUF target name (the seed and the TUF cache store it URL-encoded, as registry.npmjs.org%2Fkeys.json). */
+export const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
 const CACHE_FILE = 'trust-material.json';
 const CACHE_FORMAT = 1;
 const DEFAULT_TUF_TIMEOUT_MS = 5000;
@@ -129,7 +135,7 @@ function publicSeed(): SeedRepo {
 }
 
 function seedTarget(name: string): string {
-  const b64 = publicSeed().targets[name];
+  const b64 = publicSeed().targets[encodeURIComponent(name)];
   if (typeof b64 !== 'string') throw new TrustMaterialError(`the @sigstore/tuf seed has no ${name} target`);
   return Buffer.from(b64, 'base64').toString('utf8');
 }
@@ -158,10 +164,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-async function tufFetch(mirrorUrl: string, tufCachePath: string, timeoutMs: number): Promise<{ rootText: string; keysText: string }> {
+async function tufFetch(mirrorUrl: string, tufCachePath: string, timeoutMs: number, tufRootPath: string | undefined): Promise<{ rootText: string; keysText: string }> {
   fs.mkdirSync(tufCachePath, { recursive: true });
-  let rootPath: string | undefined;
-  if (mirrorUrl !== DEFAULT_MIRROR_URL) {
+  let rootPath = tufRootPath;
+  if (!rootPath && mirrorUrl !== DEFAULT_MIRROR_URL) {
     // A mirror of the public repository serves the same signed metadata: anchor it on the public root.
     rootPath = path.join(tufCachePath, 'seed-root.json');
     fs.writeFileSync(rootPath, Buffer.from(publicSeed()['root.json'], 'base64'));
@@ -172,15 +178,15 @@ async function tufFetch(mirrorUrl: string, tufCachePath: string, timeoutMs: numb
   return { rootText, keysText };
 }
 
-function refreshOnce(mirrorUrl: string, cacheDir: string | undefined, timeoutMs: number): Promise<RefreshOutcome> {
-  const key = `${mirrorUrl}\n${cacheDir ?? '(temporary)'}`;
+function refreshOnce(mirrorUrl: string, cacheDir: string | undefined, timeoutMs: number, tufRootPath: string | undefined): Promise<RefreshOutcome> {
+  const key = `${mirrorUrl}\n${cacheDir ?? '(temporary)'}\n${tufRootPath ?? ''}`;
   let memo = refreshMemo.get(key);
   if (!memo) {
     memo = (async (): Promise<RefreshOutcome> => {
       let tempDir: string | undefined;
       try {
         const tufCachePath = cacheDir ? path.join(cacheDir, 'tuf') : (tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-tuf-')));
-        const { rootText, keysText } = await withTimeout(tufFetch(mirrorUrl, tufCachePath, timeoutMs), timeoutMs, 'TUF refresh');
+        const { rootText, keysText } = await withTimeout(tufFetch(mirrorUrl, tufCachePath, timeoutMs, tufRootPath), timeoutMs, 'TUF refresh');
         // Check both before accepting them.
         parseTrustedRoot(rootText);
         parseNpmKeys(keysText);
@@ -272,7 +278,7 @@ async function loadChain(opts: LoadTrustOptions): Promise<Sourced> {
   const notes: string[] = [];
   const refresh = !opts.offline && opts.refresh !== false;
   if (refresh) {
-    const outcome = await refreshOnce(mirrorUrl, opts.cacheDir, opts.tufTimeoutMs ?? DEFAULT_TUF_TIMEOUT_MS);
+    const outcome = await refreshOnce(mirrorUrl, opts.cacheDir, opts.tufTimeoutMs ?? DEFAULT_TUF_TIMEOUT_MS, opts.tufRootPath);
     if (outcome.ok) {
       const material = { trustedRoot: parseTrustedRoot(outcome.rootText), npmKeys: parseNpmKeys(outcome.keysText) };
       const saveProblem = opts.cacheDir ? saveCache(opts.cacheDir, mirrorUrl, outcome) : undefined;
