@@ -14,6 +14,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's UMD entry hides its requires from bundlers: prefer ES module entries.
+  mainFields: ['module', 'main'],
   define: { PROVENANCE_LENS_VERSION: JSON.stringify(pkg.version) },
 };
 
