@@ -120,7 +120,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       attestationRegistry: options.attestationRegistry,
       npmrcDir: options.npmrcDir,
       useProjectNpmrc: options.useProjectNpmrc,
-      cacheDir: options.cacheDir ? path.join(options.cacheDir, 'http') : undefined,
+      cacheDir: options.cacheDir,
       offline: options.offline,
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
@@ -326,6 +326,18 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     const keys = await this.registryKeys(used, trust);
     const signatures = doc.dist?.signatures;
     const advertised = hasAttestations(doc.dist);
+
+    if (keys !== null && keys.length > 0 && !hasSignatures(doc.dist) && !advertised) {
+      // A registry that publishes signing keys signs every version it serves (registry.npmjs.org
+      // back-filled signatures for all of them). A version with neither signatures nor attestations
+      // comes through something that strips them: we cannot tell anything about the package.
+      return unavailable(
+        'mirror-stripped',
+        `${used} serves no registry signature and no attestations for ${id}, although it publishes signing keys and signs every version: a mirror or proxy on the way strips them, so nothing can be concluded about this package.` +
+          (this.attestationRegistry && this.attestationRegistry !== used ? '' : ' Point the attestation registry at a registry that serves them (registry.npmjs.org, reached directly).'),
+        { registry: used, integrity },
+      );
+    }
 
     if (keys === null && !hasSignatures(doc.dist) && !advertised && !notPublic) {
       return unavailable(

@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { ProvenanceEngine } from '../../src/verify/engine';
-import { startFixtureRegistry } from '../fixture-registry';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { npmKeysFromTufSeed, startFixtureRegistry } from '../fixture-registry';
 import { REALWORLD_MISSING, realworldCases, realworldDir } from '../support/realworld';
 
 /** Every real-world case, served over HTTP by the loopback fixture registry, gets its expected verdict. */
@@ -61,6 +64,18 @@ describe('real-world provenance through the fixture registry', function () {
     assert.equal(verdict.reason?.code, 'mirror-stripped');
     const obs = engine.registryObservations().find((o) => o.registry.includes('/mirror/'));
     assert.ok(obs?.stripsProvenance, JSON.stringify(engine.registryObservations()));
+  });
+
+  it('a registry whose keys are known but whose versions carry no signatures is a stripping mirror: unavailable', async function () {
+    if (!registry) this.skip();
+    // As on a machine whose registry.npmjs.org is a mirror: the keys come from TUF, the signatures are gone.
+    const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pl-keys-')), 'keys.json');
+    fs.writeFileSync(keysFile, JSON.stringify(npmKeysFromTufSeed()));
+    const engine = engineFor(`${registry!.url}/mirror/`, { npmKeysPath: keysFile });
+    const verdict = await engine.verify({ name: 'nuxt', version: '3.0.0' });
+    assert.equal(verdict.status, 'unavailable');
+    assert.equal(verdict.reason?.code, 'mirror-stripped');
+    assert.match(verdict.reason!.message, /strips them/);
   });
 
   it('with an attestation registry, a stripped mirror still gets the real verdict, integrity cross-checked', async function () {
