@@ -269,7 +269,7 @@ function checkSubject(p: Parsed, input: AttestationInput, sha512Hex: string[]): 
     return fail('subject-digest-mismatch', `The ${what} gives no sha512 digest for the package.`);
   }
   if (sha512Hex.length === 0) {
-    return fail('subject-digest-mismatch', `The registry's integrity for ${input.name}@${input.version} has no sha512 digest to compare with the ${what}.`);
+    return fail('subject-digest-mismatch', `The registry's integrity for ${q(`${input.name}@${input.version}`)} has no sha512 digest to compare with the ${what}.`);
   }
   const d = digest.toLowerCase();
   if (!sha512Hex.every((h) => h === d)) {
@@ -328,7 +328,7 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
   const list = rec(doc)?.attestations;
   if (!Array.isArray(list)) return fail('malformed-attestation', 'The attestations document has no list of attestations.');
   if (list.length === 0) {
-    return fail('attestations-missing', `The registry advertises attestations for ${input.name}@${input.version}, but the attestations document is empty.`);
+    return fail('attestations-missing', `The registry advertises attestations for ${q(`${input.name}@${input.version}`)}, but the attestations document is empty.`);
   }
   if (list.length > MAX_ATTESTATIONS) return fail('malformed-attestation', `The attestations document lists ${list.length} attestations.`);
 
@@ -391,7 +391,7 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
   if (!facts) {
     return fail(
       'attestations-missing',
-      `The registry advertises attestations for ${input.name}@${input.version}, but there is no provenance attestation among them${publishAttestation ? ' (only the npm publish attestation)' : ''}.`,
+      `The registry advertises attestations for ${q(`${input.name}@${input.version}`)}, but there is no provenance attestation among them${publishAttestation ? ' (only the npm publish attestation)' : ''}.`,
     );
   }
   return { ok: true, facts, publishAttestation, provenance: true };

@@ -70,7 +70,10 @@ describe('attestations: real npm attestation documents', function () {
   let trust: TrustBundle;
 
   before(async function () {
-    if (cases.length === 0) this.skip();
+    if (cases.length === 0) {
+      console.log(`      ${MISSING}`);
+      this.skip();
+    }
     trust = await loadTrustMaterial({ refresh: false });
     assert.equal(trust.info.source, 'seed');
   });
@@ -88,7 +91,6 @@ describe('attestations: real npm attestation documents', function () {
 
   if (cases.length === 0) {
     it('needs ../shared/realworld', function () {
-      console.log(`      ${MISSING}`);
       this.skip();
     });
     return;
