@@ -21,25 +21,6 @@ export function derUtf8String(s: string): Buffer {
   return derTLV(0x0c, Buffer.from(s, 'utf8'));
 }
 
-/** The first element (full TLV) inside a DER SEQUENCE, e.g. a certificate's TBSCertificate. */
-export function derFirstElement(seq: Buffer): Buffer {
-  const inner = seq.subarray(headerLength(seq, 0));
-  return inner.subarray(0, headerLength(inner, 0) + contentLength(inner, 0));
-}
-
-function headerLength(b: Buffer, off: number): number {
-  const first = b[off + 1]!;
-  return first < 0x80 ? 2 : 2 + (first & 0x7f);
-}
-
-function contentLength(b: Buffer, off: number): number {
-  const first = b[off + 1]!;
-  if (first < 0x80) return first;
-  let n = 0;
-  for (let i = 0; i < (first & 0x7f); i++) n = n * 256 + b[off + 2 + i]!;
-  return n;
-}
-
 export function derOctetString(b: Buffer): Buffer {
   return derTLV(0x04, b);
 }

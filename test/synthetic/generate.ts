@@ -919,7 +919,7 @@ function buildPackuments(cases: SyntheticCase[]): Record<string, SyntheticPackum
   return out;
 }
 
-/** Generate the whole synthetic data set (about half a second). */
+/** Generate the whole synthetic data set (well under a second). */
 export async function generateSyntheticData(options: GenerateOptions = {}): Promise<SyntheticData> {
   const seed = options.seed ?? randomBytes(8).toString('hex');
   const now = options.now !== undefined ? new Date(options.now) : new Date();

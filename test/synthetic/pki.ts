@@ -1,21 +1,17 @@
 /**
  * Synthetic Sigstore PKI: seeded ECDSA keys, a Fulcio-like CA (root + intermediate, ECDSA P-384),
- * Fulcio-like leaf certificates carrying the real Fulcio OID extensions and an embedded SCT from
- * an RFC 6962 CT log.
+ * Fulcio-like leaf certificates carrying the real Fulcio OID extensions and an embedded SCT from an
+ * RFC 6962 CT log.
  *
- * @sigstore/mock 0.11's CT log (initializeCTLog) is not used: with the installed pkijs 3.4 its SCTs
- * come out with an empty signature (it hands pkijs an asn1js object where pkijs 3.4 expects bytes).
- *
- * @peculiar/x509 is the X.509 library @sigstore/mock itself is built on (a dependency of it, not of
- * the project); it is used here directly because the mock CA always signs leaves with a self-signed
- * root created "now", while the synthetic data needs a root + intermediate valid in the past.
+ * The certificates are built by ./x509.ts. @sigstore/mock's CA is not used because it signs leaves
+ * directly with a self-signed root valid from "now" (the synthetic signing times are in the past and
+ * Fulcio has an intermediate), and its CT log (initializeCTLog) is not used because with the installed
+ * pkijs 3.4 its SCTs come out with an empty signature (it hands pkijs an asn1js object where pkijs 3.4
+ * expects bytes).
  */
-import { createECDH, createHash, createPrivateKey, createPublicKey, sign, webcrypto, type JsonWebKey, type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-import { derFirstElement, derOctetString, derUtf8String } from './der';
-
-// @peculiar/x509 is typed against the DOM's Crypto; Node's webcrypto is the same API.
-export const nodeCrypto: webcrypto.Crypto = webcrypto;
+import { createECDH, createHash, createPrivateKey, createPublicKey, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { derOctetString, derUtf8String } from './der';
+import { OID_CN, OID_O, ext, signCertificate, tbsCertificate, type Extension } from './x509';
 
 type Curve = 'P-256' | 'P-384';
 
@@ -25,7 +21,6 @@ export interface EcKeyPair {
   publicKey: KeyObject;
   /** SubjectPublicKeyInfo, DER. */
   spki: Buffer;
-  jwk: JsonWebKey;
 }
 
 const b64url = (b: Buffer): string => b.toString('base64url');
@@ -54,19 +49,10 @@ export function deriveKeyPair(seed: string, label: string, curve: Curve = 'P-256
     const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
     const publicKey = createPublicKey(privateKey);
     const spki = publicKey.export({ format: 'der', type: 'spki' });
-    return { curve, privateKey, publicKey, spki, jwk };
+    return { curve, privateKey, publicKey, spki };
   }
 }
 
-async function toCryptoKeys(kp: EcKeyPair): Promise<webcrypto.CryptoKeyPair> {
-  const alg = { name: 'ECDSA', namedCurve: kp.curve };
-  const privateKey = await nodeCrypto.subtle.importKey('jwk', kp.jwk as webcrypto.JsonWebKey, alg, true, ['sign']);
-  const { d: _d, ...pub } = kp.jwk;
-  const publicKey = await nodeCrypto.subtle.importKey('jwk', pub as webcrypto.JsonWebKey, alg, true, ['verify']);
-  return { privateKey, publicKey };
-}
-
-const SHA384_ECDSA = { name: 'ECDSA', hash: 'SHA-384' };
 const OID_SCT_LIST = '1.3.6.1.4.1.11129.2.4.2';
 
 /** A Fulcio certificate extension: `legacy` ones (1.1 - 1.6) are raw strings, the rest DER UTF8String. */
@@ -111,95 +97,95 @@ export interface CAOptions {
 
 /** A Fulcio-like CA: self-signed root (CA, pathlen 1) → intermediate (CA, pathlen 0, EKU codeSigning) → leaves. */
 export async function createCertificateAuthority(opts: CAOptions): Promise<CertificateAuthority> {
-  const rootKeys = await toCryptoKeys(deriveKeyPair(opts.seed, `${opts.label}/root`, 'P-384'));
-  const intKeyPair = deriveKeyPair(opts.seed, `${opts.label}/intermediate`, 'P-384');
-  const intKeys = await toCryptoKeys(intKeyPair);
-  const rootName = `O=${opts.organization}, CN=sigstore`;
-  const intermediateName = `O=${opts.organization}, CN=sigstore-intermediate`;
-  const serial = (label: string) => '1' + createHash('sha256').update(`${opts.seed}\0${opts.label}\0${label}`).digest('hex').slice(0, 37);
+  const rootKey = deriveKeyPair(opts.seed, `${opts.label}/root`, 'P-384');
+  const intKey = deriveKeyPair(opts.seed, `${opts.label}/intermediate`, 'P-384');
+  const rootName: [string, string][] = [
+    [OID_O, opts.organization],
+    [OID_CN, 'sigstore'],
+  ];
+  const intermediateName: [string, string][] = [
+    [OID_O, opts.organization],
+    [OID_CN, 'sigstore-intermediate'],
+  ];
+  const serial = (label: string) => {
+    const b = createHash('sha256').update(`${opts.seed}\0${opts.label}\0${label}`).digest().subarray(0, 19);
+    b[0] = (b[0]! & 0x3f) | 0x40; // positive, 19 bytes, no leading zero
+    return b;
+  };
 
-  const root = await x509.X509CertificateGenerator.createSelfSigned(
-    {
+  const rootDer = signCertificate(
+    tbsCertificate({
       serialNumber: serial('root'),
-      name: rootName,
+      issuer: rootName,
+      subject: rootName,
       notBefore: opts.notBefore,
       notAfter: opts.notAfter,
-      signingAlgorithm: SHA384_ECDSA,
-      keys: rootKeys,
+      spki: rootKey.spki,
       extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        new x509.BasicConstraintsExtension(true, 1, true),
-        await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey, false, nodeCrypto),
-        await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey, false, nodeCrypto),
+        ext.keyUsage({ keyCertSign: true, cRLSign: true }),
+        ext.basicConstraintsCA(1),
+        ext.subjectKeyIdentifier(rootKey.spki),
+        ext.authorityKeyIdentifier(rootKey.spki),
       ],
-    },
-    nodeCrypto,
+    }),
+    rootKey.privateKey,
   );
-  const intermediate = await x509.X509CertificateGenerator.create(
-    {
+  const intermediateDer = signCertificate(
+    tbsCertificate({
       serialNumber: serial('intermediate'),
+      issuer: rootName,
       subject: intermediateName,
-      issuer: root.subject,
       notBefore: opts.notBefore,
       notAfter: opts.notAfter,
-      signingAlgorithm: SHA384_ECDSA,
-      publicKey: intKeys.publicKey,
-      signingKey: rootKeys.privateKey,
+      spki: intKey.spki,
       extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.codeSigning], false),
-        new x509.BasicConstraintsExtension(true, 0, true),
-        await x509.SubjectKeyIdentifierExtension.create(intKeys.publicKey, false, nodeCrypto),
-        await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey, false, nodeCrypto),
+        ext.keyUsage({ keyCertSign: true, cRLSign: true }),
+        ext.extKeyUsageCodeSigning(),
+        ext.basicConstraintsCA(0),
+        ext.subjectKeyIdentifier(intKey.spki),
+        ext.authorityKeyIdentifier(rootKey.spki),
       ],
-    },
-    nodeCrypto,
+    }),
+    rootKey.privateKey,
   );
-  // The CT log's issuer id: SHA-256 of the issuing (intermediate) certificate's SPKI.
-  const issuerId = createHash('sha256').update(intKeyPair.spki).digest();
+  // The CT log's issuer key hash: SHA-256 of the issuing (intermediate) certificate's SPKI.
+  const issuerKeyHash = createHash('sha256').update(intKey.spki).digest();
 
   return {
-    rootName,
-    intermediateName,
-    rootDer: Buffer.from(root.rawData),
-    intermediateDer: Buffer.from(intermediate.rawData),
+    rootName: 'O=' + opts.organization + ', CN=sigstore',
+    intermediateName: 'O=' + opts.organization + ', CN=sigstore-intermediate',
+    rootDer,
+    intermediateDer,
     notBefore: opts.notBefore,
     notAfter: opts.notAfter,
     async issueLeaf(req: LeafRequest): Promise<Buffer> {
-      const notAfter = new Date(req.notBefore.getTime() + (req.lifetimeMs ?? 10 * 60 * 1000));
-      const extensions: x509.Extension[] = [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.codeSigning], false),
-        await x509.SubjectKeyIdentifierExtension.create(req.publicKey, false, nodeCrypto),
-        await x509.AuthorityKeyIdentifierExtension.create(intKeys.publicKey, false, nodeCrypto),
-        new x509.SubjectAlternativeNameExtension([{ type: 'url', value: req.san }], true),
-        ...req.extensions.map(
-          (e) => new x509.Extension(e.oid, false, e.legacy ? Buffer.from(e.value, 'utf8') : derUtf8String(e.value)),
-        ),
+      const extensions: Extension[] = [
+        ext.keyUsage({ digitalSignature: true }),
+        ext.extKeyUsageCodeSigning(),
+        ext.subjectKeyIdentifier(req.publicKey),
+        ext.authorityKeyIdentifier(intKey.spki),
+        ext.subjectAltNameUri(req.san),
+        ...req.extensions.map((e) => ({ oid: e.oid, value: e.legacy ? Buffer.from(e.value, 'utf8') : derUtf8String(e.value) })),
       ];
       const params = {
-        serialNumber: req.serialNumber,
-        issuer: intermediate.subject,
+        serialNumber: Buffer.from(req.serialNumber, 'hex'),
+        issuer: intermediateName,
+        subject: [],
         notBefore: req.notBefore,
-        notAfter,
-        signingAlgorithm: SHA384_ECDSA,
-        publicKey: req.publicKey,
-        signingKey: intKeys.privateKey,
+        notAfter: new Date(req.notBefore.getTime() + (req.lifetimeMs ?? 10 * 60 * 1000)),
+        spki: req.publicKey,
         extensions,
       };
-      // As Fulcio does: submit the (pre)certificate to the CT log, then embed the SCT. The SCT signs
+      // As Fulcio does: log the precertificate's TBS with the CT log, then embed the SCT. The SCT signs
       // the TBSCertificate without the SCT extension, which is what verifiers reconstruct.
-      const preCert = await x509.X509CertificateGenerator.create(params, nodeCrypto);
-      const tbs = derFirstElement(Buffer.from(preCert.rawData));
-      const sct = opts.ctLog.sct(tbs, issuerId, req.notBefore.getTime() + 1);
+      const sct = opts.ctLog.sct(tbsCertificate(params), issuerKeyHash, req.notBefore.getTime() + 1);
       // SignedCertificateTimestampList: uint16 list length, then each SCT with its uint16 length.
       const list = Buffer.alloc(4 + sct.length);
       list.writeUInt16BE(2 + sct.length, 0);
       list.writeUInt16BE(sct.length, 2);
       sct.copy(list, 4);
-      const withSct = { ...params, extensions: [...extensions, new x509.Extension(OID_SCT_LIST, false, derOctetString(list))] };
-      const cert = await x509.X509CertificateGenerator.create(withSct, nodeCrypto);
-      return Buffer.from(cert.rawData);
+      const sctExtension: Extension = { oid: OID_SCT_LIST, value: derOctetString(list) };
+      return signCertificate(tbsCertificate({ ...params, extensions: [...extensions, sctExtension] }), intKey.privateKey);
     },
   };
 }
