@@ -333,8 +333,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       // comes through something that strips them: we cannot tell anything about the package.
       return unavailable(
         'mirror-stripped',
-        `${used} serves no registry signature and no attestations for ${id}, although it publishes signing keys and signs every version: a mirror or proxy on the way strips them, so nothing can be concluded about this package.` +
-          (this.attestationRegistry && this.attestationRegistry !== used ? '' : ' Point the attestation registry at a registry that serves them (registry.npmjs.org, reached directly).'),
+        `${used} serves no registry signature and no attestations for ${id}, though it signs every version it publishes: a mirror or proxy on the way strips them, so nothing can be said about this package.`,
         { registry: used, integrity },
       );
     }

@@ -282,8 +282,11 @@ export class RegistryClient {
       if (stripsProvenance) {
         const fallback = this.attestationRegistry && this.attestationRegistry !== registry ? this.attestationRegistry : undefined;
         observation.message =
-          `registry ${registry} serves no registry signatures or attestations (a mirror that strips them?) — ` +
-          (fallback ? `attestations are looked up at the attestation registry ${fallback} instead` : 'set the attestation registry');
+          `registry ${registry} served ${versionsSeen} version${versionsSeen === 1 ? '' : 's'} and none carried registry signatures or attestations: ` +
+          'it looks like a mirror or proxy that strips provenance, so its packages are reported as unavailable, not as lacking provenance. ' +
+          (fallback
+            ? `Signatures and attestations are looked up at the attestation registry ${fallback} instead.`
+            : 'Fix: set the attestation registry (--attestation-registry, or the provenanceLens.attestationRegistry setting) to a registry that serves them, such as https://registry.npmjs.org reached directly.');
       }
       out.push(observation);
     }

@@ -373,7 +373,7 @@ describe('registry client against the fixture registry', function () {
       assert.equal(obs!.versionsSeen, 2);
       assert.equal(obs!.versionsWithSignatures, 0);
       assert.equal(obs!.versionsWithAttestations, 0);
-      assert.match(obs!.message!, /serves no registry signatures or attestations \(a mirror that strips them\?\) — set the attestation registry/);
+      assert.match(obs!.message!, /served 2 versions and none carried registry signatures or attestations: it looks like a mirror or proxy that strips provenance.*Fix: set the attestation registry/);
     });
 
     it('mentions the attestation registry when one is set', async () => {
