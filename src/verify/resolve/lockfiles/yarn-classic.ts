@@ -13,9 +13,14 @@ import { LockfileError, PackageCollector, isObject, makeLockfile, nonRegistrySou
 import { createDescriptorIndex } from './yarn-shared';
 
 export function parseYarnClassicLockfile(text: string, filePath: string): ParsedLockfile {
+  const source = text.replace(/^\uFEFF/, '');
+  // @yarnpkg/lockfile spins for many seconds (until "Invalid string length") on a quote that is never closed;
+  // yarn v1 strings never span lines, so such a line is reported here instead.
+  const unterminated = findUnterminatedString(source);
+  if (unterminated) throw new LockfileError(filePath, `could not be parsed as a yarn v1 lockfile: unterminated string on line ${unterminated}.`);
   let parsed: ReturnType<typeof lockfileV1.parse>;
   try {
-    parsed = lockfileV1.parse(text.replace(/^\uFEFF/, ''), filePath);
+    parsed = lockfileV1.parse(source, filePath);
   } catch (err) {
     throw new LockfileError(filePath, `could not be parsed as a yarn v1 lockfile: ${(err as Error).message}`);
   }
@@ -69,4 +74,21 @@ function toLocked(localName: string, spec: string, version: string, resolved: st
       break;
   }
   return { name, version: semver.valid(version, { loose: true }) ?? version, resolved, integrity: sriIntegrity(integrity) };
+}
+
+/** The 1-based line of the first string that is not closed on its line, or undefined. */
+function findUnterminatedString(text: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n];
+    if (line.trimStart().startsWith('#')) continue;
+    let open = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (open && c === '\\') i++;
+      else if (c === '"') open = !open;
+    }
+    if (open) return n + 1;
+  }
+  return undefined;
 }
