@@ -395,6 +395,14 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       });
     }
 
+    if (keys === null) {
+      return unavailable(
+        'no-registry-keys',
+        `${used} advertises attestations for ${id} but publishes no signing keys (/-/npm/v1/keys answers 404), so its publish attestation cannot be checked. Give the registry's keys with the npm keys file setting.`,
+        { registry: used, integrity, registrySignature },
+      );
+    }
+
     throwIfAborted(signal);
     this.log.debug(`${id}: GET attestations from ${used}`);
     const document = await this.client.getAttestations(name, version, { signal, registry: used });
@@ -416,7 +424,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       integrity,
       document,
       trustedRoot: trust.trustedRoot,
-      npmKeys: keys ?? [],
+      npmKeys: keys,
       publishTime: publishTime ? new Date(publishTime) : undefined,
     });
     if (!result.ok) {

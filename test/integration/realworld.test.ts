@@ -78,6 +78,29 @@ describe('real-world provenance through the fixture registry', function () {
     assert.match(verdict.reason!.message, /strips them/);
   });
 
+  it('attestations from a registry that publishes no keys are unavailable, not invalid', async function () {
+    const dir = realworldDir();
+    if (!dir) this.skip();
+    const c = realworldCases().find((x) => x.id === 'sigstore-1.0.0')!;
+    const attestations = JSON.parse(fs.readFileSync(path.join(dir!, c.attestations), 'utf8'));
+    const versionDoc = {
+      name: c.name,
+      version: c.version,
+      dist: { integrity: c.integrity, tarball: '{{registry}}sigstore/-/sigstore-1.0.0.tgz', attestations: { url: 'x', provenance: { predicateType: 'https://slsa.dev/provenance/v0.2' } } },
+    };
+    const keyless = await startFixtureRegistry({
+      realworldDir: null,
+      prefixes: [{ prefix: 'keyless', keys: null, packages: [{ name: c.name, versions: { [c.version]: { versionDoc, attestations } } }] }],
+    });
+    try {
+      const verdict = await engineFor(`${keyless.url}/keyless/`).verify({ name: c.name, version: c.version });
+      assert.equal(verdict.status, 'unavailable', verdict.reason?.message);
+      assert.equal(verdict.reason?.code, 'no-registry-keys');
+    } finally {
+      await keyless.close();
+    }
+  });
+
   it('with an attestation registry, a stripped mirror still gets the real verdict, integrity cross-checked', async function () {
     if (!registry) this.skip();
     const engine = engineFor(`${registry!.url}/mirror/`, { attestationRegistry: `${registry!.url}/` });
