@@ -109,7 +109,10 @@ export class BadgeDecorations implements vscode.Disposable {
         if (!verdict && !awaiting) continue;
         const badge = badgeFor(verdict, this.style, view.located.spec);
         if (!badge) continue;
-        const end = document.positionAt(view.located.specSpan.offset + view.located.specSpan.length);
+        let end = document.positionAt(view.located.specSpan.offset + view.located.specSpan.length);
+        // At the end of the line when only a comma follows (the usual layout), else right after the version.
+        const lineEnd = document.lineAt(end.line).range.end;
+        if (/^\s*,?\s*$/.test(document.getText(new vscode.Range(end, lineEnd)))) end = lineEnd;
         byStatus.get(badge.status)?.push({
           range: new vscode.Range(end, end),
           renderOptions: { after: { contentText: badge.text } },

@@ -62,7 +62,7 @@ function origin(input: HoverInput, verdict: Verdict): string {
     case 'registry':
       return `resolved from the registry (highest version matching ${escapeMarkdown(input.spec)})`;
     case 'exact-spec':
-      return 'exact version written in package.json';
+      return 'as written in package.json';
     case 'cli':
       return 'given on the command line';
     default:
@@ -96,7 +96,8 @@ function factLines(facts: ProvenanceFacts): string[] {
   if (facts.runInvocation || facts.links.run) {
     lines.push(`- **Build run:** ${link(runLabel(facts.runInvocation), facts.links.run)}`);
   }
-  lines.push(`- **Builder:** ${BUILDER_KIND[facts.builderKind] ?? 'unknown builder'} (${escapeMarkdown(facts.builder)})`);
+  const kind = facts.builderKind !== 'unknown' ? BUILDER_KIND[facts.builderKind] : undefined;
+  lines.push(`- **Builder:** ${kind ? `${kind} (${escapeMarkdown(facts.builder)})` : escapeMarkdown(facts.builder)}`);
   if (facts.triggerEvent || facts.ref) {
     const parts = [facts.triggerEvent ? escapeMarkdown(facts.triggerEvent) : '', facts.ref ? `ref ${escapeMarkdown(facts.ref)}` : ''];
     lines.push(`- **Trigger:** ${parts.filter(Boolean).join(', ')}`);
