@@ -164,6 +164,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       timeoutMs,
       npmrcDir: command === 'scan' && args[0] ? path.resolve(io.cwd, args[0]) : io.cwd,
       logger,
+      // Bundled beside dist/cli.js: lets the second core do the cryptography.
+      workerScript: path.join(__dirname, 'verify-worker.js'),
     };
     const engine = new ProvenanceEngine(options);
     try {
@@ -234,6 +236,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       for (const r of registries) if (r.stripsProvenance && r.message) io.stdout(`\n${c.yellow('note:')} ${r.message}\n`);
       io.stdout(`\n${formatSummary(summary, trust)}\n`);
     }
+    await engine.dispose();
     return summary.invalid > 0 ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError) {

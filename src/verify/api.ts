@@ -44,6 +44,11 @@ export interface EngineOptions {
   /** Whether to try a TUF refresh of trust material (default true unless offline). */
   refreshTrust?: boolean;
   logger?: EngineLogger;
+  /**
+   * Path of the bundled verification worker (dist/verify-worker.js). When it exists, the Sigstore
+   * checks run in a worker thread so the caller's event loop is never blocked; otherwise in-process.
+   */
+  workerScript?: string;
 }
 
 export interface VerifyRequest {
@@ -88,4 +93,6 @@ export interface ProvenanceEngineApi {
   /** What was observed about each registry so far (mirror detection). */
   registryObservations(): RegistryObservation[];
   clearCache(): Promise<void>;
+  /** Stop the verification worker, if one runs. */
+  dispose?(): Promise<void>;
 }

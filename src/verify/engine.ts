@@ -24,7 +24,7 @@ import type {
 } from './types';
 import { loadTrustMaterial, parseNpmKeys, type NpmKey, type TrustBundle } from './trust';
 import { verifyRegistrySignatures } from './signatures';
-import { verifyAttestations } from './attestations';
+import { inProcessVerifier, WorkerVerifier, type AttestationVerifier } from './worker/pool';
 import { RegistryClient, RegistryError } from './registry';
 import { VerdictCache } from './cache';
 import { parseManifest } from './resolve/manifest';
@@ -111,6 +111,8 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
   private readonly keysByRegistry = new Map<string, Promise<NpmKey[] | null>>();
   private readonly publishTimes = new Map<string, Promise<Record<string, string> | undefined>>();
   private readonly attestationRegistry: string | undefined;
+  private readonly attestations: AttestationVerifier;
+  private readonly inFlight = new Map<string, Promise<Verdict>>();
 
   constructor(options: EngineOptions = {}) {
     this.options = options;
@@ -129,6 +131,12 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     this.cache = new VerdictCache(options.cacheDir ? path.join(options.cacheDir, 'verdicts') : undefined);
     const att = options.attestationRegistry ?? PUBLIC_REGISTRY;
     this.attestationRegistry = att ? normaliseRegistry(att) : undefined;
+    this.attestations =
+      options.workerScript && WorkerVerifier.available(options.workerScript) ? new WorkerVerifier(options.workerScript) : inProcessVerifier;
+  }
+
+  async dispose(): Promise<void> {
+    await this.attestations.close();
   }
 
   /** Trust material, loaded once (TUF refresh → cached copy → the seed shipped with @sigstore/tuf). */
@@ -201,7 +209,20 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return p;
   }
 
-  async verify(request: VerifyRequest, options: RunOptions = {}): Promise<Verdict> {
+  /** Verify one version; concurrent requests for the same version and integrity share one verification. */
+  verify(request: VerifyRequest, options: RunOptions = {}): Promise<Verdict> {
+    const key = `${request.name}@${request.version}#${request.integrity ?? ''}`;
+    const running = this.inFlight.get(key);
+    if (running && !options.signal) return running.then((v) => ({ ...v, resolvedFrom: request.resolvedFrom ?? v.resolvedFrom }));
+    const p = this.verifyOnce(request, options);
+    if (!options.signal) {
+      this.inFlight.set(key, p);
+      void p.finally(() => this.inFlight.delete(key));
+    }
+    return p;
+  }
+
+  private async verifyOnce(request: VerifyRequest, options: RunOptions): Promise<Verdict> {
     const base = { name: request.name, version: request.version, resolvedFrom: request.resolvedFrom };
     try {
       throwIfAborted(options.signal);
@@ -416,9 +437,8 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
         },
       });
     }
-    await yieldToEventLoop();
     throwIfAborted(signal);
-    const result = verifyAttestations({
+    const result = await this.attestations.verify({
       name,
       version,
       integrity,

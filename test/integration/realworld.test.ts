@@ -45,6 +45,22 @@ describe('real-world provenance through the fixture registry', function () {
     });
   }
 
+  it('the bundled verification worker (dist/verify-worker.js) gives the same verdicts off the main thread', async function () {
+    if (!registry) this.skip();
+    const workerScript = path.resolve(__dirname, '..', '..', 'dist', 'verify-worker.js');
+    assert.ok(fs.existsSync(workerScript), 'dist/verify-worker.js is missing: run `npm run build` first (npm test does)');
+    for (const c of realworldCases()) {
+      const engine = engineFor(`${registry!.url}/case/${c.id}/`, { workerScript });
+      try {
+        const verdict = await engine.verify({ name: c.name, version: c.version });
+        assert.equal(verdict.status === 'verified' ? 'verified' : verdict.reason?.code, c.expected, c.id);
+        if (c.facts) assert.equal(verdict.facts?.sourceCommit, c.facts.sourceCommit, c.id);
+      } finally {
+        await engine.dispose();
+      }
+    }
+  });
+
   it('the lockfile integrity must match the registry: a mismatch is its own finding', async function () {
     if (!registry) this.skip();
     const c = realworldCases().find((x) => x.expected === 'verified')!;
