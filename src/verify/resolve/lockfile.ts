@@ -16,9 +16,10 @@ import { parseBunLockfile } from './lockfiles/bun';
 import { parseNpmLockfile } from './lockfiles/npm';
 import { parsePnpmLockfile } from './lockfiles/pnpm';
 import { parseYarnBerryLockfile } from './lockfiles/yarn-berry';
-import { parseYarnClassicLockfile } from './lockfiles/yarn-classic';
+import { parseYarnClassicLockfile, type WorkspacePackage } from './lockfiles/yarn-classic';
 
 export { LockfileError, type ParsedLockfile } from './lockfiles/common';
+export type { WorkspacePackage } from './lockfiles/yarn-classic';
 
 export interface FoundLockfile {
   path: string;
@@ -215,14 +216,54 @@ export async function readLockfile(filePath: string): Promise<ParsedLockfile> {
   }
   const kind = lockfileKindOf(filePath, text);
   if (!kind) throw new LockfileError(filePath, `is not a lockfile this tool knows (expected ${CANDIDATES.map((c) => c.file).join(', ')}).`);
-  return parseLockfile(kind, text, filePath);
+  const workspacePackages = kind === 'yarn-classic' ? await findWorkspacePackages(path.dirname(filePath)) : undefined;
+  return parseLockfile(kind, text, filePath, { workspacePackages });
+}
+
+/**
+ * The workspace packages declared by the package.json in `root` (folders matching its `workspaces` globs that have a
+ * package.json with a name). Never throws; bounded (no node_modules, no dot folders, at most 5,000 folders).
+ */
+export async function findWorkspacePackages(root: string): Promise<WorkspacePackage[]> {
+  const globs = workspaceGlobs(await readPackageJson(root));
+  if (!globs || globs.length === 0) return [];
+  const maxDepth = globs.some((g) => g.includes('**')) ? 6 : Math.max(...globs.map((g) => g.replace(/^\.\//, '').split('/').filter(Boolean).length));
+  const out: WorkspacePackage[] = [];
+  let budget = 5000;
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    if (depth > maxDepth || budget-- <= 0) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (matchesWorkspaceGlobs(child, globs)) {
+        const pkg = await readPackageJson(path.join(root, child));
+        if (pkg && typeof pkg.name === 'string' && pkg.name) {
+          out.push({ name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0', path: child });
+        }
+      }
+      await walk(child, depth + 1);
+    }
+  };
+  await walk('', 1);
+  return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /**
  * Parse lockfile text. For yarn, the content decides between classic and berry whatever `kind` says.
  * Throws a LockfileError naming `filePath` when the text is not a readable lockfile of that kind.
  */
-export function parseLockfile(kind: LockfileKind, text: string, filePath: string): ParsedLockfile {
+export function parseLockfile(
+  kind: LockfileKind,
+  text: string,
+  filePath: string,
+  options: { workspacePackages?: readonly WorkspacePackage[] } = {},
+): ParsedLockfile {
   if (typeof text !== 'string') throw new LockfileError(filePath, 'has no text.');
   try {
     switch (kind) {
@@ -233,7 +274,7 @@ export function parseLockfile(kind: LockfileKind, text: string, filePath: string
         return parsePnpmLockfile(text, filePath);
       case 'yarn-classic':
       case 'yarn-berry':
-        return isYarnBerry(text) ? parseYarnBerryLockfile(text, filePath) : parseYarnClassicLockfile(text, filePath);
+        return isYarnBerry(text) ? parseYarnBerryLockfile(text, filePath) : parseYarnClassicLockfile(text, filePath, options.workspacePackages);
       case 'bun':
         return parseBunLockfile(text, filePath);
       default:

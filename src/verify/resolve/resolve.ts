@@ -167,6 +167,9 @@ function staleness(dep: ManifestDependency, registryName: string, locked: Locked
 }
 
 function notInLockfile(dep: ManifestDependency, lockfile: Lockfile): string {
+  if (dep.section === 'peerDependencies') {
+    return `${dep.name} is a peer dependency that ${baseName(lockfile.path)} does not install for this package; the version was resolved without the lockfile.`;
+  }
   return `${dep.name} is not in ${baseName(lockfile.path)} (is the lockfile out of date?); the version was resolved without it.`;
 }
 

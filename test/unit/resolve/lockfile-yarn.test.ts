@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { parseLockfile, readLockfile } from '../../../src/verify/resolve/lockfile';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findLockfile, findWorkspacePackages, parseLockfile, readLockfile } from '../../../src/verify/resolve/lockfile';
 import { describe as d, fixture, summary } from './helpers';
 
 describe('resolve/lockfiles/yarn: yarn.lock', () => {
@@ -34,6 +36,26 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
       // The manifest changed the range and yarn install was not run: the single locked version is what is installed.
       assert.equal(r('debug', '^5.0.0'), 'debug@4.3.4 [integrity]');
       assert.equal(r('not-there', '^1.0.0'), '(none)');
+    });
+
+    it('workspaces: siblings (absent from yarn.lock) resolve to the workspace package, found from the root package.json', async () => {
+      const root = fixture('yarn-classic-workspaces');
+      const found = await findLockfile(path.join(root, 'packages', 'app'));
+      assert.equal(found?.importerPath, 'packages/app');
+      const lf = await readLockfile(found!.path);
+      assert.deepEqual(summary(lf), [
+        '@acme/app@0.2.0 [workspace:packages/app]',
+        '@acme/lib@0.1.0 [workspace:packages/lib]',
+        'kleur@4.1.5 [integrity]',
+        'ms@2.1.3 [integrity]',
+        'typescript@5.4.5 [integrity]',
+      ]);
+      assert.equal(d(lf.resolveDirect('@acme/lib', '^0.1.0', 'packages/app')), '@acme/lib@0.1.0 [workspace:packages/lib]');
+      assert.equal(d(lf.resolveDirect('ms', '^2.1.0', 'packages/app')), 'ms@2.1.3 [integrity]');
+      assert.deepEqual(await findWorkspacePackages(fixture('yarn-classic')), [], 'no workspaces declared');
+      // Parsing the text alone knows nothing of the workspaces.
+      const bare = parseLockfile('yarn-classic', fs.readFileSync(found!.path, 'utf8'), found!.path);
+      assert.equal(bare.resolveDirect('@acme/lib', '^0.1.0', 'packages/app'), undefined);
     });
 
     it('accepts auto-merged conflicts with a note and refuses real conflicts', () => {

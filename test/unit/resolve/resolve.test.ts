@@ -180,6 +180,8 @@ describe('resolve/resolve: resolveDependencies', () => {
     const resolved = await resolveDependencies(manifest, { lockfile, listVersions });
     assert.deepEqual(outcomes(resolved), ['new-dep → new-dep@1.1.0 (registry) [note]', 'debug → debug@2.6.9 (lockfile, integrity)']);
     assert.match(resolved[0].note!, /new-dep is not in package-lock\.json/);
+    const peer = await resolveDependencies(parseManifest(JSON.stringify({ peerDependencies: { 'new-dep': '>=1' } })), { lockfile, listVersions });
+    assert.match(peer[0].note!, /peer dependency that package-lock\.json does not install/);
   });
 
   it('catalog: without a lockfile that records it is unresolved, saying why', async () => {

@@ -12,7 +12,20 @@ import { classifySpec } from '../spec';
 import { LockfileError, PackageCollector, isObject, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
 import { createDescriptorIndex } from './yarn-shared';
 
-export function parseYarnClassicLockfile(text: string, filePath: string): ParsedLockfile {
+/** A workspace package of the project (yarn classic does not record workspaces in yarn.lock). */
+export interface WorkspacePackage {
+  name: string;
+  version: string;
+  /** Folder relative to the lockfile's folder. */
+  path: string;
+}
+
+/**
+ * Parse a yarn v1 lockfile. yarn classic leaves workspace packages out of yarn.lock (they are symlinked), so
+ * `workspacePackages` (found by readLockfile from the root package.json) lets a dependency on a sibling workspace
+ * resolve to that workspace instead of falling back to the registry.
+ */
+export function parseYarnClassicLockfile(text: string, filePath: string, workspacePackages: readonly WorkspacePackage[] = []): ParsedLockfile {
   const source = text.replace(/^\uFEFF/, '');
   // @yarnpkg/lockfile spins for many seconds (until "Invalid string length") on a quote that is never closed;
   // yarn v1 strings never span lines, so such a line is reported here instead.
@@ -46,13 +59,24 @@ export function parseYarnClassicLockfile(text: string, filePath: string): Parsed
     index.add(ident.name, ident.ref, collector.add(locked));
   }
 
+  const workspaces = new Map<string, LockedPackage>();
+  for (const ws of workspacePackages) {
+    if (!ws.name || workspaces.has(ws.name)) continue;
+    workspaces.set(ws.name, collector.add({ name: ws.name, version: ws.version || '0.0.0', nonRegistry: { kind: 'workspace', detail: ws.path } }));
+  }
+
   return makeLockfile({
     kind: 'yarn-classic',
     path: filePath,
     lockfileVersion: '1',
     packages: collector.list(),
     notes,
-    resolveDirect: (name, spec) => index.find(name, [spec, spec.trim(), spec.trim() === '' ? 'latest' : spec.trim()]),
+    // An entry for name@spec means yarn resolved it from its source; otherwise a sibling workspace of that name is what
+    // yarn links; otherwise the single locked version of the name (the manifest changed since the last install).
+    resolveDirect: (name, spec) => {
+      const specs = [spec, spec.trim(), spec.trim() === '' ? 'latest' : spec.trim()];
+      return index.findExact(name, specs) ?? workspaces.get(name) ?? index.only(name);
+    },
   });
 }
 

@@ -12,6 +12,10 @@ export interface DescriptorIndex {
    * version of `name`, that one is returned: it is what is installed, and the caller can tell it is stale.
    */
   find(name: string, specs: string[], importerLocator?: (binding: string) => boolean): LockedPackage | undefined;
+  /** Only an entry keyed by one of `specs` (no single-version fallback). */
+  findExact(name: string, specs: string[], importerLocator?: (binding: string) => boolean): LockedPackage | undefined;
+  /** The only locked version of `name`, when there is exactly one. */
+  only(name: string): LockedPackage | undefined;
 }
 
 export function createDescriptorIndex(): DescriptorIndex {
@@ -28,6 +32,9 @@ export function createDescriptorIndex(): DescriptorIndex {
       byName.set(name, set);
     },
     find(name, specs, importerLocator) {
+      return this.findExact(name, specs, importerLocator) ?? this.only(name);
+    },
+    findExact(name, specs, importerLocator) {
       for (const spec of specs) {
         const list = bySpec.get(`${name}@${spec}`);
         if (!list || list.length === 0) continue;
@@ -37,9 +44,11 @@ export function createDescriptorIndex(): DescriptorIndex {
         }
         return list[0].pkg;
       }
-      const all = byName.get(name);
-      if (all && all.size === 1) return [...all][0];
       return undefined;
+    },
+    only(name) {
+      const all = byName.get(name);
+      return all && all.size === 1 ? [...all][0] : undefined;
     },
   };
 }
