@@ -31,9 +31,12 @@ export function activateLens(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   let settings: LensSettings = readSettings();
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'cache');
+  // Sigstore checks run in this worker (bundled beside the extension) so the extension host stays responsive.
+  const workerScript = path.join(context.extensionUri.fsPath, 'dist', 'verify-worker.js');
   const host = new EngineHost(() =>
-    engineOptions(settings, { trusted: vscode.workspace.isTrusted, cacheDir, logger: log, resolvePath: resolveSettingPath }),
+    engineOptions(settings, { trusted: vscode.workspace.isTrusted, cacheDir, logger: log, resolvePath: resolveSettingPath, workerScript }),
   );
+  context.subscriptions.push(host);
   const toolVersion = String((context.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? '0.0.0');
 
   const documents = new DocumentController(host, () => settings, log);

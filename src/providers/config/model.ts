@@ -85,7 +85,7 @@ export function normaliseSettings(get: (key: string) => unknown): LensSettings {
  */
 export function engineOptions(
   settings: LensSettings,
-  context: { trusted: boolean; cacheDir?: string; logger?: EngineLogger; resolvePath?: (p: string) => string },
+  context: { trusted: boolean; cacheDir?: string; logger?: EngineLogger; resolvePath?: (p: string) => string; workerScript?: string },
 ): EngineOptions {
   const resolve = context.resolvePath ?? ((p: string) => p);
   return {
@@ -98,5 +98,6 @@ export function engineOptions(
     offline: settings.offline,
     concurrency: settings.concurrency,
     logger: context.logger,
+    workerScript: context.workerScript,
   };
 }

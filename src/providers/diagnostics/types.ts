@@ -3,6 +3,7 @@
  * descriptions; `../index.ts` turns them into `vscode.Diagnostic`s. No `vscode` import.
  */
 import type { RegistryObservation, TextSpan } from '../../verify/types';
+import { cleanText } from '../format/text';
 import type { LocatedDependency, LocatedManifest } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
 
@@ -61,4 +62,9 @@ export function fileNoticeSpan(context: RuleContext, preferred?: LocatedDependen
 /** Settled verdicts of dependencies whose spec is unchanged. */
 export function settled(context: RuleContext) {
   return context.deps.filter((d) => !d.stale && d.state?.verdict).map((d) => ({ ...d, verdict: d.state!.verdict! }));
+}
+
+/** Appends a resolution note (e.g. "package-lock.json is out of date: …") to a message. */
+export function withNote(message: string, note: string | undefined): string {
+  return note ? `${message} ${cleanText(note, 400)}` : message;
 }

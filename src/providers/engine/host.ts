@@ -72,6 +72,14 @@ export function engineLoaded(): boolean {
   return engineModule !== undefined;
 }
 
+function disposeEngine(engine: ProvenanceEngineApi | undefined): void {
+  try {
+    void engine?.dispose?.().catch(() => undefined);
+  } catch {
+    // an engine that cannot be stopped is dropped anyway
+  }
+}
+
 export type EngineFactory = (options: EngineOptions) => ProvenanceEngineApi;
 
 export const defaultEngineFactory: EngineFactory = (options) => new (loadEngineModule().ProvenanceEngine)(options);
@@ -107,6 +115,7 @@ export class EngineHost {
     this.engines.set(npmrcDir, engine);
     while (this.engines.size > this.maxEngines) {
       const oldest = this.engines.keys().next().value as string;
+      disposeEngine(this.engines.get(oldest));
       this.engines.delete(oldest);
     }
     return engine;
@@ -117,9 +126,15 @@ export class EngineHost {
     return [...this.engines.values()];
   }
 
+  /** Drops every engine (stopping their verification workers). */
   reset(): void {
+    for (const engine of this.engines.values()) disposeEngine(engine);
     this.engines.clear();
     this.generation++;
+  }
+
+  dispose(): void {
+    this.reset();
   }
 
   observations(): RegistryObservation[] {

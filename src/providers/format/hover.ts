@@ -43,6 +43,8 @@ export interface HoverInput {
   lockfileName?: string;
   /** The spec was edited since this verdict; a new check is scheduled. */
   stale?: boolean;
+  /** A note from resolution, e.g. the lockfile is out of date. */
+  note?: string;
   suggestion?: HoverSuggestion;
 }
 
@@ -199,6 +201,7 @@ export function buildHoverMarkdown(input: HoverInput): string {
       default:
         out.push(title(BADGE_GLYPH.unavailable, 'Provenance unavailable', undefined, input));
     }
+    if (input.note) out.push('', `_Note: ${escapeMarkdown(input.note, 500)}_`);
     const sig = registrySignatureLine(verdict);
     if (sig && verdict.status !== 'not-applicable') out.push(sig);
     const published = verdict.facts?.publishTime ?? verdict.publishTime;

@@ -63,6 +63,7 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
         resolvedFrom: dep?.resolved?.resolvedFrom,
         lockfileName: state.lockfile ? path.basename(state.lockfile.path) : undefined,
         stale: stale && (state.running || document.version !== state.docVersion),
+        note: stale ? undefined : dep?.resolved?.note,
         suggestion,
       });
       const content = new vscode.MarkdownString(markdown);

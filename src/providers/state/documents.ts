@@ -19,6 +19,10 @@ export function isPackageJson(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' && path.basename(document.uri.fsPath) === 'package.json';
 }
 
+function isVisible(document: vscode.TextDocument): boolean {
+  return vscode.window.visibleTextEditors.some((e) => e.document === document);
+}
+
 interface ActiveRun {
   controller: AbortController;
   timer?: NodeJS.Timeout;
@@ -41,9 +45,12 @@ export class DocumentController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      // Only package.json files shown in an editor are verified (not ones other extensions open in the background).
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        for (const editor of editors) if (!this.tracked(editor.document)) this.schedule(editor.document, 0);
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document, EDIT_DEBOUNCE_MS);
+        if (e.contentChanges.length > 0 && (this.tracked(e.document) || isVisible(e.document))) this.schedule(e.document, EDIT_DEBOUNCE_MS);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
@@ -52,9 +59,15 @@ export class DocumentController implements vscode.Disposable {
     this.disposables.push(watcher, watcher.onDidChange(onLockfile), watcher.onDidCreate(onLockfile), watcher.onDidDelete(onLockfile));
   }
 
-  /** Starts on every package.json already open. */
+  /** Starts on every package.json already shown. */
   start(): void {
-    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+    for (const editor of vscode.window.visibleTextEditors) this.schedule(editor.document, 0);
+  }
+
+  /** Whether a document has results or a run under way. */
+  private tracked(document: vscode.TextDocument): boolean {
+    const key = document.uri.toString();
+    return this.states.has(key) || this.runs.has(key);
   }
 
   get(uri: vscode.Uri | string): DocumentState | undefined {
@@ -83,6 +96,7 @@ export class DocumentController implements vscode.Disposable {
 
   /** Re-verifies every open package.json; `fresh` forgets earlier verdicts (settings changed, cache cleared). */
   rerunAll(fresh: boolean): void {
+    const known = new Set(this.states.keys());
     if (fresh) {
       for (const run of this.runs.values()) {
         if (run.timer) clearTimeout(run.timer);
@@ -94,7 +108,7 @@ export class DocumentController implements vscode.Disposable {
       this.settledSuggestions.clear();
       this.knownVerdicts.clear();
     }
-    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+    for (const document of vscode.workspace.textDocuments) if (isVisible(document) || known.has(document.uri.toString())) this.schedule(document, 0);
   }
 
   /** Re-verifies one document now, forgetting its earlier verdicts. */
@@ -202,7 +216,7 @@ export class DocumentController implements vscode.Disposable {
   private lockfileChanged(uri: vscode.Uri): void {
     const dir = path.dirname(uri.fsPath);
     for (const document of vscode.workspace.textDocuments) {
-      if (!isPackageJson(document)) continue;
+      if (!isPackageJson(document) || !this.tracked(document)) continue;
       const manifestDir = path.dirname(document.uri.fsPath);
       // A lockfile applies to the package.json beside it and to workspace members below it.
       if (manifestDir === dir || manifestDir.startsWith(dir + path.sep)) {
