@@ -106,7 +106,7 @@ describe('lazy engine loading', function () {
     const context = {
       subscriptions: [] as unknown[],
       globalStorageUri: { fsPath: path.join(tmp, 'storage') },
-      extensionUri: anything(),
+      extensionUri: { fsPath: tmp },
       extension: { packageJSON: { version: '0.0.0-test' } },
     };
     ext.activate(context);
