@@ -147,9 +147,9 @@ function suggestionLines(input: HoverInput): string[] {
     lines.push(`None of the ${s.checkedWithoutSuccess ?? 0} newest versions that advertise provenance verified.`);
   }
   if (s.fix && s.fix.version !== s.newestVerified?.version) {
-    lines.push(`Quick fix available: use **${escapeMarkdown(s.fix.version)}** (verified provenance).`);
+    lines.push('', `Quick fix available: use **${escapeMarkdown(s.fix.version)}** (verified provenance).`);
   } else if (s.fix) {
-    lines.push('Quick fix available (Ctrl+. / ⌘.).');
+    lines.push('', 'Quick fix available (Ctrl+. / ⌘.).');
   }
   return lines;
 }

@@ -8,14 +8,17 @@ import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
 import { dependencyKey } from '../state/model';
 import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
+import { rewriteSpec } from '../codeActions/model';
 
 /** How long a hover waits for alternatives to be found before showing what it has. */
 const SUGGESTION_WAIT_MS = 1500;
 
-function toHoverSuggestion(s: Suggestion): HoverSuggestion {
+function toHoverSuggestion(s: Suggestion, spec: string | undefined): HoverSuggestion {
+  // Only mention a quick fix when it would change the spec (the code action offers the same).
+  const changes = s.fix && spec !== undefined && rewriteSpec(spec, s.fix.version, s.versions.map((v) => v.version)).spec !== spec;
   return {
     newestVerified: s.newestVerified,
-    fix: s.fix,
+    fix: changes ? s.fix : undefined,
     attestedCount: s.attestedCount,
     checkedWithoutSuccess: s.checkedWithoutSuccess,
   };
@@ -46,7 +49,7 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
           const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SUGGESTION_WAIT_MS));
           try {
             const found = await Promise.race([pending, timeout]);
-            suggestion = found ? toHoverSuggestion(found) : { pending: true };
+            suggestion = found ? toHoverSuggestion(found, dependency.spec) : { pending: true };
           } catch (err) {
             suggestion = { error: err instanceof Error ? err.message : String(err) };
           }
