@@ -33,14 +33,21 @@ export function shortRepo(url: string): string {
   return m ? m[1] : url;
 }
 
-export function formatLine(v: Verdict, c: Colours): string {
+/**
+ * One line per package. `seen` collects reason codes already explained, so a reason shared by many
+ * packages (a stripping mirror, say) is spelled out once and then named by its code.
+ */
+export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
   const label = LABEL[v.status].padEnd(13);
   const id = sanitise(`${v.name}@${v.version}`);
   let detail = '';
   if (v.status === 'verified' && v.facts) {
     detail = `${shortRepo(v.facts.sourceRepository)}@${v.facts.sourceCommit.slice(0, 7)}`;
   } else if (v.reason) {
-    detail = `${v.reason.code}: ${v.reason.message}`;
+    const key = `${v.status}/${v.reason.code}/${v.registry ?? ''}`;
+    const repeated = seen?.has(key) && v.reason.code !== 'lockfile-integrity-mismatch' && v.status !== 'invalid';
+    seen?.add(key);
+    detail = repeated ? `${v.reason.code} (as above)` : `${v.reason.code}: ${v.reason.message}`;
   }
   const painted =
     v.status === 'verified' ? c.green(label) : v.status === 'invalid' ? c.red(c.bold(label)) : v.status === 'no-provenance' ? c.yellow(label) : c.dim(label);

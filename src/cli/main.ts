@@ -232,7 +232,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       io.stdout(`${toMarkdown(items, { summary, trust, registries })}\n`);
     } else {
       const c = colours(Boolean(process.stdout.isTTY) && !io.env.NO_COLOR);
-      for (const v of verdicts) io.stdout(`${formatLine(v, c)}\n`);
+      const seen = new Set<string>();
+      for (const v of verdicts) io.stdout(`${formatLine(v, c, seen)}\n`);
       for (const r of registries) if (r.stripsProvenance && r.message) io.stdout(`\n${c.yellow('note:')} ${r.message}\n`);
       io.stdout(`\n${formatSummary(summary, trust)}\n`);
     }

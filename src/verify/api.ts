@@ -86,7 +86,7 @@ export interface ProvenanceEngineApi {
     manifestPath: string,
     text: string,
     options?: { signal?: AbortSignal; lockfile?: Lockfile | null },
-  ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[] }>;
+  ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[]; notes?: string[] }>;
   /** Every package in a lockfile (transitive mode). */
   lockfilePackages(lockfile: Lockfile): LockedPackage[];
   trustInfo(): Promise<TrustInfo>;

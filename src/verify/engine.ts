@@ -524,17 +524,23 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     manifestPath: string,
     text: string,
     options: { signal?: AbortSignal; lockfile?: Lockfile | null } = {},
-  ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[] }> {
+  ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[]; notes: string[] }> {
     const manifest = parseManifest(text);
     const dir = path.dirname(manifestPath);
+    const notes: string[] = [];
     let lockfile: Lockfile | undefined = options.lockfile ?? undefined;
     if (options.lockfile === undefined) {
       const found = await findLockfile(dir);
+      if (found?.note) notes.push(found.note);
       if (found) {
         try {
-          lockfile = await readLockfile(found.path);
+          const parsed = await readLockfile(found.path);
+          notes.push(...parsed.notes);
+          lockfile = parsed;
         } catch (err) {
-          this.log.warn(`could not read ${found.path}: ${(err as Error).message}; resolving from the registry instead`);
+          const message = `could not read ${found.path}: ${(err as Error).message}; resolving from the registry instead`;
+          notes.push(message);
+          this.log.warn(message);
         }
       }
     }
@@ -548,7 +554,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
         return { versions: versions.map((v) => v.version), distTags };
       },
     });
-    return { manifest, lockfile, resolved };
+    return { manifest, lockfile, resolved, notes };
   }
 }
 

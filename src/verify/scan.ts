@@ -51,8 +51,10 @@ export async function scanProject(
   }
   const problems: string[] = [];
   const mode = options.mode ?? 'auto';
-  const { manifest, lockfile, resolved } = await engine.resolveManifest(manifestPath, manifestText, { signal: options.signal });
+  const { manifest, lockfile, resolved, notes } = await engine.resolveManifest(manifestPath, manifestText, { signal: options.signal });
   for (const p of manifest.problems) problems.push(`${path.basename(manifestPath)}: ${p.message}`);
+  problems.push(...notes);
+  for (const r of resolved) if (r.note) problems.push(r.note);
   const ignore = new Set(options.ignore ?? []);
 
   const useLockfile = mode === 'lockfile' || (mode === 'auto' && lockfile !== undefined);
