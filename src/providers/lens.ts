@@ -64,7 +64,7 @@ export function activateLens(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.languages.registerHoverProvider(SELECTOR, new ProvenanceHoverProvider(documents, log)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new ProvenanceCodeActions(documents, log), ProvenanceCodeActions.metadata),
-    vscode.languages.registerCompletionItemProvider(SELECTOR, new VersionCompletionProvider(documents, () => settings, log), '"', '^', '~', '.'),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, new VersionCompletionProvider(documents, () => settings, () => host.observations().some((o) => o.stripsProvenance), log), '"', '^', '~', '.'),
   );
 
   const command = (id: string, run: (...args: unknown[]) => unknown) =>

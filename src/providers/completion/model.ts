@@ -7,7 +7,7 @@ import type { Verdict } from '../../verify/types';
 export interface VersionItem {
   version: string;
   /** 'verified' only when the engine verified this exact version. */
-  marker: 'verified' | 'invalid' | 'no-provenance' | 'attested' | 'none';
+  marker: 'verified' | 'invalid' | 'no-provenance' | 'attested' | 'none' | 'unknown';
   /** Short text shown beside the label. */
   detail: string;
   sortText: string;
@@ -20,14 +20,22 @@ const MARKER_TEXT: Record<VersionItem['marker'], string> = {
   invalid: '✗ provenance check failed',
   'no-provenance': '○ no provenance',
   attested: 'provenance advertised (not verified yet)',
-  none: '○ no provenance',
+  none: '○ no provenance advertised',
+  unknown: '? provenance unknown (the registry strips it)',
 };
 
 /**
  * Items newest first. `known` holds engine verdicts by `name@version`. With `verifiedOnly`, only
- * versions the engine verified are listed.
+ * versions the engine verified are listed. Only the engine's verdicts say "verified" or "no provenance".
  */
-export function versionItems(name: string, versions: readonly VersionInfo[], known: ReadonlyMap<string, Verdict>, verifiedOnly: boolean): VersionItem[] {
+export function versionItems(
+  name: string,
+  versions: readonly VersionInfo[],
+  known: ReadonlyMap<string, Verdict>,
+  verifiedOnly: boolean,
+  /** The registry was seen stripping attestations: a missing `dist.attestations` says nothing. */
+  registryStrips = false,
+): VersionItem[] {
   const items: VersionItem[] = [];
   versions.forEach((info) => {
     const verdict = known.get(`${name}@${info.version}`);
@@ -35,7 +43,7 @@ export function versionItems(name: string, versions: readonly VersionInfo[], kno
     if (verdict?.status === 'verified') marker = 'verified';
     else if (verdict?.status === 'invalid') marker = 'invalid';
     else if (verdict?.status === 'no-provenance') marker = 'no-provenance';
-    else marker = info.hasAttestations ? 'attested' : 'none';
+    else marker = info.hasAttestations ? 'attested' : registryStrips ? 'unknown' : 'none';
     if (verifiedOnly && marker !== 'verified') return;
     items.push({
       version: info.version,

@@ -15,6 +15,7 @@ export class VersionCompletionProvider implements vscode.CompletionItemProvider 
   constructor(
     private readonly documents: DocumentController,
     private readonly settings: () => LensSettings,
+    private readonly registryStrips: () => boolean,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -51,7 +52,7 @@ export class VersionCompletionProvider implements vscode.CompletionItemProvider 
         }
         if (token.isCancellationRequested) return undefined;
         const range = new vscode.Range(document.positionAt(slot.start), document.positionAt(slot.end));
-        const items = versionItems(registryName, versions, this.documents.knownVerdicts, verifiedOnly).map((item) => {
+        const items = versionItems(registryName, versions, this.documents.knownVerdicts, verifiedOnly, this.registryStrips()).map((item) => {
           const completion = new vscode.CompletionItem({ label: item.version, description: item.detail }, vscode.CompletionItemKind.Value);
           completion.range = range;
           completion.insertText = item.version;
