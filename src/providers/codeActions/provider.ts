@@ -26,8 +26,11 @@ function workflowName(workflowPath: string): string {
 }
 
 /** The fix for one dependency, from a finished suggestion (undefined when there is none). */
+/** Spec kinds whose text is a version or range the fix may rewrite (not catalog:, workspace:, git…). */
+const REWRITABLE: ReadonlySet<string> = new Set(['version', 'range', 'tag', 'alias']);
+
 export function fixFor(located: LocatedDependency, dep: DependencyState, suggestion: Suggestion): Fix | undefined {
-  if (!suggestion.fix || located.spec === undefined) return undefined;
+  if (!suggestion.fix || located.spec === undefined || !REWRITABLE.has(dep.dependency.kind)) return undefined;
   const { version, verdict } = suggestion.fix;
   const rewrite = rewriteSpec(located.spec, version, suggestion.versions.map((v) => v.version));
   if (rewrite.spec === located.spec) return undefined;

@@ -49,7 +49,7 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
           const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SUGGESTION_WAIT_MS));
           try {
             const found = await Promise.race([pending, timeout]);
-            suggestion = found ? toHoverSuggestion(found, dependency.spec) : { pending: true };
+            suggestion = found ? toHoverSuggestion(found, ['version', 'range', 'tag', 'alias'].includes(dep.dependency.kind) ? dependency.spec : undefined) : { pending: true };
           } catch (err) {
             suggestion = { error: err instanceof Error ? err.message : String(err) };
           }
