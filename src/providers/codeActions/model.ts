@@ -9,6 +9,10 @@
 import * as semver from 'semver';
 import type { ProvenanceFacts } from '../../verify/types';
 import type { VersionInfo } from '../../verify/api';
+import type { LocatedDependency } from '../locate/manifestLocator';
+import type { DependencyState } from '../state/model';
+import type { Suggestion } from '../state/suggestions';
+import { shortRepository } from '../format/text';
 
 export interface CandidateInput {
   /** The range / version / tag the manifest asks for (for aliases: the part after `npm:name@`). */
@@ -108,4 +112,43 @@ export function compareProvenance(proposed: ProvenanceFacts | undefined, referen
   if (repo(proposed) !== repo(reference)) return `different repository from ${referenceLabel}`;
   if (workflow(proposed) !== workflow(reference)) return `same repository as ${referenceLabel}, different workflow`;
   return `same repository and workflow as ${referenceLabel}`;
+}
+
+export interface Fix {
+  located: LocatedDependency;
+  title: string;
+  newSpec: string;
+}
+
+function workflowName(workflowPath: string): string {
+  const clean = workflowPath.replace(/@.*$/, '');
+  return clean.slice(clean.lastIndexOf('/') + 1);
+}
+
+/** Spec kinds whose text is a version or range the fix may rewrite (not catalog:, workspace:, git…). */
+const REWRITABLE: ReadonlySet<string> = new Set(['version', 'range', 'tag', 'alias']);
+
+export function isRewritable(kind: string): boolean {
+  return REWRITABLE.has(kind);
+}
+
+/** The fix for one dependency, from a finished suggestion (undefined when there is none). */
+export function fixFor(located: LocatedDependency, dep: DependencyState, suggestion: Suggestion): Fix | undefined {
+  if (!suggestion.fix || located.spec === undefined || !isRewritable(dep.dependency.kind)) return undefined;
+  const { version, verdict } = suggestion.fix;
+  const rewrite = rewriteSpec(located.spec, version, suggestion.versions.map((v) => v.version));
+  if (rewrite.spec === located.spec) return undefined;
+  const facts = verdict.facts;
+  let relation = '';
+  if (dep.verdict?.facts) relation = compareProvenance(facts, dep.verdict.facts, dep.verdict.version);
+  else if (suggestion.newestVerified && suggestion.newestVerified.version !== version) {
+    relation = compareProvenance(facts, suggestion.newestVerified.verdict.facts, suggestion.newestVerified.version);
+  }
+  if (!relation && facts) relation = `built from ${shortRepository(facts.sourceRepository)} by ${workflowName(facts.workflowPath)}`;
+  const notes = [relation, rewrite.keptOperator ? '' : 'pinned exactly'].filter(Boolean).join('; ');
+  return {
+    located,
+    newSpec: rewrite.spec,
+    title: `Use ${rewrite.spec} — verified provenance${notes ? ` (${notes})` : ''}`,
+  };
 }

@@ -9,45 +9,9 @@ import { dependencyAt, type LocatedDependency, locateDependencies } from '../loc
 import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { shortRepository } from '../format/text';
-import { compareProvenance, rewriteSpec } from './model';
+import { fixFor } from './model';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('provenanceLens');
-
-interface Fix {
-  located: LocatedDependency;
-  title: string;
-  newSpec: string;
-}
-
-function workflowName(workflowPath: string): string {
-  const clean = workflowPath.replace(/@.*$/, '');
-  return clean.slice(clean.lastIndexOf('/') + 1);
-}
-
-/** The fix for one dependency, from a finished suggestion (undefined when there is none). */
-/** Spec kinds whose text is a version or range the fix may rewrite (not catalog:, workspace:, git…). */
-const REWRITABLE: ReadonlySet<string> = new Set(['version', 'range', 'tag', 'alias']);
-
-export function fixFor(located: LocatedDependency, dep: DependencyState, suggestion: Suggestion): Fix | undefined {
-  if (!suggestion.fix || located.spec === undefined || !REWRITABLE.has(dep.dependency.kind)) return undefined;
-  const { version, verdict } = suggestion.fix;
-  const rewrite = rewriteSpec(located.spec, version, suggestion.versions.map((v) => v.version));
-  if (rewrite.spec === located.spec) return undefined;
-  const facts = verdict.facts;
-  let relation = '';
-  if (dep.verdict?.facts) relation = compareProvenance(facts, dep.verdict.facts, dep.verdict.version);
-  else if (suggestion.newestVerified && suggestion.newestVerified.version !== version) {
-    relation = compareProvenance(facts, suggestion.newestVerified.verdict.facts, suggestion.newestVerified.version);
-  }
-  if (!relation && facts) relation = `built from ${shortRepository(facts.sourceRepository)} by ${workflowName(facts.workflowPath)}`;
-  const notes = [relation, rewrite.keptOperator ? '' : 'pinned exactly'].filter(Boolean).join('; ');
-  return {
-    located,
-    newSpec: rewrite.spec,
-    title: `Use ${rewrite.spec} — verified provenance${notes ? ` (${notes})` : ''}`,
-  };
-}
 
 function specRange(document: vscode.TextDocument, located: LocatedDependency): vscode.Range {
   // Inside the quotes.

@@ -8,7 +8,7 @@ import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
 import { dependencyKey } from '../state/model';
 import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
-import { rewriteSpec } from '../codeActions/model';
+import { isRewritable, rewriteSpec } from '../codeActions/model';
 
 /** How long a hover waits for alternatives to be found before showing what it has. */
 const SUGGESTION_WAIT_MS = 1500;
@@ -49,7 +49,7 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
           const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SUGGESTION_WAIT_MS));
           try {
             const found = await Promise.race([pending, timeout]);
-            suggestion = found ? toHoverSuggestion(found, ['version', 'range', 'tag', 'alias'].includes(dep.dependency.kind) ? dependency.spec : undefined) : { pending: true };
+            suggestion = found ? toHoverSuggestion(found, isRewritable(dep.dependency.kind) ? dependency.spec : undefined) : { pending: true };
           } catch (err) {
             suggestion = { error: err instanceof Error ? err.message : String(err) };
           }

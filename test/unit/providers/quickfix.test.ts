@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { candidateOrder, compareProvenance, newestFirstAttested, rewriteSpec } from '../../../src/providers/codeActions/model';
+import { candidateOrder, compareProvenance, fixFor, newestFirstAttested, rewriteSpec } from '../../../src/providers/codeActions/model';
+import type { ManifestDependency } from '../../../src/verify/types';
+import { noProvenance, verified } from './fixtures';
 import type { VersionInfo } from '../../../src/verify/api';
 import { facts } from './fixtures';
 
@@ -72,5 +74,31 @@ describe('provenance comparison for the fix title', () => {
       compareProvenance(facts(), facts({ workflowPath: 'owner/repo/.github/workflows/release.yml@refs/tags/v1' }), '1.0.0'),
       'same repository and workflow as 1.0.0',
     );
+  });
+});
+
+describe('quick-fix action', () => {
+  const span = { offset: 0, length: 8 };
+  const dep = (kind: ManifestDependency['kind'], spec: string) => ({
+    dependency: { name: 'p', spec, section: 'dependencies' as const, kind, registryName: 'p', registrySpec: spec, nameSpan: span, specSpan: span },
+    verdict: noProvenance('p', '1.2.0'),
+  });
+  const suggestion = {
+    name: 'p',
+    versions: [v('1.3.0'), v('1.2.0', false)],
+    attestedCount: 1,
+    checkedWithoutSuccess: 0,
+    fix: { version: '1.3.0', verdict: verified('p', '1.3.0') },
+  };
+
+  it('names the new spec and where it was built', () => {
+    const fix = fixFor({ section: 'dependencies', name: 'p', spec: '^1.2.0', nameSpan: span, specSpan: span }, dep('range', '^1.2.0'), suggestion);
+    assert.equal(fix?.newSpec, '^1.3.0');
+    assert.equal(fix?.title, 'Use ^1.3.0 — verified provenance (built from owner/repo by release.yml)');
+  });
+
+  it('offers nothing for catalog:/workspace: specs or when the spec would not change', () => {
+    assert.equal(fixFor({ section: 'dependencies', name: 'p', spec: 'catalog:', nameSpan: span, specSpan: span }, dep('catalog', 'catalog:'), suggestion), undefined);
+    assert.equal(fixFor({ section: 'dependencies', name: 'p', spec: '^1.3.0', nameSpan: span, specSpan: span }, dep('range', '^1.3.0'), suggestion), undefined);
   });
 });
