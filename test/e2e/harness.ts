@@ -149,7 +149,8 @@ function installExitHooks(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
       for (const pid of liveGroups.keys()) killGroup(pid, 'SIGKILL');
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+      // Exit unless the program has its own handler for this signal (then it decides).
+      if (process.listenerCount(sig) === 0) process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
     });
   }
 }
@@ -542,62 +543,62 @@ export class Workbench {
     return this.page.locator('.quick-input-widget');
   }
 
-  private async openQuickInput(key: string, prefix: string): Promise<Locator> {
-    const input = this.quickInput.locator('input.input, .monaco-inputbox input').first();
+  /**
+   * Opens a quick input with `key` (F1 = command palette, Control+P = Quick
+   * Open), types `text` and clicks the first row that `accept` approves.
+   * A quick input computes its entries when it opens, so commands or views
+   * contributed by an extension that was still loading appear only after a
+   * reopen: each attempt closes and reopens it.
+   */
+  private async quickPick(key: string, text: string, accept: (label: string, aria: string) => boolean, what: string, timeout = 20_000): Promise<void> {
+    const input = this.quickInput.locator('.quick-input-box input').first();
+    const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
+    let seen = '';
     await waitFor(
       async () => {
-        if (!(await input.isVisible())) {
-          await this.page.keyboard.press(key);
-          await input.waitFor({ state: 'visible', timeout: 3_000 });
+        if (await input.isVisible()) {
+          await this.page.keyboard.press('Escape');
+          await input.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
         }
+        await this.page.keyboard.press(key);
+        await input.waitFor({ state: 'visible', timeout: 3_000 });
+        await input.fill(text);
+        const hit = await waitFor(
+          async () => {
+            const info = await rows.evaluateAll(dom.readQuickInputRows);
+            seen = info.map((r) => r.aria).join(' | ');
+            return info.find((r) => accept(normalizeText(r.label), normalizeText(r.aria)));
+          },
+          { timeout: 3_000, interval: 150 },
+        ).catch(() => undefined);
+        if (!hit) return false;
+        await this.quickInput.locator(`.quick-input-list .monaco-list-row[data-index="${hit.index}"]`).click({ timeout: 3_000 });
         return true;
       },
-      { timeout: 15_000, message: `quick input (${key}) did not open` },
-    );
-    await input.fill(prefix);
-    return input;
-  }
-
-  /** Types `text` into the open quick input and clicks the first row `accept` approves. */
-  private async pickQuickInputRow(input: Locator, text: string, accept: (label: string, aria: string) => boolean, what: string): Promise<void> {
-    await input.fill(text);
-    const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
-    const hit = await waitFor(
-      async () => {
-        const info = await rows.evaluateAll(dom.readQuickInputRows);
-        const found = info.find((r) => accept(normalizeText(r.label), normalizeText(r.aria)));
-        if (!found) throw new Error(`no ${what} matching "${text}" among [${info.map((r) => r.aria).join(' | ')}]`);
-        return found;
-      },
-      { timeout: 15_000, message: `quick input: ${what} "${text}"` },
-    );
-    await this.quickInput.locator(`.quick-input-list .monaco-list-row[data-index="${hit.index}"]`).click();
-    await this.quickInput.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+      { timeout, interval: 500, message: `quick input: no ${what} "${text}" (last list: [${seen}])` },
+    ).catch((e: Error) => {
+      throw new Error(`${e.message.replace('(last list: [])', '')} last list: [${seen}]`);
+    });
+    await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   }
 
   /** Runs a command from the palette (F1), by its title as shown there, e.g. "Provenance: Scan Workspace". */
-  async runCommand(title: string): Promise<void> {
-    const input = await this.openQuickInput('F1', '>');
+  async runCommand(title: string, opts: { timeout?: number } = {}): Promise<void> {
     const want = title.toLowerCase();
-    await this.pickQuickInputRow(
-      input,
+    await this.quickPick(
+      'F1',
       `>${title}`,
       (label, aria) => label.toLowerCase() === want || aria.toLowerCase() === want || aria.toLowerCase().startsWith(`${want},`),
       'command',
+      opts.timeout,
     );
   }
 
   /** Opens a workspace file via Quick Open (Ctrl+P) by its workspace-relative path; waits for its editor. */
-  async openFile(relPath: string): Promise<void> {
-    const input = await this.openQuickInput('Control+P', '');
+  async openFile(relPath: string, opts: { timeout?: number } = {}): Promise<void> {
     const base = path.posix.basename(relPath);
     const dir = path.posix.dirname(relPath);
-    await this.pickQuickInputRow(
-      input,
-      relPath,
-      (label, aria) => label === base && (dir === '.' || aria.includes(dir)),
-      'file',
-    );
+    await this.quickPick('Control+P', relPath, (label, aria) => label === base && (dir === '.' || aria.includes(dir)), 'file', opts.timeout);
     await this.waitForEditor(relPath);
   }
 
@@ -900,8 +901,7 @@ export class Workbench {
     const pane = header.locator('xpath=..');
     const onScreen = async () => (await header.count()) > 0 && (await pane.first().isVisible().catch(() => false));
     if (!(await onScreen())) {
-      const input = await this.openQuickInput('Control+P', 'view ');
-      await this.pickQuickInputRow(input, `view ${title}`, (label) => label === title, 'view');
+      await this.quickPick('Control+P', `view ${title}`, (label) => label === title, 'view');
       await waitFor(onScreen, { timeout: 10_000, message: `view ${title}` });
     }
     const h = header.first();
