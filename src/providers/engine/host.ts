@@ -67,11 +67,6 @@ export function loadScanModule(): ScanModule {
   return scanModule;
 }
 
-/** Whether the engine module has been loaded in this process (for tests and the log). */
-export function engineLoaded(): boolean {
-  return engineModule !== undefined;
-}
-
 function disposeEngine(engine: ProvenanceEngineApi | undefined): void {
   try {
     void engine?.dispose?.().catch(() => undefined);
@@ -90,18 +85,12 @@ export const defaultEngineFactory: EngineFactory = (options) => new (loadEngineM
  */
 export class EngineHost {
   private engines = new Map<string, ProvenanceEngineApi>();
-  private generation = 0;
 
   constructor(
     private readonly baseOptions: () => EngineOptions,
     private readonly factory: EngineFactory = defaultEngineFactory,
     private readonly maxEngines = 16,
   ) {}
-
-  /** Increments whenever the engines are dropped; runs started under an older generation are stale. */
-  get currentGeneration(): number {
-    return this.generation;
-  }
 
   get(npmrcDir: string): ProvenanceEngineApi {
     let engine = this.engines.get(npmrcDir);
@@ -130,7 +119,6 @@ export class EngineHost {
   reset(): void {
     for (const engine of this.engines.values()) disposeEngine(engine);
     this.engines.clear();
-    this.generation++;
   }
 
   dispose(): void {

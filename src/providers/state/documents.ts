@@ -74,10 +74,6 @@ export class DocumentController implements vscode.Disposable {
     return this.states.get(typeof uri === 'string' ? uri : uri.toString());
   }
 
-  allStates(): DocumentState[] {
-    return [...this.states.values()];
-  }
-
   engineFor(fsPath: string): ProvenanceEngineApi {
     return this.host.get(path.dirname(fsPath));
   }
