@@ -5,7 +5,7 @@
 import type { ProvenanceFacts, RegistryObservation, ScanSummary, TextSpan, TrustInfo, Verdict, VerdictStatus } from './types';
 
 export const REPORT_SCHEMA_VERSION = 1;
-export const DOCS_URL = 'https://github.com/provenance-lens/provenance-lens#verdicts';
+export const DOCS_URL = 'https://github.com/provenance-lens/provenance-lens#reason-codes';
 
 export interface JsonResult {
   name: string;
