@@ -1,31 +1,10 @@
-/** Locates ../shared/realworld (beside the repository) for tests that use real registry data. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+/** Real npm provenance data for tests: thin helpers over test/fixture-registry/realworld.ts. */
+import { REPO_ROOT, loadRealworld, realworldMissingMessage, type RealworldCase } from '../fixture-registry/realworld';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT, type RealworldCase };
 
-export function realworldDir(): string | undefined {
-  const dir = process.env.PROVENANCE_LENS_REALWORLD ?? path.resolve(REPO_ROOT, '..', 'shared', 'realworld');
-  return fs.existsSync(path.join(dir, 'cases.json')) ? dir : undefined;
-}
+export const realworldDir = (): string | undefined => loadRealworld()?.dir;
 
-export const REALWORLD_MISSING =
-  'skipped: ../shared/realworld is absent (real npm provenance data lives beside the repository, not in it)';
+export const REALWORLD_MISSING = realworldMissingMessage();
 
-export interface RealworldCase {
-  id: string;
-  name: string;
-  version: string;
-  integrity: string;
-  attestations: string;
-  expected: 'verified' | 'invalid-provenance-signature' | 'invalid-publish-signature';
-  facts?: Record<string, string>;
-  tarball?: string;
-  packument?: string;
-}
-
-export function realworldCases(): RealworldCase[] {
-  const dir = realworldDir();
-  if (!dir) return [];
-  return (JSON.parse(fs.readFileSync(path.join(dir, 'cases.json'), 'utf8')) as { cases: RealworldCase[] }).cases;
-}
+export const realworldCases = (): RealworldCase[] => loadRealworld()?.cases ?? [];

@@ -7,27 +7,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyAttestations, type AttestationInput, type AttestationResult } from '../../../src/verify/attestations';
 import { loadTrustMaterial, type NpmKey, type TrustBundle } from '../../../src/verify/trust';
+import { loadRealworld, realworldMissingMessage, realworldPath, type RealworldCase } from '../../fixture-registry/realworld';
 
-const REALWORLD = path.resolve(__dirname, '../../../../shared/realworld');
-const MISSING = `skipped: real npm data not found at ${REALWORLD} (it lives beside the repository, in shared/realworld)`;
+const data = loadRealworld();
+const REALWORLD = data?.dir ?? realworldPath();
+const MISSING = `skipped: ${realworldMissingMessage()}`;
 
-interface Case {
-  id: string;
-  name: string;
-  version: string;
-  integrity: string;
-  attestations: string;
-  expected: string;
-  predicateTypes: string[];
-  facts?: Record<string, string>;
-}
+type Case = RealworldCase & { predicateTypes: string[] };
 
 const PUBLISH = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
 const FACT_FIELDS = ['sourceRepository', 'sourceCommit', 'workflowPath', 'ref', 'runInvocation', 'builder'] as const;
 
-const cases: Case[] = fs.existsSync(path.join(REALWORLD, 'cases.json'))
-  ? (JSON.parse(fs.readFileSync(path.join(REALWORLD, 'cases.json'), 'utf8')) as { cases: Case[] }).cases
-  : [];
+const cases = (data?.cases ?? []) as Case[];
 
 function byId(id: string): Case {
   const c = cases.find((x) => x.id === id);
