@@ -22,6 +22,11 @@ CS_BIN="$CS_PKG/out/node/entry.js"
 log() { printf '[e2e-setup] %s\n' "$*"; }
 start_all=$SECONDS
 mkdir -p "$TOOLS"
+# One setup at a time per tools folder (two runs installing into it at once would corrupt it).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$TOOLS/.setup.lock"
+  flock -w 900 9 || { log "another setup holds $TOOLS/.setup.lock for too long"; exit 1; }
+fi
 
 # ---------------------------------------------------------------- apt packages
 need_apt=()

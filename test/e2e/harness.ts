@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import * as dom from './dom';
@@ -121,6 +122,19 @@ function matches(actual: string, expected: string | RegExp): boolean {
 
 const liveGroups = new Map<number, string>();
 let hooksInstalled = false;
+const openServers = new Set<CodeServer>();
+const openSessions = new Set<BrowserSession>();
+
+/** Closes every browser session and code-server this process opened and has not closed yet. */
+export async function closeAll(): Promise<void> {
+  for (const s of [...openSessions]) await s.close().catch(() => undefined);
+  for (const s of [...openServers]) await s.close().catch(() => undefined);
+}
+
+// Under node's test runner, close whatever a test left open once all tests of
+// the file are done: a failed test that skipped its cleanup would otherwise
+// keep the file's process alive (open pipes to Chromium and code-server).
+if (process.env.NODE_TEST_CONTEXT) after(closeAll);
 
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -319,6 +333,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
         while (groupAlive(pid) && Date.now() < hard) await sleep(100);
       }
       liveGroups.delete(pid);
+      for (const srv of openServers) if (srv.pid === pid) openServers.delete(srv);
       if (pidDir) await rm(path.join(pidDir, `${pid}.pgid`), { force: true });
       try {
         const logDir = path.join(ARTIFACTS_DIR, 'logs', name);
@@ -354,7 +369,9 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
       { timeout, interval: 200, message: 'code-server /healthz did not answer' },
     );
     const url = `${origin}/?folder=${encodeURIComponent(workspace).replace(/%2F/g, '/')}`;
-    return { url, origin, port, pid, workspace, userDataDir, extensionsDir, output: () => output, close };
+    const server: CodeServer = { url, origin, port, pid, workspace, userDataDir, extensionsDir, output: () => output, close };
+    openServers.add(server);
+    return server;
   } catch (e) {
     await close();
     throw e;
@@ -407,7 +424,7 @@ export async function openBrowser(url: string, opts: OpenBrowserOptions = {}): P
     await page.goto(url, { timeout: opts.timeout ?? 60_000 });
     if (!opts.raw) await workbench.waitReady({ timeout: opts.timeout ?? 60_000 });
     let closed = false;
-    return {
+    const session: BrowserSession = {
       browser,
       context,
       page,
@@ -416,9 +433,12 @@ export async function openBrowser(url: string, opts: OpenBrowserOptions = {}): P
       close: async () => {
         if (closed) return;
         closed = true;
+        openSessions.delete(session);
         await browser.close().catch(() => undefined);
       },
     };
+    openSessions.add(session);
+    return session;
   } catch (e) {
     await browser.close().catch(() => undefined);
     throw e;
@@ -637,7 +657,6 @@ export class Workbench {
    * rendered lines if the clipboard is unavailable.
    */
   async editorText(): Promise<string> {
-    const editor = this.activeEditor();
     await this.focusEditor();
     await this.page.evaluate(() => (globalThis as any).navigator.clipboard.writeText('\u0000')).catch(() => undefined);
     await this.page.keyboard.press('Control+A');
@@ -654,7 +673,6 @@ export class Workbench {
       return text;
     } catch {
       await this.page.keyboard.press('Control+End');
-      void editor;
       return (await this.visibleLines()).join('\n');
     }
   }
