@@ -49,6 +49,11 @@ export interface EngineOptions {
    * checks run in a worker thread so the caller's event loop is never blocked; otherwise in-process.
    */
   workerScript?: string;
+  /**
+   * HTTP agents: 'npm' (default; npm's agents, .npmrc proxies) or 'node' (Node's core agents) for hosts
+   * that wrap agents with their own proxy support, such as VS Code's extension host.
+   */
+  httpAgent?: 'npm' | 'node';
 }
 
 export interface VerifyRequest {

@@ -127,6 +127,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       logger: this.log,
+      ...(options.httpAgent ? { agent: options.httpAgent } : {}),
     });
     this.cache = new VerdictCache(options.cacheDir ? path.join(options.cacheDir, 'verdicts') : undefined);
     const att = options.attestationRegistry ?? PUBLIC_REGISTRY;

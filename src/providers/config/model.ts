@@ -99,5 +99,8 @@ export function engineOptions(
     concurrency: settings.concurrency,
     logger: context.logger,
     workerScript: context.workerScript,
+    // VS Code wraps every agent with its own proxy support (http.proxySupport), and npm's agents hang
+    // under it: use Node's core agents and let VS Code's proxy settings apply, as for any extension.
+    httpAgent: 'node',
   };
 }

@@ -16,48 +16,10 @@ let scanModule: ScanModule | undefined;
 /** Loads the engine module (first call only). */
 export function loadEngineModule(): EngineModule {
   if (!engineModule) {
-    tolerateWrappingAgents();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     engineModule = require('../../verify/engine') as EngineModule;
   }
   return engineModule;
-}
-
-interface LateRequest {
-  headersSent: boolean;
-  setHeader(name: string, value: unknown): unknown;
-}
-
-/**
- * VS Code's extension host wraps every http(s) agent in its proxy agent (`http.proxySupport`), which
- * can hand a request to the wrapped agent after its headers were sent; @npmcli/agent (under
- * make-fetch-happen, the registry client's transport) then throws "Cannot set headers after they are
- * sent to the client" and every registry request fails (npm/npm-registry-fetch#244). In the
- * extension's own bundled copy of @npmcli/agent, header changes on such late requests are skipped.
- * The CLI does not load this module and is unaffected.
- */
-export function tolerateWrappingAgents(): void {
-  type AddRequest = (this: unknown, request: LateRequest, options: unknown) => unknown;
-  let proto: { addRequest?: AddRequest; provenanceLensPatched?: boolean } | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    proto = (require('@npmcli/agent') as { Agent?: { prototype: typeof proto } }).Agent?.prototype;
-  } catch {
-    return;
-  }
-  const original = proto?.addRequest;
-  if (!proto || !original || proto.provenanceLensPatched) return;
-  proto.provenanceLensPatched = true;
-  proto.addRequest = function (this: unknown, request: LateRequest, options: unknown) {
-    if (!request || !request.headersSent) return original.call(this, request, options);
-    const setHeader = request.setHeader;
-    request.setHeader = () => request;
-    try {
-      return original.call(this, request, options);
-    } finally {
-      request.setHeader = setHeader;
-    }
-  };
 }
 
 /** Loads the shared project-scan module (first call only). */

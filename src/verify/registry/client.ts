@@ -82,6 +82,8 @@ export interface RegistryClientOptions {
   /** Called before each retry wait (for logs and tests). */
   onRetry?: (info: RetryInfo) => void;
   userAgent?: string;
+  /** HTTP agents: npm's (default) or Node's core ones (see TransportOptions.agent). */
+  agent?: 'npm' | 'node';
 }
 
 export interface RequestOptions {
@@ -149,7 +151,11 @@ export class RegistryClient {
       userAgent: options.userAgent ?? `provenance-lens node/${process.version}`,
       ...(this.logger ? { logger: this.logger } : {}),
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      ...(options.agent ? { agent: options.agent } : {}),
     });
+    if (options.agent === 'node' && this.config.proxy) {
+      this.logger?.warn('the .npmrc proxy setting is left to the host application (its own proxy support applies)');
+    }
   }
 
   /** What configuration is in effect (no secrets): for `--verbose` output and diagnostics. */

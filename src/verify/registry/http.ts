@@ -20,6 +20,8 @@
  *   AbortSignal cancels the attempt and any backoff wait.
  * - Bodies are read with a byte cap (after decompression) before anything is parsed.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { EngineLogger } from '../api';
 import { RegistryError, redactUrl } from './errors';
 import type { NpmConfig } from './npmrc';
@@ -93,6 +95,12 @@ export interface TransportOptions {
   userAgent: string;
   logger?: EngineLogger;
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * 'npm' (default): npm's own agents (@npmcli/agent), honouring .npmrc proxy settings.
+   * 'node': Node's core keep-alive agents, for hosts that wrap agents with their own proxy support
+   * (VS Code's extension host, where @npmcli/agent's requests hang); .npmrc proxies are then left to the host.
+   */
+  agent?: 'npm' | 'node';
 }
 
 export interface HttpRequest {
@@ -190,7 +198,30 @@ class AttemptFailure {
 export class HttpTransport {
   private readonly semaphores = new Map<string, Semaphore>();
 
+  private readonly nodeAgents = new Map<string, http.Agent>();
+
   constructor(private readonly options: TransportOptions) {}
+
+  /** Node core keep-alive agent for a URL's protocol (the 'node' agent mode). */
+  private nodeAgent(url: string, cert?: string | null, key?: string | null): http.Agent {
+    const secure = url.startsWith('https:');
+    const id = `${secure ? 'https' : 'http'} ${cert ?? ''}`;
+    let agent = this.nodeAgents.get(id);
+    if (!agent) {
+      const { config } = this.options;
+      const common = { keepAlive: true, maxSockets: this.options.concurrency };
+      agent = secure
+        ? new https.Agent({
+            ...common,
+            rejectUnauthorized: config.strictSSL,
+            ...(config.ca ? { ca: config.ca } : {}),
+            ...(cert && key ? { cert, key } : {}),
+          })
+        : new http.Agent(common);
+      this.nodeAgents.set(id, agent);
+    }
+    return agent;
+  }
 
   /** GET with retries; resolves with 200 (body) or 404, throws RegistryError for everything else. */
   async get(req: HttpRequest): Promise<HttpResult> {
@@ -388,6 +419,7 @@ export class HttpTransport {
       timeout: this.options.timeoutMs,
       signal,
       maxSockets: this.options.concurrency,
+      ...(this.options.agent === 'node' ? { agent: this.nodeAgent(url, auth.cert, auth.key) } : {}),
       strictSSL: config.strictSSL,
       ...(config.ca ? { ca: config.ca } : {}),
       ...(config.proxy ? { proxy: config.proxy } : {}),

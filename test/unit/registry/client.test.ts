@@ -67,6 +67,15 @@ describe('registry client against the fixture registry', function () {
       assert.equal(registry.requests[0]!.headers.accept, 'application/json');
     });
 
+    it("with Node's core agents (the editor's mode) fetches the same documents, with keep-alive and the concurrency cap", async () => {
+      const client = testClient(root(), tmp.dir, { agent: 'node', concurrency: 2 });
+      const docs = await Promise.all(['1.0.0', '1.1.0', '2.0.0-beta.1'].map((v) => client.getVersion('alpha', v)));
+      assert.deepEqual(docs.map((d) => d.version), ['1.0.0', '1.1.0', '2.0.0-beta.1']);
+      assert.ok(registry.stats.maxActive <= 2, `at most 2 at once, saw ${registry.stats.maxActive}`);
+      assert.equal(registry.requests[0]!.headers.connection, 'keep-alive');
+      assert.equal(await client.getAttestations('plain', '3.0.0'), null);
+    });
+
     it('escapes scoped names as npm does', async () => {
       const client = testClient(root(), tmp.dir);
       const doc = await client.getVersion('@scope/pkg', '0.1.0');
