@@ -64,5 +64,5 @@ export function formatSummary(s: ScanSummary, trust?: TrustInfo): string {
   ];
   const seconds = (s.elapsedMs / 1000).toFixed(s.elapsedMs < 10_000 ? 2 : 1);
   const trustLine = trust ? `\ntrust: ${trust.source}${trust.age ? ` (${trust.age} old)` : ''}${trust.note ? ` — ${trust.note}` : ''}` : '';
-  return `${s.total} packages: ${parts.join(', ')} — in ${seconds}s${trustLine}`;
+  return `${s.total} ${s.total === 1 ? 'package' : 'packages'}: ${parts.join(', ')} — in ${seconds}s${trustLine}`;
 }

@@ -83,7 +83,7 @@ describe('CLI end to end (dist/cli.js)', function () {
     const r = await run(['verify', '--cache', '', '--attestation-registry', '', '--registry', `${registry!.url}/case/gundam-visor-cli-v1-tag-invalidsigprov/`, 'gundam-visor@1.0.1'], work);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /INVALID\s+gundam-visor@1\.0\.1\s+invalid-provenance-signature/);
-    assert.match(r.stdout, /1 packages: 0 verified, 1 invalid/);
+    assert.match(r.stdout, /1 package: 0 verified, 1 invalid/);
   });
 
   it('scan with a lockfile prints a verdict for every locked package; SARIF lists the invalid one', async function () {
