@@ -368,25 +368,24 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       );
     }
 
-    // Key validity is judged at publish time; fetch times only when a key in play has an expiry.
+    // A registry signature's key must have been valid at publish time: the full packument (for its
+    // `time`) is fetched only when a key in play has an expiry. Attestation keys are judged by the
+    // transparency log's signed time instead.
     let publishTime: string | undefined;
     const keyIdsUsed = new Set<string>();
     if (Array.isArray(signatures)) for (const s of signatures) if (isRecord(s) && typeof s.keyid === 'string') keyIdsUsed.add(s.keyid);
-    const needsTime = (keys ?? []).some((k) => k.validUntil && (keyIdsUsed.size === 0 ? advertised : keyIdsUsed.has(k.keyId)));
-    if (needsTime || advertised) {
+    const needsTime = (keys ?? []).some((k) => k.validUntil && keyIdsUsed.has(k.keyId));
+    if (needsTime) {
       try {
-        const times = await this.publishTimesOf(name, used, signal);
-        publishTime = times?.[version];
+        publishTime = (await this.publishTimesOf(name, used, signal))?.[version];
       } catch (err) {
-        if (needsTime) {
-          const message = err instanceof Error ? err.message : String(err);
-          return unavailable('registry-error', `The publish time of ${id} is needed to check its signing key's validity, but could not be fetched: ${message}`, {
-            registry: used,
-            integrity,
-          });
-        }
+        const message = err instanceof Error ? err.message : String(err);
+        return unavailable('registry-error', `The publish time of ${id} is needed to check its signing key's validity, but could not be fetched: ${message}`, {
+          registry: used,
+          integrity,
+        });
       }
-      if (needsTime && !publishTime) {
+      if (!publishTime) {
         return unavailable('malformed-response', `${used} gives no publish time for ${id}, which is needed to check its signing key's validity.`, {
           registry: used,
           integrity,
@@ -452,9 +451,16 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       this.log.info(`${id}: invalid (${result.code}): ${result.message}`);
       return this.remember(trust, registry, { ...common, status: 'invalid', reason: { code: result.code, message: result.message } });
     }
+    if (!publishTime) {
+      // The publish time is one of the facts shown; best effort (the verdict does not depend on it).
+      publishTime = await this.publishTimesOf(name, used, signal).then(
+        (times) => times?.[version],
+        () => undefined,
+      );
+    }
     const facts = { ...result.facts, publishTime: publishTime ?? result.facts.publishTime };
     this.log.info(`${id}: verified — built from ${facts.sourceRepository}@${facts.sourceCommit.slice(0, 7)} by ${facts.workflowPath}`);
-    return this.remember(trust, registry, { ...common, status: 'verified', facts });
+    return this.remember(trust, registry, { ...common, publishTime, status: 'verified', facts });
   }
 
   /** Persist a final verdict (verified / no-provenance / invalid) under its immutable key. */
