@@ -27,6 +27,7 @@ export const SELECTOR: vscode.DocumentSelector = [{ language: 'json', scheme: 'f
 const ENGINE_SETTINGS = ['registry', 'attestationRegistry', 'trustedRoot', 'npmKeys', 'concurrency', 'offline'].map((k) => `provenanceLens.${k}`);
 
 export function activateLens(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Provenance Lens', { log: true });
   context.subscriptions.push(log);
   let settings: LensSettings = readSettings();
@@ -223,6 +224,6 @@ export function activateLens(context: vscode.ExtensionContext): void {
 
   const trust = trustNotice();
   if (trust) log.warn(trust);
-  log.info(`Provenance Lens ${toolVersion} activated; cache at ${cacheDir}.`);
+  log.info(`Provenance Lens ${toolVersion} activated in ${(performance.now() - started).toFixed(1)} ms; cache at ${cacheDir}.`);
   documents.start();
 }
