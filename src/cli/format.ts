@@ -1,4 +1,5 @@
 /** Human output of the CLI: one line per package and a summary. */
+import { cleanText, shortRepository } from '../verify/format/text';
 import type { ScanSummary, TrustInfo, Verdict, VerdictStatus } from '../verify/types';
 
 export interface Colours {
@@ -14,12 +15,6 @@ export function colours(enabled: boolean): Colours {
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-/** Strip control characters from registry-provided strings before they reach a terminal. */
-export function sanitise(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
-}
-
 const LABEL: Record<VerdictStatus, string> = {
   verified: 'verified',
   invalid: 'INVALID',
@@ -28,21 +23,16 @@ const LABEL: Record<VerdictStatus, string> = {
   'not-applicable': 'n/a',
 };
 
-export function shortRepo(url: string): string {
-  const m = /^https:\/\/(?:github\.com|gitlab\.com)\/(.+?)(?:\.git)?$/.exec(url);
-  return m ? m[1] : url;
-}
-
 /**
  * One line per package. `seen` collects reason codes already explained, so a reason shared by many
  * packages (a stripping mirror, say) is spelled out once and then named by its code.
  */
 export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
   const label = LABEL[v.status].padEnd(13);
-  const id = sanitise(`${v.name}@${v.version}`);
+  const id = cleanText(`${v.name}@${v.version}`, 240);
   let detail = '';
   if (v.status === 'verified' && v.facts) {
-    detail = `${shortRepo(v.facts.sourceRepository)}@${v.facts.sourceCommit.slice(0, 7)}`;
+    detail = `${shortRepository(v.facts.sourceRepository)}@${cleanText(v.facts.sourceCommit, 80).slice(0, 7)}`;
   } else if (v.reason) {
     const key = `${v.status}/${v.reason.code}/${v.registry ?? ''}`;
     const repeated = seen?.has(key) && v.reason.code !== 'lockfile-integrity-mismatch' && v.status !== 'invalid';
@@ -51,7 +41,7 @@ export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
   }
   const painted =
     v.status === 'verified' ? c.green(label) : v.status === 'invalid' ? c.red(c.bold(label)) : v.status === 'no-provenance' ? c.yellow(label) : c.dim(label);
-  return `${painted} ${id}${detail ? `  ${c.dim(sanitise(detail))}` : ''}`;
+  return `${painted} ${id}${detail ? `  ${c.dim(cleanText(detail, 1000))}` : ''}`;
 }
 
 export function formatSummary(s: ScanSummary, trust?: TrustInfo): string {

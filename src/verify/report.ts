@@ -2,6 +2,7 @@
  * Report formats shared by the CLI and the editor's Export Report: JSON (a stable schema other
  * tools read), SARIF 2.1.0 (code scanning) and Markdown.
  */
+import { escapeMarkdown, link } from './format/markdown';
 import type { ProvenanceFacts, RegistryObservation, ScanSummary, TextSpan, TrustInfo, Verdict, VerdictStatus } from './types';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -162,16 +163,6 @@ export function toSarif(items: ReportItem[], context: { toolVersion: string }): 
   };
 }
 
-/** Escape text for Markdown (table cells included): registry strings are untrusted. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&"']/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
-function safeLink(label: string, url: string | undefined): string {
-  if (!url || !/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]*$/.test(url) || /[()\s]/.test(url)) return escapeMarkdown(label);
-  return `[${escapeMarkdown(label)}](${url})`;
-}
-
 const STATUS_TITLE: Record<VerdictStatus, string> = {
   invalid: 'Invalid',
   'no-provenance': 'No provenance',
@@ -199,7 +190,7 @@ export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary;
       for (const { verdict: v } of group) {
         const f = v.facts!;
         lines.push(
-          `| ${escapeMarkdown(`${v.name}@${v.version}`)} | ${safeLink(f.sourceRepository, f.links.repository)} | ${safeLink(f.sourceCommit.slice(0, 12), f.links.commit)} | ${safeLink(f.workflowPath, f.links.workflow)} |`,
+          `| ${escapeMarkdown(`${v.name}@${v.version}`)} | ${link(f.sourceRepository, f.links.repository)} | ${link(f.sourceCommit.slice(0, 12), f.links.commit)} | ${link(f.workflowPath, f.links.workflow)} |`,
         );
       }
     } else {

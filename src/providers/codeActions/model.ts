@@ -12,7 +12,7 @@ import type { VersionInfo } from '../../verify/api';
 import type { LocatedDependency } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
 import type { Suggestion } from '../state/suggestions';
-import { shortRepository } from '../format/text';
+import { shortRepository } from '../../verify/format/text';
 
 export interface CandidateInput {
   /** The range / version / tag the manifest asks for (for aliases: the part after `npm:name@`). */

@@ -3,7 +3,7 @@
  * descriptions; `../index.ts` turns them into `vscode.Diagnostic`s. No `vscode` import.
  */
 import type { RegistryObservation, TextSpan } from '../../verify/types';
-import { cleanText } from '../format/text';
+import { cleanText } from '../../verify/format/text';
 import type { LocatedDependency, LocatedManifest } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
 

@@ -6,7 +6,7 @@
 import type { Verdict } from '../../verify/types';
 import type { DisplayStatus } from '../state/model';
 import { shortReason } from './reasons';
-import { cleanText, shortCommit, shortRepository } from './text';
+import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
 
 export type BadgeStyle = 'full' | 'compact' | 'off';
 

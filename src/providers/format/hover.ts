@@ -4,10 +4,10 @@
  * command links only name this extension's own commands.
  */
 import type { ProvenanceFacts, ResolutionSource, Verdict } from '../../verify/types';
-import { commandLink, escapeMarkdown, link } from './markdown';
+import { commandLink, escapeMarkdown, link } from '../../verify/format/markdown';
 import { reasonDocsUrl, shortReason } from './reasons';
 import { BADGE_GLYPH } from './badge';
-import { cleanText, shortCommit, shortRepository } from './text';
+import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
 
 /** Commands a hover may link to; the MarkdownString's `isTrusted.enabledCommands`. */
 export const HOVER_COMMANDS = ['provenanceLens.verifyAtCursor', 'provenanceLens.ignorePackage', 'provenanceLens.showLog'] as const;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BADGE_GLYPH } from '../format/badge';
 import { STATUS_LABEL, shortReason } from '../format/reasons';
-import { cleanText, shortCommit, shortRepository } from '../format/text';
+import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
 import { groupResults, type PackageGroup, type ScanOccurrence, type ScanResults, type StatusGroup } from './model';
 
 export const RESULTS_VIEW = 'provenanceLens.results';

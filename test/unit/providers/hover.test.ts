@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildHoverMarkdown, HOVER_COMMANDS } from '../../../src/providers/format/hover';
-import { commandLink, escapeMarkdown, link, safeHttpsUrl } from '../../../src/providers/format/markdown';
+import { commandLink, escapeMarkdown, link, safeHttpsUrl } from '../../../src/verify/format/markdown';
 import { facts, invalid, noProvenance, unavailable, verified } from './fixtures';
 
 // markdown-it is present through @vscode/vsce; render with it when available to check real links.

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { escapeMarkdown, spanToRegion, toSarif } from '../../../src/verify/report';
+import { escapeMarkdown } from '../../../src/verify/format/markdown';
+import { spanToRegion, toSarif } from '../../../src/verify/report';
 
 describe('report formats', () => {
   it('escapes markdown control characters in registry strings', () => {

@@ -1,4 +1,4 @@
-import { cleanText } from '../../format/text';
+import { cleanText } from '../../../verify/format/text';
 import { reasonDocsUrl } from '../../format/reasons';
 import { type DiagnosticRule, settled, withNote } from '../types';
 

@@ -1,5 +1,5 @@
 import { printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
-import { cleanText } from '../../format/text';
+import { cleanText } from '../../../verify/format/text';
 import { reasonDocsUrl } from '../../format/reasons';
 import { type DiagnosticRule, settled } from '../types';
 
