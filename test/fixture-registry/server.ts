@@ -115,6 +115,11 @@ export interface FixtureRegistryOptions {
   latencyMs?: number;
   /** Extra packages served by the root registry (and, stripped, by /mirror/). */
   extra?: FixturePackage[];
+  /**
+   * Keys (entries of the `/-/npm/v1/keys` `keys` array) appended to the root registry's keys, so `extra`
+   * packages signed by another registry key (e.g. the synthetic one) verify at the root too.
+   */
+  extraKeys?: unknown[];
   /** Extra registries with their own packages and keys. */
   prefixes?: FixturePrefix[];
   /** Faults active from the start (more can be added with `fault()`). */
@@ -400,7 +405,8 @@ function buildRegistries(options: FixtureRegistryOptions): { registries: ServedR
   }
   for (const pkg of options.extra ?? []) addPackage(root, fromFixture(pkg));
 
-  registries.push({ prefix: '', packages: root, keys: npmKeys, strip: false });
+  const rootKeys = options.extraKeys?.length ? { keys: [...(npmKeys?.keys ?? []), ...options.extraKeys] } : npmKeys;
+  registries.push({ prefix: '', packages: root, keys: rootKeys, strip: false });
   registries.push({ prefix: 'mirror/', packages: root, keys: null, strip: true });
   for (const p of options.prefixes ?? []) {
     const prefix = p.prefix.replace(/^\/+|\/+$/g, '');

@@ -136,4 +136,17 @@ describe('fixture registry without the real-world data', () => {
       await registry.close();
     }
   });
+
+  it('appends extraKeys to the root registry keys only', async () => {
+    const extra = { keyid: 'SHA256:extra', key: 'MFkw', expires: null, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256' };
+    const registry = await startFixtureRegistry({ realworldDir: null, extraKeys: [extra] });
+    try {
+      const root = (await (await fetch(`${registry.url}/-/npm/v1/keys`)).json()) as { keys: { keyid: string }[] };
+      assert.ok(root.keys.length > 1, 'the npm keys stay');
+      assert.deepEqual(root.keys[root.keys.length - 1], extra);
+      assert.equal((await fetch(`${registry.url}/mirror/-/npm/v1/keys`)).status, 404);
+    } finally {
+      await registry.close();
+    }
+  });
 });
