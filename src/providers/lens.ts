@@ -56,8 +56,17 @@ export function activateLens(context: vscode.ExtensionContext): void {
     return out;
   };
   const statusBar = new ProvenanceStatusBar(documents, notes, log);
+  // Set when the registries, trust material or cache changed after the last scan: its results no longer say
+  // what a scan would say now, and the view must not keep showing them as current.
+  let scanOutdated: string | undefined;
   const updateViewMessage = () => {
-    view.message = trustNotice();
+    view.message = [scanOutdated, trustNotice()].filter(Boolean).join(' ') || undefined;
+  };
+  const outdateScan = (why: string) => {
+    if (!tree.get()) return;
+    tree.set(undefined);
+    scanOutdated = `${why} The previous scan's results were cleared: run Provenance: Scan Workspace again.`;
+    updateViewMessage();
   };
   updateViewMessage();
   context.subscriptions.push(documents, diagnostics, badges, tree, view, statusBar);
@@ -85,6 +94,8 @@ export function activateLens(context: vscode.ExtensionContext): void {
       const results = await scanWorkspace(documents, settings, log);
       if (!results) return;
       tree.set(results);
+      scanOutdated = undefined;
+      updateViewMessage();
       await vscode.commands.executeCommand(`${RESULTS_VIEW}.focus`);
       const invalid = results.items.filter((i) => i.verdict.status === 'invalid').length;
       const verified = results.items.filter((i) => i.verdict.status === 'verified').length;
@@ -98,6 +109,7 @@ export function activateLens(context: vscode.ExtensionContext): void {
       const engine = host.all()[0] ?? host.get(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.globalStorageUri.fsPath);
       await engine.clearCache();
       host.reset();
+      outdateScan('The cache was cleared.');
       documents.rerunAll(true);
       log.info('Cache cleared.');
       void vscode.window.showInformationMessage('Provenance: cache cleared; open package.json files are verified again.');
@@ -203,6 +215,7 @@ export function activateLens(context: vscode.ExtensionContext): void {
       if (ENGINE_SETTINGS.some((key) => e.affectsConfiguration(key))) {
         log.info('Settings changed: new engines, verifying again.');
         host.reset();
+        outdateScan('Registry or trust settings changed.');
         documents.rerunAll(true);
       } else if (e.affectsConfiguration('provenanceLens.ignore')) {
         documents.rerunAll(false);
@@ -216,6 +229,7 @@ export function activateLens(context: vscode.ExtensionContext): void {
       log.info('Workspace trusted: project .npmrc and workspace settings now apply.');
       settings = readSettings();
       host.reset();
+      outdateScan('The workspace is now trusted.');
       documents.rerunAll(true);
       statusBar.update();
       updateViewMessage();

@@ -363,7 +363,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     if (keys === null && !hasSignatures(doc.dist) && !advertised && !notPublic) {
       return unavailable(
         'no-registry-keys',
-        `${used} publishes no signing keys and serves no signatures or attestations for ${id}, so its provenance cannot be checked through it. If it is a mirror of the public registry, set the attestation registry.`,
+        `${used} publishes no signing keys and serves no signatures or attestations for ${id}: a mirror that strips them, or a registry without provenance support. Nothing can be said about this package through it; for a mirror of the public registry, set the attestation registry.`,
         { registry: used, integrity },
       );
     }

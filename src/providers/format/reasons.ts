@@ -33,7 +33,7 @@ const SHORT: Record<ReasonCode, string> = {
   'mirror-stripped': 'registry strips provenance',
   offline: 'offline',
   'trust-material-unavailable': 'no trust material',
-  'no-registry-keys': 'registry has no keys',
+  'no-registry-keys': 'registry serves no provenance data',
   unresolved: 'unresolved',
   cancelled: 'cancelled',
   'internal-error': 'internal error',
