@@ -42,15 +42,17 @@ async function main(): Promise<void> {
     const cacheDir = path.join(dir, 'cache');
     const workerScript = path.resolve(__dirname, '..', 'dist', 'verify-worker.js');
     if (!fs.existsSync(workerScript)) throw new Error('run `npm run build` first: the benchmark uses dist/verify-worker.js, as the extension does');
-    const engine = new ProvenanceEngine({
-      registry: `${registry.url}/synthetic/`,
-      attestationRegistry: '',
-      trustedRootPath,
-      cacheDir,
-      refreshTrust: false,
-      useProjectNpmrc: false,
-      workerScript,
-    });
+    const makeEngine = (extra: { workerScript?: string } = {}) =>
+      new ProvenanceEngine({
+        registry: `${registry.url}/synthetic/`,
+        attestationRegistry: '',
+        trustedRootPath,
+        cacheDir,
+        refreshTrust: false,
+        useProjectNpmrc: false,
+        ...extra,
+      });
+    const engine = makeEngine({ workerScript });
     await engine.trust();
 
     const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -68,14 +70,7 @@ async function main(): Promise<void> {
     await engine.dispose();
 
     // Warm: the same versions with their integrity (as from a lockfile) from the persistent cache, new engine.
-    const warm = new ProvenanceEngine({
-      registry: `${registry.url}/synthetic/`,
-      attestationRegistry: '',
-      trustedRootPath,
-      cacheDir,
-      refreshTrust: false,
-      useProjectNpmrc: false,
-    });
+    const warm = makeEngine();
     await warm.trust();
     const times: number[] = [];
     for (const v of verdicts) {
