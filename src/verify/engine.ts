@@ -5,6 +5,7 @@
  * publish times only when a signing key has an expiry), decides with the pure verifiers in
  * ./signatures and ./attestations, and persists immutable verdicts in ./cache.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ssri from 'ssri';
 import semver from 'semver';
@@ -171,9 +172,12 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return this.client.observations();
   }
 
+  /** Forget every verdict and cached registry response (trust material stays). */
   async clearCache(): Promise<void> {
     await this.cache.clear();
+    if (this.options.cacheDir) await fs.rm(path.join(this.options.cacheDir, 'http'), { recursive: true, force: true });
     this.publishTimes.clear();
+    this.keysByRegistry.clear();
   }
 
   lockfilePackages(lockfile: Lockfile): LockedPackage[] {
@@ -185,7 +189,14 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     if (this.options.npmKeysPath || registry === PUBLIC_REGISTRY) return Promise.resolve(trust.npmKeys);
     let p = this.keysByRegistry.get(registry);
     if (!p) {
-      p = this.client.getKeys(registry).then((doc) => (doc === null ? null : parseNpmKeys(doc)));
+      p = this.client.getKeys(registry).then((doc) => {
+        if (doc === null) return null;
+        try {
+          return parseNpmKeys(doc);
+        } catch (err) {
+          throw new RegistryError('malformed-response', `${registry}-/npm/v1/keys is not a usable keys document: ${(err as Error).message}`, { url: `${registry}-/npm/v1/keys` });
+        }
+      });
       p.catch(() => this.keysByRegistry.delete(registry));
       this.keysByRegistry.set(registry, p);
     }

@@ -25,7 +25,11 @@ describe('synthetic provenance through the fixture registry and the engine', fun
     fs.writeFileSync(tufKeysPath, JSON.stringify(data.npmKeys));
     registry = await startFixtureRegistry({
       realworldDir: null,
-      prefixes: [{ prefix: 'synthetic', packages: toFixturePackages(data), keys: data.registryKeys }],
+      prefixes: [
+        { prefix: 'synthetic', packages: toFixturePackages(data), keys: data.registryKeys },
+        // A hostile registry whose keys document is garbage.
+        { prefix: 'badkeys', packages: toFixturePackages(data), keys: { keys: [{ keyid: 42, key: '<script>' }] } },
+      ],
     });
   });
   after(async () => {
@@ -87,6 +91,24 @@ describe('synthetic provenance through the fixture registry and the engine', fun
     assert.equal(registry.requests.length, before, 'no request for a cached verdict');
     const other = await engine({ cacheDir, offline: true }).verify({ name: 'synth-plain', version: '1.0.0' });
     assert.equal(other.status, 'unavailable');
+  });
+
+  it('a registry whose keys document is garbage makes its packages unavailable (malformed-response), never invalid', async () => {
+    const e = engine({ registry: `${registry.url}/badkeys/` });
+    const v = await e.verify({ name: 'synth-basic', version: '1.0.0' });
+    assert.equal(v.status, 'unavailable', v.reason?.message);
+    assert.equal(v.reason?.code, 'malformed-response');
+  });
+
+  it('Clear Cache forgets verdicts: an offline run afterwards has nothing to answer from', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-synth-clear-'));
+    const c = data.packages.find((x) => x.id === 'github-hosted-verified')!;
+    const e = engine({ cacheDir });
+    assert.equal((await e.verify({ name: c.name, version: c.version })).status, 'verified');
+    await e.clearCache();
+    const again = await engine({ cacheDir, offline: true }).verify({ name: c.name, version: c.version, integrity: c.integrity });
+    assert.equal(again.status, 'unavailable');
+    assert.equal(again.reason?.code, 'offline');
   });
 
   it('cancellation turns pending work into unavailable: cancelled, never a verdict about the package', async () => {
