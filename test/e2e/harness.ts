@@ -207,6 +207,12 @@ export interface StartCodeServerOptions {
   timeout?: number;
   /** Extra command-line arguments for code-server. */
   args?: string[];
+  /**
+   * Workspace Trust on (default off): code-server starts without `--disable-workspace-trust` and with
+   * `security.workspace.trust.enabled: true` (unless `settings` says otherwise), so the folder opens
+   * untrusted until trusted (VS Code asks, per `security.workspace.trust.startupPrompt`).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -260,7 +266,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
   await mkdir(extensionsDir, { recursive: true });
   await mkdir(xdg, { recursive: true });
 
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}) };
   for (const [k, v] of Object.entries(opts.settings ?? {})) {
     if (v === null) delete settings[k];
     else settings[k] = v;
@@ -300,7 +306,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--config', path.join(root, 'config.yaml'),
     '--user-data-dir', userDataDir,
