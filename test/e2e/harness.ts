@@ -616,7 +616,9 @@ export class Workbench {
     ).catch((e: Error) => {
       throw new Error(`${e.message.replace('(last list: [])', '')} last list: [${seen}]`);
     });
-    await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    // Done when the quick input closes, or when what was picked replaced it with a quick input of its own
+    // (a command asking for a choice): its box no longer holds what was typed.
+    await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== text, { timeout: 10_000, interval: 100 }).catch(() => undefined);
   }
 
   /** Runs a command from the palette (F1), by its title as shown there, e.g. "Provenance: Scan Workspace". */
