@@ -13,6 +13,8 @@ export interface VersionItem {
   sortText: string;
   deprecated: boolean;
   publishTime?: string;
+  /** The newest verified version: selected by default, so Enter never picks a failed or unchecked one first. */
+  preselect?: boolean;
 }
 
 const MARKER_TEXT: Record<VersionItem['marker'], string> = {
@@ -54,6 +56,8 @@ export function versionItems(
       publishTime: info.publishTime,
     });
   });
+  const newestVerified = items.find((i) => i.marker === 'verified' && !i.deprecated);
+  if (newestVerified) newestVerified.preselect = true;
   return items;
 }
 

@@ -61,6 +61,7 @@ export class VersionCompletionProvider implements vscode.CompletionItemProvider 
           completion.detail = item.detail;
           if (item.publishTime) completion.documentation = `Published ${item.publishTime}`;
           if (item.deprecated) completion.tags = [vscode.CompletionItemTag.Deprecated];
+          if (item.preselect) completion.preselect = true;
           return completion;
         });
         return new vscode.CompletionList(items, false);

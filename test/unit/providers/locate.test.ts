@@ -71,6 +71,8 @@ describe('version completion model', () => {
     assert.doesNotMatch(items[0].detail, /✓/);
     assert.match(items[3].detail, /deprecated/);
     assert.deepEqual(versionItems('p', versions, known, true).map((i) => i.version), ['2.0.0']);
+    // The newest verified version is preselected, never the unchecked newer one.
+    assert.deepEqual(items.filter((i) => i.preselect).map((i) => i.version), ['2.0.0']);
     // Behind a registry that strips attestations, a version without them is unknown, not "no provenance".
     const stripped = versionItems('p', versions, new Map(), false, true);
     assert.equal(stripped[3].marker, 'unknown');
