@@ -8,11 +8,12 @@
 // Run: bash scripts/e2e/run.sh test/e2e/editor-more.e2e.ts
 // Screenshots: test-artifacts/e2e/more-*.png; logs: test-artifacts/e2e/logs/provenance-lens-more{,-untrusted}/.
 import assert from 'node:assert/strict';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeWorkspace, openBrowser, startCodeServer, step, waitFor, type BrowserSession, type CodeServer, type Workbench } from './harness';
-import { DEMO_WORKSPACE, realworldAvailable, startProvenanceWorld, type ProvenanceWorld } from './support/world';
+import { step, waitFor, type BrowserSession, type CodeServer, type Workbench } from './harness';
+import { startDemoSession, type DemoSession } from './support/session';
+import { realworldAvailable, type ProvenanceWorld } from './support/world';
 import { actionMenu, answerSaveDialog, closeCompletion, completionItems, cursorPosition, outputPanel, pickQuickItem, type CompletionEntry } from './support/workbench-extra';
 
 const realworld = realworldAvailable();
@@ -37,19 +38,16 @@ function describeItems(items: CompletionEntry[]): string {
 
 describe('Provenance Lens in VS Code: completion, commands, export, view, fix-all, log', { skip, timeout: 600_000 }, () => {
   let world: ProvenanceWorld | undefined;
-  let ws: Awaited<ReturnType<typeof makeWorkspace>> | undefined;
+  let ws: { dir: string } | undefined;
+  let demo: DemoSession | undefined;
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   const wb = (): Workbench => session!.workbench;
 
   before(async () => {
-    const vsix = process.env.PROVENANCE_LENS_VSIX;
-    if (!vsix) throw new Error('PROVENANCE_LENS_VSIX is not set: run through scripts/e2e/run.sh, which packages the extension');
-    world = await startProvenanceWorld();
-    ws = await makeWorkspace({});
-    await cp(DEMO_WORKSPACE, ws.dir, { recursive: true });
-    server = await startCodeServer({ workspace: ws.dir, vsix, settings: world.settings, machineSettings: world.machineSettings, env: world.env, name: 'provenance-lens-more' });
-    session = await openBrowser(server.url);
+    demo = await startDemoSession({ name: 'provenance-lens-more' });
+    ({ world, server, session } = demo);
+    ws = { dir: demo.workspace };
     await wb().openFile('package.json');
     for (const [line, badge] of [
       ['"sigstore"', /^✓ /],
@@ -62,10 +60,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
   });
 
   after(async () => {
-    await session?.close();
-    await server?.close();
-    await ws?.remove();
-    await world?.close();
+    await demo?.close();
   });
 
   it('the hover of a version without provenance names the newest verified one; the invalid hover says why in plain words', () =>
@@ -304,32 +299,20 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
 
 describe('Provenance Lens in an untrusted workspace (Workspace Trust on, Restricted Mode)', { skip, timeout: 300_000 }, () => {
   let world: ProvenanceWorld | undefined;
-  let ws: Awaited<ReturnType<typeof makeWorkspace>> | undefined;
+  let ws: { dir: string } | undefined;
+  let demo: DemoSession | undefined;
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   const wb = (): Workbench => session!.workbench;
 
   before(async () => {
-    world = await startProvenanceWorld();
-    ws = await makeWorkspace({});
-    await cp(DEMO_WORKSPACE, ws.dir, { recursive: true });
-    server = await startCodeServer({
-      workspace: ws.dir,
-      vsix: process.env.PROVENANCE_LENS_VSIX!,
-      settings: world.settings,
-      machineSettings: world.machineSettings,
-      env: world.env,
-      name: 'provenance-lens-more-untrusted',
-      workspaceTrust: true,
-    });
-    session = await openBrowser(server.url);
+    demo = await startDemoSession({ name: 'provenance-lens-more-untrusted', workspaceTrust: true });
+    ({ world, server, session } = demo);
+    ws = { dir: demo.workspace };
   });
 
   after(async () => {
-    await session?.close();
-    await server?.close();
-    await ws?.remove();
-    await world?.close();
+    await demo?.close();
   });
 
   it('ignores the workspace .npmrc and says so in the status bar tooltip and the Provenance view', () =>

@@ -8,13 +8,10 @@
 // Run: npm run test:e2e   (or: bash scripts/e2e/run.sh test/e2e/extension.e2e.ts)
 // Screenshots: test-artifacts/e2e/ext-*.png; logs: test-artifacts/e2e/logs/provenance-lens/.
 import assert from 'node:assert/strict';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  makeWorkspace,
-  openBrowser,
-  startCodeServer,
   step,
   waitFor,
   type BrowserSession,
@@ -24,7 +21,8 @@ import {
   type Workbench,
 } from './harness';
 import { badgesOn, colourClass } from './support/badges';
-import { DEMO_WORKSPACE, expectedLockfile, realworldAvailable, startProvenanceWorld, type ProvenanceWorld } from './support/world';
+import { startDemoSession, type DemoSession } from './support/session';
+import { expectedLockfile, realworldAvailable, type ProvenanceWorld } from './support/world';
 
 const realworld = realworldAvailable();
 if (!realworld.ok) console.log(`# Provenance Lens e2e suite: ${realworld.message}`);
@@ -67,7 +65,8 @@ async function assertNoErrorToasts(wb: Workbench): Promise<void> {
 
 describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan view, status bar', { skip: realworld.ok ? false : realworld.message, timeout: 600_000 }, () => {
   let world: ProvenanceWorld | undefined;
-  let ws: Awaited<ReturnType<typeof makeWorkspace>> | undefined;
+  let ws: { dir: string } | undefined;
+  let demo: DemoSession | undefined;
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   const t0 = Date.now();
@@ -75,23 +74,13 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   const wb = (): Workbench => session!.workbench;
 
   before(async () => {
-    const vsix = process.env.PROVENANCE_LENS_VSIX;
-    if (!vsix) throw new Error('PROVENANCE_LENS_VSIX is not set: run through scripts/e2e/run.sh (npm run test:e2e), which packages the extension');
-    world = await startProvenanceWorld();
-    console.log(`# fixture registry at ${world.url} after ${since()}`);
-    ws = await makeWorkspace({});
-    await cp(DEMO_WORKSPACE, ws.dir, { recursive: true });
-    server = await startCodeServer({ workspace: ws.dir, vsix, settings: world.settings, machineSettings: world.machineSettings, env: world.env, name: 'provenance-lens' });
-    console.log(`# code-server up at ${server.origin} after ${since()}`);
-    session = await openBrowser(server.url);
-    console.log(`# workbench ready after ${since()}`);
+    demo = await startDemoSession({ name: 'provenance-lens', onStep: (what) => console.log(`# ${what} after ${since()}`) });
+    ({ world, server, session } = demo);
+    ws = { dir: demo.workspace };
   });
 
   after(async () => {
-    await session?.close();
-    await server?.close();
-    await ws?.remove();
-    await world?.close();
+    await demo?.close();
     console.log(`# suite finished after ${since()}`);
   });
 
