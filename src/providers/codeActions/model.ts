@@ -7,7 +7,7 @@
  * prereleases are only offered when the range or the current version is a prerelease.
  */
 import * as semver from 'semver';
-import type { ProvenanceFacts } from '../../verify/types';
+import type { ProvenanceFacts, Verdict } from '../../verify/types';
 import type { VersionInfo } from '../../verify/api';
 import type { LocatedDependency } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
@@ -151,4 +151,14 @@ export function fixFor(located: LocatedDependency, dep: DependencyState, suggest
     newSpec: rewrite.spec,
     title: `Use ${rewrite.spec} — verified provenance${notes ? ` (${notes})` : ''}`,
   };
+}
+
+/**
+ * Whether another version is the remedy for this verdict: for invalid provenance and for none, yes;
+ * for a lockfile whose integrity disagrees with the registry, no (re-locking is, not another version).
+ */
+export function wantsVersionFix(verdict: Verdict | undefined): boolean {
+  if (!verdict) return false;
+  if (verdict.status === 'no-provenance') return true;
+  return verdict.status === 'invalid' && verdict.reason?.code !== 'lockfile-integrity-mismatch';
 }

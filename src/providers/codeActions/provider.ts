@@ -9,7 +9,7 @@ import { dependencyAt, type LocatedDependency, locateDependencies } from '../loc
 import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { fixFor } from './model';
+import { fixFor, wantsVersionFix } from './model';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('provenanceLens');
 
@@ -79,8 +79,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
       const hit = dependencyAt(located, document.offsetAt(diagnostic.range.start));
       if (!hit || hit.part !== 'spec') continue;
       const dep = state?.deps.get(dependencyKey(hit.dependency.section, hit.dependency.name));
-      const status = dep?.verdict?.status;
-      if (!dep || (status !== 'invalid' && status !== 'no-provenance') || dep.dependency.spec !== hit.dependency.spec) continue;
+      if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== hit.dependency.spec) continue;
       const suggestion = await this.suggestionFor(document, dep, token);
       if (token.isCancellationRequested) return [];
       const fix = suggestion && fixFor(hit.dependency, dep, suggestion);
@@ -121,8 +120,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     let count = 0;
     const work = located.dependencies.map(async (dependency) => {
       const dep = state.deps.get(dependencyKey(dependency.section, dependency.name));
-      const status = dep?.verdict?.status;
-      if (!dep || (status !== 'invalid' && status !== 'no-provenance') || dep.dependency.spec !== dependency.spec) return;
+      if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== dependency.spec) return;
       const suggestion = onlyKnown ? this.documents.knownSuggestion(document.uri.fsPath, dep) : await this.suggestionFor(document, dep, token);
       const fix = suggestion && fixFor(dependency, dep, suggestion);
       if (fix && !token.isCancellationRequested) {

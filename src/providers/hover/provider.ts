@@ -1,6 +1,7 @@
 /**
  * Hover on a dependency's name or version: the verdict and what it rests on.
  */
+import { wantsVersionFix } from '../codeActions/model';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildHoverMarkdown, HOVER_COMMANDS, type HoverSuggestion } from '../format/hover';
@@ -43,7 +44,7 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
       const verdict = stale ? undefined : dep?.verdict;
 
       let suggestion: HoverSuggestion | undefined;
-      if (dep && verdict && (verdict.status === 'invalid' || verdict.status === 'no-provenance')) {
+      if (dep && verdict && wantsVersionFix(verdict)) {
         const pending = this.documents.suggestionFor(document.uri.fsPath, dep);
         if (pending) {
           const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SUGGESTION_WAIT_MS));

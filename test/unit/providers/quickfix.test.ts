@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { candidateOrder, compareProvenance, fixFor, newestFirstAttested, rewriteSpec } from '../../../src/providers/codeActions/model';
-import type { ManifestDependency } from '../../../src/verify/types';
+import { candidateOrder, compareProvenance, fixFor, newestFirstAttested, rewriteSpec, wantsVersionFix } from '../../../src/providers/codeActions/model';
+import type { ManifestDependency, Verdict } from '../../../src/verify/types';
 import { noProvenance, verified } from './fixtures';
 import type { VersionInfo } from '../../../src/verify/api';
 import { facts } from './fixtures';
@@ -100,5 +100,19 @@ describe('quick-fix action', () => {
   it('offers nothing for catalog:/workspace: specs or when the spec would not change', () => {
     assert.equal(fixFor({ section: 'dependencies', name: 'p', spec: 'catalog:', nameSpan: span, specSpan: span }, dep('catalog', 'catalog:'), suggestion), undefined);
     assert.equal(fixFor({ section: 'dependencies', name: 'p', spec: '^1.3.0', nameSpan: span, specSpan: span }, dep('range', '^1.3.0'), suggestion), undefined);
+  });
+});
+
+describe('which verdicts a version quick fix answers', () => {
+  const v = (status: Verdict['status'], code?: string): Verdict =>
+    ({ name: 'p', version: '1.0.0', status, ...(code ? { reason: { code, message: '' } } : {}) }) as Verdict;
+
+  it('offers another version for invalid provenance and for none, never for a stale lockfile or anything unchecked', () => {
+    assert.equal(wantsVersionFix(v('invalid', 'subject-digest-mismatch')), true);
+    assert.equal(wantsVersionFix(v('no-provenance', 'not-advertised')), true);
+    assert.equal(wantsVersionFix(v('invalid', 'lockfile-integrity-mismatch')), false);
+    assert.equal(wantsVersionFix(v('unavailable', 'timeout')), false);
+    assert.equal(wantsVersionFix(v('verified')), false);
+    assert.equal(wantsVersionFix(undefined), false);
   });
 });
