@@ -74,7 +74,18 @@ export async function answerSaveDialog(wb: Workbench, file: string, title: strin
   ).catch((e: Error) => {
     throw new Error(`${e.message}; quick input title: "${seen}"`);
   });
-  const proposed = await waitFor(async () => (await input.inputValue()) || undefined, { timeout: 5_000, message: 'the proposed path' });
+  // The simple file dialog fills its box in steps (the folder first, then the proposed file name):
+  // the proposal is what it holds once it names a file and stays the same across two reads.
+  let last = '';
+  const proposed = await waitFor(
+    async () => {
+      const value = await input.inputValue();
+      const settled = value && !/[\\/]$/.test(value) && value === last;
+      last = value;
+      return settled ? value : undefined;
+    },
+    { timeout: 10_000, interval: 150, message: 'the proposed path' },
+  );
   // The dialog lists the folder asynchronously and then sets the box again: type once it has.
   await qi.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
   await waitFor(
