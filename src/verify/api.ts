@@ -3,7 +3,6 @@
  * Implemented by `ProvenanceEngine` in ./engine.ts.
  */
 import type {
-  LockedPackage,
   Lockfile,
   ManifestParseResult,
   Progress,
@@ -92,8 +91,6 @@ export interface ProvenanceEngineApi {
     text: string,
     options?: { signal?: AbortSignal; lockfile?: Lockfile | null },
   ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[]; notes?: string[] }>;
-  /** Every package in a lockfile (transitive mode). */
-  lockfilePackages(lockfile: Lockfile): LockedPackage[];
   trustInfo(): Promise<TrustInfo>;
   /** What was observed about each registry so far (mirror detection). */
   registryObservations(): RegistryObservation[];

@@ -12,7 +12,6 @@ import semver from 'semver';
 import type { EngineLogger, EngineOptions, ProvenanceEngineApi, RunOptions, VerifyRequest, VersionInfo } from './api';
 import type {
   InvalidCode,
-  LockedPackage,
   Lockfile,
   ManifestParseResult,
   Progress,
@@ -26,29 +25,14 @@ import type {
 import { loadTrustMaterial, parseNpmKeys, type NpmKey, type TrustBundle } from './trust';
 import { verifyRegistrySignatures } from './signatures';
 import { inProcessVerifier, WorkerVerifier, type AttestationVerifier } from './worker/pool';
-import { RegistryClient, RegistryError } from './registry';
+import { DEFAULT_REGISTRY as PUBLIC_REGISTRY, RegistryClient, RegistryError } from './registry';
 import { VerdictCache } from './cache';
 import { parseManifest } from './resolve/manifest';
 import { findLockfile, readLockfile } from './resolve/lockfile';
-import { resolveDependencies, lockfileRequests } from './resolve/resolve';
+import { resolveDependencies } from './resolve/resolve';
 
-export const PUBLIC_REGISTRY = 'https://registry.npmjs.org/';
 
 const silentLogger: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Normalise a registry URL for comparison and display: lower-case scheme/host, one trailing slash. */
-export function normaliseRegistry(url: string): string {
-  try {
-    const u = new URL(url);
-    u.hash = '';
-    u.search = '';
-    let s = u.toString();
-    if (!s.endsWith('/')) s += '/';
-    return s;
-  } catch {
-    return url.endsWith('/') ? url : `${url}/`;
-  }
-}
 
 interface VersionDist {
   integrity?: unknown;
@@ -131,8 +115,8 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       ...(options.httpAgent ? { agent: options.httpAgent } : {}),
     });
     this.cache = new VerdictCache(options.cacheDir ? path.join(options.cacheDir, 'verdicts') : undefined);
-    const att = options.attestationRegistry ?? PUBLIC_REGISTRY;
-    this.attestationRegistry = att ? normaliseRegistry(att) : undefined;
+    // The client normalises it (default registry.npmjs.org; '' disables the fallback).
+    this.attestationRegistry = this.client.attestationRegistry;
     this.attestations =
       options.workerScript && WorkerVerifier.available(options.workerScript) ? new WorkerVerifier(options.workerScript) : inProcessVerifier;
   }
@@ -178,10 +162,6 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     if (this.options.cacheDir) await fs.rm(path.join(this.options.cacheDir, 'http'), { recursive: true, force: true });
     this.publishTimes.clear();
     this.keysByRegistry.clear();
-  }
-
-  lockfilePackages(lockfile: Lockfile): LockedPackage[] {
-    return lockfile.packages;
   }
 
   /** The registry's npm signing keys: the TUF-distributed ones for registry.npmjs.org, else /-/npm/v1/keys. */
@@ -274,7 +254,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     } catch (err) {
       return unavailable('trust-material-unavailable', `No trust material could be loaded: ${(err as Error).message}`);
     }
-    const registry = normaliseRegistry(this.client.registryFor(name));
+    const registry = this.client.registryFor(name); // normalised by the client
 
     // A lockfile's integrity lets a cached verdict answer without any request.
     if (request.integrity) {
@@ -576,4 +556,3 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
   }
 }
 
-export { lockfileRequests };

@@ -62,9 +62,6 @@ export class FakeEngine implements ProvenanceEngineApi {
     return { manifest: { dependencies, problems: [] }, resolved };
   }
 
-  lockfilePackages() {
-    return [];
-  }
   async trustInfo() {
     return { source: 'seed' as const };
   }
