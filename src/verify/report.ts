@@ -20,21 +20,8 @@ export interface JsonResult {
   resolvedFrom?: Verdict['resolvedFrom'];
   publishTime?: string;
   manifest?: string;
-  facts?: {
-    sourceRepository: string;
-    sourceCommit: string;
-    ref?: string;
-    workflowPath: string;
-    runInvocation?: string;
-    builder: string;
-    builderKind: ProvenanceFacts['builderKind'];
-    triggerEvent?: string;
-    issuer: string;
-    transparencyLog: ProvenanceFacts['transparencyLog'];
-    publishTime?: string;
-    predicateType: string;
-    links: ProvenanceFacts['links'];
-  };
+  /** The provenance facts; the signer identity (certificate SAN) stays out of the stable schema. */
+  facts?: Omit<ProvenanceFacts, 'signerIdentity'>;
 }
 
 export interface JsonReport {

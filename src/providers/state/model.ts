@@ -8,6 +8,7 @@ import type {
   ManifestDependency,
   ManifestParseResult,
   ResolvedDependency,
+  ScanSummary,
   Verdict,
   VerdictStatus,
 } from '../../verify/types';
@@ -45,15 +46,8 @@ export function displayStatus(state: DependencyState | undefined): DisplayStatus
   return state?.verdict?.status ?? 'pending';
 }
 
-export interface StatusCounts {
-  total: number;
-  verified: number;
-  'no-provenance': number;
-  invalid: number;
-  unavailable: number;
-  'not-applicable': number;
-  pending: number;
-}
+/** A scan summary's counts, plus the dependencies still being verified. */
+export type StatusCounts = Omit<ScanSummary, 'elapsedMs'> & { pending: number };
 
 export function emptyCounts(): StatusCounts {
   return { total: 0, verified: 0, 'no-provenance': 0, invalid: 0, unavailable: 0, 'not-applicable': 0, pending: 0 };
