@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { step, waitFor, type BrowserSession, type CodeServer, type Workbench } from './harness';
+import { step, waitFor, type Workbench } from './harness';
 import { startDemoSession, type DemoSession } from './support/session';
-import { realworldAvailable, type ProvenanceWorld } from './support/world';
+import { realworldAvailable } from './support/world';
 import { actionMenu, answerSaveDialog, closeCompletion, completionItems, cursorPosition, outputPanel, pickQuickItem, type CompletionEntry } from './support/workbench-extra';
 
 const realworld = realworldAvailable();
@@ -37,17 +37,11 @@ function describeItems(items: CompletionEntry[]): string {
 }
 
 describe('Provenance Lens in VS Code: completion, commands, export, view, fix-all, log', { skip, timeout: 600_000 }, () => {
-  let world: ProvenanceWorld | undefined;
-  let ws: { dir: string } | undefined;
   let demo: DemoSession | undefined;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
-  const wb = (): Workbench => session!.workbench;
+  const wb = (): Workbench => demo!.session.workbench;
 
   before(async () => {
     demo = await startDemoSession({ name: 'provenance-lens-more' });
-    ({ world, server, session } = demo);
-    ws = { dir: demo.workspace };
     await wb().openFile('package.json');
     for (const [line, badge] of [
       ['"sigstore"', /^✓ /],
@@ -64,7 +58,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
   });
 
   it('the hover of a version without provenance names the newest verified one; the invalid hover says why in plain words', () =>
-    step(session, 'more-hovers', async () => {
+    step(demo?.session, 'more-hovers', async () => {
       const ours = (sections: string[], head: string) => {
         const s = sections.find((x) => x.includes(head));
         assert.ok(s, `no "${head}" section in: ${sections.join('\n---\n')}`);
@@ -98,7 +92,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('version completion lists every version newest first, marked by provenance state', () =>
-    step(session, 'more-completion', async () => {
+    step(demo?.session, 'more-completion', async () => {
       await emptyVersionOf(wb(), '"synth-evolving"', '1.1.0');
       // Markers come from what the engine has verified so far (the hover above looked for alternatives):
       // ask again until 2.0.0 is known as verified.
@@ -123,8 +117,8 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('with provenanceLens.completion.verifiedOnly only verified versions are offered', () =>
-    step(session, 'more-completion-verified-only', async () => {
-      const settings = path.join(ws!.dir, '.vscode', 'settings.json');
+    step(demo?.session, 'more-completion-verified-only', async () => {
+      const settings = path.join(demo!.workspace, '.vscode', 'settings.json');
       await mkdir(path.dirname(settings), { recursive: true });
       await writeFile(settings, `${JSON.stringify({ 'provenanceLens.completion.verifiedOnly': true }, null, 2)}\n`);
       try {
@@ -147,7 +141,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
           describeItems(items),
         );
       } finally {
-        await rm(path.join(ws!.dir, '.vscode'), { recursive: true, force: true });
+        await rm(path.join(demo!.workspace, '.vscode'), { recursive: true, force: true });
       }
       // Put the version back as it was.
       await wb().page.keyboard.press('Control+Z');
@@ -156,7 +150,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('Provenance: Verify Dependency at Cursor reports the dependency under the cursor', () =>
-    step(session, 'more-verify-at-cursor', async () => {
+    step(demo?.session, 'more-verify-at-cursor', async () => {
       await wb().clearNotifications();
       await wb().clickText({ line: '"synth-digest"', token: 'synth-digest' });
       await wb().runCommand('Provenance: Verify Dependency at Cursor');
@@ -177,7 +171,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('selecting a package in the Provenance view reveals it in its package.json', () =>
-    step(session, 'more-tree-reveal', async () => {
+    step(demo?.session, 'more-tree-reveal', async () => {
       await wb().runCommand('Provenance: Scan Workspace');
       await wb().waitForNotification(/^Provenance: \d+ of \d+ verified/, 60_000);
       await wb().clearNotifications();
@@ -198,16 +192,16 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('Provenance: Export Report writes JSON and SARIF through the format pick and the save dialog', () =>
-    step(session, 'more-export', async () => {
+    step(demo?.session, 'more-export', async () => {
       const exportAs = async (format: 'JSON' | 'SARIF', file: string) => {
         await wb().runCommand('Provenance: Export Report');
         const formats = await pickQuickItem(wb(), format);
         assert.deepEqual(formats, ['JSON', 'SARIF', 'Markdown']);
-        const dialog = await answerSaveDialog(wb(), path.join(ws!.dir, file), 'Save provenance report');
-        assert.equal(dialog.proposed, path.join(ws!.dir, `provenance-report.${format === 'JSON' ? 'json' : 'sarif'}`));
+        const dialog = await answerSaveDialog(wb(), path.join(demo!.workspace, file), 'Save provenance report');
+        assert.equal(dialog.proposed, path.join(demo!.workspace, `provenance-report.${format === 'JSON' ? 'json' : 'sarif'}`));
         const saved = await wb().waitForNotification(`Provenance report saved to ${file}.`, 20_000);
         assert.equal(saved.severity, 'info');
-        return JSON.parse(await readFile(path.join(ws!.dir, file), 'utf8')) as Record<string, any>;
+        return JSON.parse(await readFile(path.join(demo!.workspace, file), 'utf8')) as Record<string, any>;
       };
       const json = await exportAs('JSON', 'report.json');
       await wb().screenshot('more-07-export-saved');
@@ -233,7 +227,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('Source Action... offers the fix-all for the file, which rewrites every fixable version', () =>
-    step(session, 'more-fix-all', async () => {
+    step(demo?.session, 'more-fix-all', async () => {
       await wb().openFile('package.json');
       await wb().clickText({ line: '"name"', token: 'name' });
       const titles = await waitFor(
@@ -259,7 +253,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 
   it('Provenance: Clear Cache verifies again; Show Log opens the Provenance Lens output', () =>
-    step(session, 'more-log', async () => {
+    step(demo?.session, 'more-log', async () => {
       await wb().clearNotifications();
       await wb().runCommand('Provenance: Clear Cache');
       const cleared = await wb().waitForNotification(/^Provenance: cache cleared/, 20_000);
@@ -279,7 +273,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       // The whole log (the panel shows its end): each verified package with where it was built.
       const logFile = await waitFor(async () => {
         const { readdir } = await import('node:fs/promises');
-        const root = path.join(server!.userDataDir, 'logs');
+        const root = path.join(demo!.server.userDataDir, 'logs');
         const stack = [root];
         while (stack.length) {
           const dir = stack.pop()!;
@@ -298,17 +292,11 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
 });
 
 describe('Provenance Lens in an untrusted workspace (Workspace Trust on, Restricted Mode)', { skip, timeout: 300_000 }, () => {
-  let world: ProvenanceWorld | undefined;
-  let ws: { dir: string } | undefined;
   let demo: DemoSession | undefined;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
-  const wb = (): Workbench => session!.workbench;
+  const wb = (): Workbench => demo!.session.workbench;
 
   before(async () => {
     demo = await startDemoSession({ name: 'provenance-lens-more-untrusted', workspaceTrust: true });
-    ({ world, server, session } = demo);
-    ws = { dir: demo.workspace };
   });
 
   after(async () => {
@@ -316,7 +304,7 @@ describe('Provenance Lens in an untrusted workspace (Workspace Trust on, Restric
   });
 
   it('ignores the workspace .npmrc and says so in the status bar tooltip and the Provenance view', () =>
-    step(session, 'more-untrusted', async () => {
+    step(demo?.session, 'more-untrusted', async () => {
       // code-server asks nothing: the folder opens in Restricted Mode, with the banner and status item.
       const restricted = await wb().waitForStatusBarItem('Restricted Mode', 20_000);
       assert.equal(restricted.id, 'status.workspaceTrust');

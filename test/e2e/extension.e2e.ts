@@ -14,15 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import {
   step,
   waitFor,
-  type BrowserSession,
-  type CodeServer,
   type ProblemEntry,
   type TreeItemEntry,
   type Workbench,
 } from './harness';
 import { badgesOn, colourClass } from './support/badges';
 import { startDemoSession, type DemoSession } from './support/session';
-import { expectedLockfile, realworldAvailable, type ProvenanceWorld } from './support/world';
+import { expectedLockfile, realworldAvailable } from './support/world';
 
 const realworld = realworldAvailable();
 if (!realworld.ok) console.log(`# Provenance Lens e2e suite: ${realworld.message}`);
@@ -64,19 +62,13 @@ async function assertNoErrorToasts(wb: Workbench): Promise<void> {
 }
 
 describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan view, status bar', { skip: realworld.ok ? false : realworld.message, timeout: 600_000 }, () => {
-  let world: ProvenanceWorld | undefined;
-  let ws: { dir: string } | undefined;
   let demo: DemoSession | undefined;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-  const wb = (): Workbench => session!.workbench;
+  const wb = (): Workbench => demo!.session.workbench;
 
   before(async () => {
     demo = await startDemoSession({ name: 'provenance-lens', onStep: (what) => console.log(`# ${what} after ${since()}`) });
-    ({ world, server, session } = demo);
-    ws = { dir: demo.workspace };
   });
 
   after(async () => {
@@ -85,12 +77,12 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('the workspace lockfile records exactly what the registry serves', async () => {
-    const onDisk = JSON.parse(await readFile(path.join(ws!.dir, 'package-lock.json'), 'utf8')) as unknown;
-    assert.deepEqual(onDisk, await expectedLockfile(ws!.dir, world!.url), 'demo/workspace/package-lock.json is stale: node --import tsx test/e2e/support/world.ts --write-lockfile');
+    const onDisk = JSON.parse(await readFile(path.join(demo!.workspace, 'package-lock.json'), 'utf8')) as unknown;
+    assert.deepEqual(onDisk, await expectedLockfile(demo!.workspace, demo!.world.url), 'demo/workspace/package-lock.json is stale: node --import tsx test/e2e/support/world.ts --write-lockfile');
   });
 
   it('shows a badge on every dependency: verified, invalid, no provenance, unavailable, not applicable', async () => {
-    await step(session, 'ext-badges', async () => {
+    await step(demo?.session, 'ext-badges', async () => {
       await wb().openFile('package.json');
       // While the first verification runs the badges read "…" (pending); whether that is still on screen
       // when we look depends on timing, so it is only reported, not asserted.
@@ -114,7 +106,7 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('hovering a verified dependency shows its source commit, workflow and build run links', async () => {
-    await step(session, 'ext-hover', async () => {
+    await step(demo?.session, 'ext-hover', async () => {
       const hover = await wb().hover({ line: '"sigstore"', token: '1.0.0' }, { expect: 'Verified provenance' });
       const ours = hover.sections.find((s) => s.includes('Verified provenance'));
       assert.ok(ours, hover.text);
@@ -145,7 +137,7 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('Problems lists the invalid ones as errors and the ones without provenance as information', async () => {
-    await step(session, 'ext-problems', async () => {
+    await step(demo?.session, 'ext-problems', async () => {
       const ours = (entries: ProblemEntry[]) => entries.filter((p) => p.source === SOURCE);
       const all = await waitFor(
         async () => {
@@ -184,7 +176,7 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('the status bar shows verified/total and the invalid count', async () => {
-    await step(session, 'ext-status', async () => {
+    await step(demo?.session, 'ext-status', async () => {
       await wb().openFile('package.json');
       const item = await wb().waitForStatusBarItem(/Provenance 5\/11 · 2 invalid/, 30_000);
       assert.match(item.ariaLabel, /5 of 11 dependencies verified/);
@@ -192,7 +184,7 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('the quick fix rewrites a version without provenance to the verified one the rule picks', async () => {
-    await step(session, 'ext-quickfix', async () => {
+    await step(demo?.session, 'ext-quickfix', async () => {
       await wb().openFile('package.json');
       const target = { line: '"synth-evolving"', token: '1.1.0' };
       // synth-evolving: 1.0.0 verified, 1.1.0 no provenance, 1.2.0 verified (another repository),
@@ -227,8 +219,8 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       await wb().closeHover();
       // Save, and "npm install": the lockfile now locks 1.2.0 with the registry's integrity.
       await wb().page.keyboard.press('Control+S');
-      await waitFor(async () => /"synth-evolving": "1\.2\.0"/.test(await readFile(path.join(ws!.dir, 'package.json'), 'utf8')), { message: 'package.json saved' });
-      await writeFile(path.join(ws!.dir, 'package-lock.json'), `${JSON.stringify(await expectedLockfile(ws!.dir, world!.url), null, 2)}\n`);
+      await waitFor(async () => /"synth-evolving": "1\.2\.0"/.test(await readFile(path.join(demo!.workspace, 'package.json'), 'utf8')), { message: 'package.json saved' });
+      await writeFile(path.join(demo!.workspace, 'package-lock.json'), `${JSON.stringify(await expectedLockfile(demo!.workspace, demo!.world.url), null, 2)}\n`);
       // 1.2.0 was built from another repository (synth-fork) than 2.0.0 (synth-org).
       await wb().waitForDecoration('"synth-evolving"', /^✓ synth-fork\/synth-evolving@[0-9a-f]{7}$/, 60_000);
       await wb().waitForStatusBarItem(/Provenance 6\/11 · 2 invalid/, 30_000);
@@ -237,7 +229,7 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('Provenance: Scan Workspace from the palette fills the Provenance view, grouped by status', async () => {
-    await step(session, 'ext-scan', async () => {
+    await step(demo?.session, 'ext-scan', async () => {
       await wb().runCommand('Provenance: Scan Workspace');
       const done = await wb().waitForNotification(/^Provenance: \d+ of \d+ verified/, 60_000);
       assert.match(done.message, /^Provenance: 6 of 11 verified, 2 invalid, in 2 package\.json files\.$/);
@@ -281,18 +273,18 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
   });
 
   it('pointing the registry at a mirror that strips provenance shows the mirror notice', async () => {
-    await step(session, 'ext-mirror', async () => {
+    await step(demo?.session, 'ext-mirror', async () => {
       // The workspace's own settings (.vscode/settings.json, as a team would commit them) point the
       // default registry at the fixture registry's /mirror/, with no attestation registry to fall back on.
-      await mkdir(path.join(ws!.dir, '.vscode'), { recursive: true });
+      await mkdir(path.join(demo!.workspace, '.vscode'), { recursive: true });
       await writeFile(
-        path.join(ws!.dir, '.vscode', 'settings.json'),
-        `${JSON.stringify({ 'provenanceLens.registry': `${world!.url}/mirror/`, 'provenanceLens.attestationRegistry': '' }, null, 2)}\n`,
+        path.join(demo!.workspace, '.vscode', 'settings.json'),
+        `${JSON.stringify({ 'provenanceLens.registry': `${demo!.world.url}/mirror/`, 'provenanceLens.attestationRegistry': '' }, null, 2)}\n`,
       );
       await wb().openFile('package.json');
       const notice = await wb().waitForNotification(/serves packages without provenance or signatures/, 60_000);
       assert.equal(notice.severity, 'warning');
-      assert.ok(notice.message.includes(`${world!.url}/mirror/`), notice.message);
+      assert.ok(notice.message.includes(`${demo!.world.url}/mirror/`), notice.message);
       assert.match(notice.message, /provenanceLens\.attestationRegistry/);
       await wb().waitForDecoration('"sigstore"', /^\? unavailable: /, 60_000);
       const mirror = await wb().waitForProblem((p) => p.source === SOURCE && p.code === 'mirror-stripped', 30_000);
