@@ -60,6 +60,10 @@ export interface VerifyRequest {
   version: string;
   /** Integrity recorded by a lockfile; a disagreement with the registry is `invalid: lockfile-integrity-mismatch`. */
   integrity?: string;
+  /** The tarball URL a lockfile records (what the installer fetches); judged against the configured registry's host. */
+  resolved?: string;
+  /** The lockfile location of this copy (shown with the verdict; two copies of one version are two requests). */
+  location?: string;
   resolvedFrom?: Verdict['resolvedFrom'];
 }
 

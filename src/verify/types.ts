@@ -131,6 +131,10 @@ export interface Verdict {
   cached?: boolean;
   /** Which registry served the attestations, when it is not the configured one. */
   attestationRegistry?: string;
+  /** The lockfile location of the installed copy this verdict judges (see LockedPackage.location). */
+  location?: string;
+  /** The tarball URL the lockfile records for this copy, when it records one. */
+  resolved?: string;
 }
 
 /** Trust material in use and where it came from. */
@@ -228,7 +232,13 @@ export interface LockedPackage {
   name: string;
   version: string;
   integrity?: string;
+  /** The URL the installer fetches the tarball from, exactly as the lockfile records it. */
   resolved?: string;
+  /**
+   * Where this copy is installed, as the lockfile names it (package-lock: `node_modules/a/node_modules/b`;
+   * pnpm: the packages key; yarn/bun: the entry key). Two copies of one name@version are two entries.
+   */
+  location?: string;
   /** True for entries that are not from a registry (git, file, link, workspace). */
   nonRegistry?: { kind: NotApplicableCode; detail: string };
   dev?: boolean;
@@ -240,7 +250,10 @@ export type LockfileKind = 'package-lock' | 'npm-shrinkwrap' | 'pnpm' | 'yarn-cl
 export interface Lockfile {
   kind: LockfileKind;
   path: string;
-  /** Every package in the lockfile (the transitive closure), de-duplicated by name@version. */
+  /**
+   * Every installed copy in the lockfile (the transitive closure). Entries are never merged by name@version:
+   * copies that differ in `resolved` or `integrity` are separate entries (identical copies may be merged).
+   */
   packages: LockedPackage[];
   /**
    * Resolve a direct dependency of the importer at `importerPath` (relative to the lockfile's folder,
@@ -255,6 +268,10 @@ export interface ResolvedDependency {
   name: string;
   version?: string;
   integrity?: string;
+  /** The tarball URL the lockfile records for this copy (what the installer fetches). */
+  resolved?: string;
+  /** The lockfile location of the copy (see LockedPackage.location). */
+  location?: string;
   resolvedFrom?: ResolutionSource;
   /** When the dependency cannot be verified at all (non-registry spec, unresolvable). */
   verdict?: Verdict;
