@@ -8,7 +8,7 @@
 # 1. installs what is missing: the project's node_modules (npm ci) and the e2e tools
 #    (scripts/e2e/setup.sh: Chromium, Node 24, code-server),
 # 2. builds and packages the extension (npm run package) unless PROVENANCE_LENS_VSIX is set,
-# 3. starts the loopback fixture registry with the recorded real-world packages (../shared/realworld)
+# 3. starts the loopback fixture registry with the recorded real-world packages (test/fixtures/realworld)
 #    and the synthetic ones, writes a trusted root trusting both (test/e2e/support/world.ts, shared
 #    with the e2e suite), and code-server with the VSIX and settings pointing at them,
 # 4. prints the URL and stays up until Ctrl-C, then stops everything.

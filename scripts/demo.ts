@@ -15,7 +15,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { openBrowser, REPO_ROOT, startCodeServer, waitFor, type CodeServer } from '../test/e2e/harness';
-import { DEMO_WORKSPACE, realworldAvailable, startProvenanceWorld, type ProvenanceWorld } from '../test/e2e/support/world';
+import { DEMO_WORKSPACE, startProvenanceWorld, type ProvenanceWorld } from '../test/e2e/support/world';
 
 interface Args {
   vsix?: string;
@@ -82,8 +82,6 @@ async function main(): Promise<void> {
     throw new Error(`workspace folder ${workspace} not found (pass another folder: bash scripts/demo.sh DIR)`);
   }
   if (!args.vsix || !existsSync(args.vsix)) throw new Error(`VSIX not found: ${args.vsix ?? '(none given)'}`);
-  const rw = realworldAvailable();
-  if (!rw.ok) console.warn(`[demo] ${rw.message.replace(/: skipping$/, '')}: only the synthetic packages can be verified`);
 
   let world: ProvenanceWorld | undefined;
   let server: CodeServer | undefined;

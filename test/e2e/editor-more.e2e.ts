@@ -13,12 +13,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { step, waitFor, type Workbench } from './harness';
 import { startDemoSession, type DemoSession } from './support/session';
-import { realworldAvailable } from './support/world';
 import { actionMenu, answerSaveDialog, closeCompletion, completionItems, cursorPosition, outputPanel, pickQuickItem, type CompletionEntry } from './support/workbench-extra';
 
-const realworld = realworldAvailable();
-if (!realworld.ok) console.log(`# Provenance Lens e2e (editor-more): ${realworld.message}`);
-const skip = realworld.ok ? false : realworld.message;
 
 /** The version slot of synth-evolving ("1.1.0"): the cursor goes inside the quotes, the version is removed. */
 async function emptyVersionOf(wb: Workbench, line: string, version: string): Promise<void> {
@@ -36,7 +32,7 @@ function describeItems(items: CompletionEntry[]): string {
   return items.map((i) => i.ariaLabel).join(' | ');
 }
 
-describe('Provenance Lens in VS Code: completion, commands, export, view, fix-all, log', { skip, timeout: 600_000 }, () => {
+describe('Provenance Lens in VS Code: completion, commands, export, view, fix-all, log', { timeout: 600_000 }, () => {
   let demo: DemoSession | undefined;
   const wb = (): Workbench => demo!.session.workbench;
 
@@ -291,7 +287,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
     }));
 });
 
-describe('Provenance Lens in an untrusted workspace (Workspace Trust on, Restricted Mode)', { skip, timeout: 300_000 }, () => {
+describe('Provenance Lens in an untrusted workspace (Workspace Trust on, Restricted Mode)', { timeout: 300_000 }, () => {
   let demo: DemoSession | undefined;
   const wb = (): Workbench => demo!.session.workbench;
 

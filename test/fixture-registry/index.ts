@@ -1,4 +1,4 @@
 export { startFixtureRegistry, npmKeysFromTufSeed } from './server';
 export type { FaultRule, FixturePackage, FixturePrefix, FixtureRegistry, FixtureRegistryOptions, FixtureRequest, FixtureVersion } from './server';
-export { REPO_ROOT, loadRealworld, realworldMissingMessage, realworldPath } from './realworld';
+export { REALWORLD_DIR, REPO_ROOT, loadRealworld, realworld, realworldPath } from './realworld';
 export type { Realworld, RealworldCase, RealworldSignature, RealworldSignedVersion } from './realworld';

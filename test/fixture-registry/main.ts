@@ -6,7 +6,6 @@
  * Prints the registry URL (one line, no trailing slash) on stdout; notes go to stderr.
  */
 import { startFixtureRegistry } from './server';
-import { realworldMissingMessage } from './realworld';
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -29,8 +28,7 @@ async function main(): Promise<void> {
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`invalid --latency: ${latencyArg}`);
 
   const registry = await startFixtureRegistry({ port, latencyMs });
-  if (!registry.realworld) process.stderr.write(`${realworldMissingMessage()}\n`);
-  else process.stderr.write(`fixture registry: ${registry.caseIds.length} cases under ${registry.url}/case/<id>/, stripped mirror at ${registry.url}/mirror/\n`);
+  process.stderr.write(`fixture registry: ${registry.caseIds.length} cases under ${registry.url}/case/<id>/, stripped mirror at ${registry.url}/mirror/\n`);
   process.stdout.write(`${registry.url}\n`);
 
   let stopping = false;

@@ -1,7 +1,7 @@
 /**
  * The loopback fixture registry: a real HTTP server on 127.0.0.1 that speaks the parts of the npm
  * registry API provenance verification uses, serving the recorded real-world data (read at run time
- * from the sibling shared/realworld folder), synthetic packages, and injected faults.
+ * from the in-repository copy, test/fixtures/realworld), synthetic packages, and injected faults.
  *
  * URL layout (`url` has no trailing slash; every registry below is `${url}/<prefix>`):
  *
@@ -126,7 +126,7 @@ export interface FixtureRegistryOptions {
   faults?: FaultRule[];
   /** Cache-Control sent with documents. Default 'no-cache'. */
   cacheControl?: string;
-  /** Real-world data folder; default $PROVENANCE_LENS_REALWORLD or <repo>/../shared/realworld; null: none. */
+  /** Real-world data folder; default the in-repository test/fixtures/realworld; null: none. */
   realworldDir?: string | null;
 }
 

@@ -1,10 +1,8 @@
-/** Real npm provenance data for tests: thin helpers over test/fixture-registry/realworld.ts. */
-import { REPO_ROOT, loadRealworld, realworldMissingMessage, type RealworldCase } from '../fixture-registry/realworld';
+/** Real npm provenance data for tests (the in-repository copy): thin helpers over test/fixture-registry/realworld.ts. */
+import { REALWORLD_DIR, REPO_ROOT, realworld, type RealworldCase } from '../fixture-registry/realworld';
 
-export { REPO_ROOT, type RealworldCase };
+export { REALWORLD_DIR, REPO_ROOT, realworld, type RealworldCase };
 
-export const realworldDir = (): string | undefined => loadRealworld()?.dir;
+export const realworldDir = (): string => realworld().dir;
 
-export const REALWORLD_MISSING = realworldMissingMessage();
-
-export const realworldCases = (): RealworldCase[] => loadRealworld()?.cases ?? [];
+export const realworldCases = (): RealworldCase[] => realworld().cases;

@@ -1,6 +1,6 @@
 /**
  * Synthetic npm provenance data, generated in-process and offline, for the situations the recorded
- * real-world data (../shared/realworld) does not cover.
+ * real-world data (test/fixtures/realworld) does not cover.
  *
  * Everything is genuinely signed against its own trust:
  * - a Fulcio-like CA (ECDSA P-384 root → intermediate → 10-minute leaf certificates with the real

@@ -1,7 +1,7 @@
 // The "world" the end-to-end suite and the demo run against, set up the same way for both:
 //
 //   - the loopback fixture registry (test/fixture-registry) serving the recorded real-world cases
-//     (../shared/realworld) and, at its root as well, the synthetic packages (test/synthetic), whose
+//     (test/fixtures/realworld, in the repository) and, at its root as well, the synthetic packages (test/synthetic), whose
 //     registry key is appended to the root's /-/npm/v1/keys so they verify there too;
 //   - one merged trusted_root.json: the public-good Sigstore root from the @sigstore/tuf seed (real-world
 //     cases) with the synthetic CA, transparency log, CT log and TSA appended (synthetic cases);
@@ -20,7 +20,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type FixtureRegistry, startFixtureRegistry } from '../../fixture-registry';
-import { loadRealworld, realworldMissingMessage, realworldPath } from '../../fixture-registry/realworld';
 import { generateSyntheticData, toFixturePackages, type SyntheticData, type TrustedRootJSON } from '../../synthetic/generate';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -54,11 +53,6 @@ export interface ProvenanceWorld {
   /** Environment for code-server (the extension host reads .npmrc `${...}` from it). */
   env: Record<string, string>;
   close(): Promise<void>;
-}
-
-/** Whether the recorded real-world data is there; the message to print when it is not. */
-export function realworldAvailable(): { ok: true } | { ok: false; message: string } {
-  return loadRealworld() ? { ok: true } : { ok: false, message: realworldMissingMessage(realworldPath()) };
 }
 
 /** The public-good trusted root shipped in @sigstore/tuf's seeds.json. */
@@ -196,8 +190,6 @@ async function main(args: string[]): Promise<void> {
     process.stdout.write('usage: node --import tsx test/e2e/support/world.ts --check-lockfile | --write-lockfile [DIR]\n');
     return;
   }
-  const rw = realworldAvailable();
-  if (!rw.ok) throw new Error(rw.message);
   const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? DEMO_WORKSPACE);
   const world = await startProvenanceWorld();
   try {

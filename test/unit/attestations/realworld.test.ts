@@ -1,5 +1,5 @@
 /**
- * verifyAttestations against the registry's real attestation documents (../shared/realworld), with the
+ * verifyAttestations against the registry's real attestation documents (test/fixtures/realworld), with the
  * trust material shipped in @sigstore/tuf's seed, plus tampered copies of those documents.
  */
 import { strict as assert } from 'node:assert';
@@ -7,18 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyAttestations, type AttestationInput, type AttestationResult } from '../../../src/verify/attestations';
 import { loadTrustMaterial, type NpmKey, type TrustBundle } from '../../../src/verify/trust';
-import { loadRealworld, realworldMissingMessage, realworldPath, type RealworldCase } from '../../fixture-registry/realworld';
+import { realworld, type RealworldCase } from '../../fixture-registry/realworld';
 
-const data = loadRealworld();
-const REALWORLD = data?.dir ?? realworldPath();
-const MISSING = `skipped: ${realworldMissingMessage()}`;
+const data = realworld();
+const REALWORLD = data.dir;
 
 type Case = RealworldCase & { predicateTypes: string[] };
 
 const PUBLISH = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
 const FACT_FIELDS = ['sourceRepository', 'sourceCommit', 'workflowPath', 'ref', 'runInvocation', 'builder'] as const;
 
-const cases = (data?.cases ?? []) as Case[];
+const cases = data.cases as Case[];
 
 function byId(id: string): Case {
   const c = cases.find((x) => x.id === id);
@@ -61,10 +60,6 @@ describe('attestations: real npm attestation documents', function () {
   let trust: TrustBundle;
 
   before(async function () {
-    if (cases.length === 0) {
-      console.log(`      ${MISSING}`);
-      this.skip();
-    }
     trust = await loadTrustMaterial({ refresh: false });
     assert.equal(trust.info.source, 'seed');
   });
@@ -79,13 +74,6 @@ describe('attestations: real npm attestation documents', function () {
       npmKeys: trust.npmKeys,
       ...over,
     });
-
-  if (cases.length === 0) {
-    it('needs ../shared/realworld', function () {
-      this.skip();
-    });
-    return;
-  }
 
   describe('every case in cases.json', () => {
     for (const c of cases) {

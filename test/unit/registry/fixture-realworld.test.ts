@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { type FixtureRegistry, loadRealworld, realworldMissingMessage, startFixtureRegistry } from '../../fixture-registry';
+import { type FixtureRegistry, realworld, startFixtureRegistry } from '../../fixture-registry';
 import { syntheticPackage, tempDir, testClient } from './helpers';
 
 async function getBuffer(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Headers }> {
@@ -10,15 +10,11 @@ async function getBuffer(url: string, headers: Record<string, string> = {}): Pro
 }
 
 describe('fixture registry serving the recorded real-world data', function () {
-  const rw = loadRealworld();
+  const rw = realworld();
   let registry: FixtureRegistry | undefined;
   let tmp: ReturnType<typeof tempDir>;
 
   before(async function () {
-    if (!rw) {
-      console.log(`      ${realworldMissingMessage()}`);
-      this.skip();
-    }
     registry = await startFixtureRegistry();
   });
   after(async () => {

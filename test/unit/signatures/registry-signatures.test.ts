@@ -1,5 +1,5 @@
 /**
- * verifyRegistrySignatures with the registry's real dist.signatures (../shared/realworld) and the npm
+ * verifyRegistrySignatures with the registry's real dist.signatures (test/fixtures/realworld) and the npm
  * keys shipped in @sigstore/tuf's seed, plus tampered copies and edge cases.
  */
 import { strict as assert } from 'node:assert';
@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyRegistrySignatures } from '../../../src/verify/signatures';
 import { loadTrustMaterial, parseNpmKeys, type NpmKey } from '../../../src/verify/trust';
+import { REALWORLD_DIR } from '../../fixture-registry/realworld';
 
-const REALWORLD = path.resolve(__dirname, '../../../../shared/realworld');
-const MISSING = `skipped: real npm data not found at ${REALWORLD} (it lives beside the repository, in shared/realworld)`;
+const REALWORLD = REALWORLD_DIR;
 const OLD_KEY = 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA';
 const NEW_KEY = 'SHA256:DhQ8wR5APBvFHLF/+Tc+AYvPOdTpcIDqOhxsBHRwC7U';
 
@@ -42,12 +42,6 @@ describe('registry signatures (dist.signatures)', () => {
 
   describe('real signatures with the seed keys', function () {
     const real = realSignatures();
-    before(function () {
-      if (!real) {
-        console.log(`      ${MISSING}`);
-        this.skip();
-      }
-    });
     const all = (): SignedVersion[] => real ?? [];
     const first = (): SignedVersion => all()[0];
 
@@ -148,12 +142,6 @@ describe('registry signatures (dist.signatures)', () => {
 
   describe('nuxt: the whole real packument', function () {
     const file = path.join(REALWORLD, 'packuments', 'nuxt.json');
-    before(function () {
-      if (!fs.existsSync(file)) {
-        console.log(`      ${MISSING}`);
-        this.skip();
-      }
-    });
 
     it('every version’s dist.signatures verifies with the seed keys at its publish time, across the key rotation', function () {
       this.timeout(20000);
