@@ -325,7 +325,7 @@ export class RegistryClient {
         users: 0,
         settled: false,
         controller,
-        promise: this.transport.get({ ...shared, signal: controller.signal }).then((res) => {
+        promise: this.transport.get({ ...shared, signal: controller.signal }).then(async (res) => {
           this.logger?.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
           if (res.status === 404) {
             if (onNotFound === null) return null;
@@ -335,12 +335,14 @@ export class RegistryClient {
           try {
             parsed = JSON.parse(res.body!.toString('utf8'));
           } catch {
+            await this.transport.forget(shared); // an unusable body is not kept in the HTTP cache
             throw new RegistryError('malformed-response', `${req.what}: the registry answered something that is not JSON`, { url: req.url, status: 200 });
           }
           try {
             return validate(parsed);
           } catch (err) {
             if (err instanceof ShapeError) {
+              await this.transport.forget(shared);
               throw new RegistryError('malformed-response', `${req.what}: unexpected document (${err.message})`, { url: req.url, status: 200, cause: err });
             }
             throw err;

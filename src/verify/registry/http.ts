@@ -18,12 +18,17 @@
  *   sends one; a Retry-After longer than `maxRetryAfterMs` is not waited for (the request fails at once).
  * - Each attempt has its own timeout covering connection, headers and body, and the caller's
  *   AbortSignal cancels the attempt and any backoff wait.
- * - Bodies are read with a byte cap (after decompression) before anything is parsed.
+ * - Bodies are read with a byte cap (after decompression) before anything is parsed; at the cap the
+ *   request is aborted (the socket is closed, nothing more is read).
+ * - The HTTP cache is this module's own (./httpCache), not make-fetch-happen's: that one streams each
+ *   body into the cache while it is read, so a refused body was read to the end and an aborted one left
+ *   its temporary file behind. Here only complete bodies within their cap are stored.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { EngineLogger } from '../api';
 import { RegistryError, redactUrl } from './errors';
+import { HttpCache, type CachedResponse } from './httpCache';
 import type { NpmConfig } from './npmrc';
 
 // make-fetch-happen and npm-registry-fetch's getAuth are CommonJS without (complete) typings:
@@ -119,7 +124,7 @@ export interface HttpResult {
   status: 200 | 404;
   body?: Buffer;
   url: string;
-  /** make-fetch-happen's x-local-cache-status: miss, hit, stale, revalidated, updated, skip. */
+  /** The HTTP cache's part: miss (fetched), hit (fresh or offline), revalidated (304), updated (changed since cached). */
   cacheStatus?: string;
 }
 
@@ -200,7 +205,16 @@ export class HttpTransport {
 
   private readonly nodeAgents = new Map<string, http.Agent>();
 
-  constructor(private readonly options: TransportOptions) {}
+  private readonly cache: HttpCache | undefined;
+
+  constructor(private readonly options: TransportOptions) {
+    this.cache = options.cachePath ? new HttpCache(options.cachePath) : undefined;
+  }
+
+  /** Drops the cached response for a request (its body turned out to be unusable). */
+  async forget(req: HttpRequest): Promise<void> {
+    await this.cache?.delete(req.url, req.accept);
+  }
 
   /** Node core keep-alive agent for a URL's protocol (the 'node' agent mode). */
   private nodeAgent(url: string, cert?: string | null, key?: string | null): http.Agent {
@@ -227,13 +241,18 @@ export class HttpTransport {
   async get(req: HttpRequest): Promise<HttpResult> {
     const { retry } = this.options;
     checkAborted(req);
-    if (this.options.offline && !this.options.cachePath) {
+    if (this.options.offline && !this.cache) {
       throw new RegistryError('offline', `offline: ${req.what} is not cached (no cache folder is configured)`, { url: req.url });
+    }
+    const cached = this.cache ? await this.cache.get(req.url, req.accept, req.maxBytes) : undefined;
+    if (this.options.offline || cached?.fresh) {
+      if (!cached) throw new RegistryError('offline', `offline: ${req.what} is not in the cache`, { url: req.url });
+      return { status: 200, body: cached.body, url: req.url, cacheStatus: 'hit' };
     }
     for (let attempt = 1; ; attempt++) {
       let failure: AttemptFailure;
       try {
-        return await this.attempt(req);
+        return await this.attempt(req, cached);
       } catch (err) {
         if (!(err instanceof AttemptFailure)) throw err;
         failure = err;
@@ -278,7 +297,7 @@ export class HttpTransport {
   }
 
   /** One attempt, following same-origin redirects. Throws AttemptFailure. */
-  private async attempt(req: HttpRequest): Promise<HttpResult> {
+  private async attempt(req: HttpRequest, cached: CachedResponse | undefined): Promise<HttpResult> {
     let release: () => void;
     try {
       release = await this.semaphoreFor(req.url).acquire(req.signal);
@@ -292,6 +311,10 @@ export class HttpTransport {
       controller.abort(new Error('timeout'));
     }, this.options.timeoutMs);
     const onCallerAbort = (): void => controller.abort(new Error('cancelled'));
+    // Closes the connection: a body that is refused (too large) or not wanted is not read any further.
+    const cut = (): void => {
+      if (!controller.signal.aborted) controller.abort(new Error('response refused'));
+    };
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const classify = (err: unknown, url: string): AttemptFailure => {
       if (err instanceof AttemptFailure) return err;
@@ -311,13 +334,13 @@ export class HttpTransport {
       for (let redirects = 0; ; redirects++) {
         let res: FetchResponse;
         try {
-          res = await this.fetchOnce(url, req, controller.signal);
+          res = await this.fetchOnce(url, req, controller.signal, cached);
         } catch (err) {
           throw classify(err, url);
         }
         const status = res.status;
         if (status >= 300 && status < 400 && status !== 304) {
-          await drain(res.body, controller.signal);
+          if (!(await drain(res.body, controller.signal))) cut();
           const location = res.headers.get('location');
           if (!location) {
             throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect without a location`, { url, status }), false);
@@ -344,10 +367,25 @@ export class HttpTransport {
           url = target;
           continue;
         }
-        const cacheStatus = res.headers.get('x-local-cache-status') ?? undefined;
+        const cacheHeaders = {
+          etag: res.headers.get('etag'),
+          lastModified: res.headers.get('last-modified'),
+          cacheControl: res.headers.get('cache-control'),
+          age: res.headers.get('age'),
+        };
+        if (status === 304) {
+          if (!(await drain(res.body, controller.signal))) cut();
+          if (!cached) {
+            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: ${hostOf(url)} answered HTTP 304 to a request that was not conditional`, { url, status }), false);
+          }
+          await this.store(req, cached.body, cacheHeaders);
+          return { status: 200, body: cached.body, url, cacheStatus: 'revalidated' };
+        }
         if (status === 200) {
           const declared = Number(res.headers.get('content-length'));
           if (Number.isFinite(declared) && declared > req.maxBytes) {
+            res.body.on('error', () => undefined);
+            cut();
             res.body.destroy?.();
             throw new AttemptFailure(tooLarge(req, url, declared), false);
           }
@@ -355,13 +393,20 @@ export class HttpTransport {
           try {
             body = await readBody(res.body, req.maxBytes, controller.signal);
           } catch (err) {
-            if (err instanceof BodyTooLarge) throw new AttemptFailure(tooLarge(req, url, err.size), false);
+            if (err instanceof BodyTooLarge) {
+              cut();
+              throw new AttemptFailure(tooLarge(req, url, err.size), false);
+            }
             throw classify(err, url);
           }
-          return { status: 200, body, url, ...(cacheStatus ? { cacheStatus } : {}) };
+          if (body.length === 0) {
+            throw new AttemptFailure(new RegistryError('malformed-response', `${req.what}: ${hostOf(url)} answered HTTP 200 with an empty body`, { url, status }), false);
+          }
+          await this.store(req, body, cacheHeaders);
+          return { status: 200, body, url, ...(this.cache ? { cacheStatus: cached ? 'updated' : 'miss' } : {}) };
         }
-        await drain(res.body, controller.signal);
-        if (status === 404) return { status: 404, url, ...(cacheStatus ? { cacheStatus } : {}) };
+        if (!(await drain(res.body, controller.signal))) cut();
+        if (status === 404) return { status: 404, url };
         throw this.statusFailure(req, url, status, res.headers.get('retry-after') ?? undefined);
       }
     } finally {
@@ -403,17 +448,29 @@ export class HttpTransport {
     }
   }
 
-  private fetchOnce(url: string, req: HttpRequest, signal: AbortSignal): Promise<FetchResponse> {
+  /** Stores a complete body in the HTTP cache; a cache that cannot be written is only logged. */
+  private async store(req: HttpRequest, body: Buffer, headers: Parameters<HttpCache['put']>[3]): Promise<void> {
+    if (!this.cache) return;
+    try {
+      await this.cache.put(req.url, req.accept, body, headers);
+    } catch (err) {
+      this.options.logger?.warn(`registry: could not write the HTTP cache: ${(err as Error).message}`);
+    }
+  }
+
+  private fetchOnce(url: string, req: HttpRequest, signal: AbortSignal, cached: CachedResponse | undefined): Promise<FetchResponse> {
     const { config } = this.options;
     const auth = this.authFor(url, req.registry);
     const headers: Record<string, string> = { accept: req.accept, 'user-agent': this.options.userAgent };
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     else if (auth.auth) headers.authorization = `Basic ${auth.auth}`;
+    if (cached?.etag) headers['if-none-match'] = cached.etag;
+    if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
     return makeFetchHappen(url, {
       method: 'GET',
       headers,
-      cache: this.options.offline ? 'only-if-cached' : 'default',
-      ...(this.options.cachePath ? { cachePath: this.options.cachePath } : {}),
+      // the HTTP cache is ./httpCache (see the top of this file): make-fetch-happen only transfers
+      cache: 'no-store',
       redirect: 'manual',
       retry: { retries: 0 },
       timeout: this.options.timeoutMs,
@@ -529,12 +586,16 @@ function readBody(body: FetchBody, maxBytes: number, signal: AbortSignal): Promi
   });
 }
 
-/** Reads and discards a (small) body so the keep-alive socket can be reused; gives up past a cap. */
-async function drain(body: FetchBody, signal: AbortSignal): Promise<void> {
+/**
+ * Reads and discards a (small) body so the keep-alive socket can be reused. False when it gave up
+ * (past a cap, or an error): the caller then aborts the request, closing the connection.
+ */
+async function drain(body: FetchBody, signal: AbortSignal): Promise<boolean> {
   try {
     await readBody(body, ERROR_BODY_CAP, signal);
+    return true;
   } catch {
-    /* the socket is discarded instead */
+    return false;
   }
 }
 
