@@ -21,6 +21,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ini from 'ini';
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -78,69 +79,40 @@ type RawValue = string | string[];
 type RawConfig = Map<string, RawValue>;
 
 // ---------------------------------------------------------------------------------------------
-// INI, as the `ini` package npm uses reads it.
+// INI: npm's own reader (the `ini` package, the major version npm 11 uses).
 
-/** Parses npmrc text into key → value. Keys inside [sections] are ignored (npm does not use them). */
+/**
+ * Parses npmrc text into key → value with `ini`, as npm does. Values are strings (ini's `true`,
+ * `false` and `null` become 'true', 'false', 'null'); `key[] = v` lines make arrays. Keys inside
+ * [sections] are dropped (npm does not use them).
+ */
 export function parseNpmrc(text: string): Map<string, RawValue> {
   const out = new Map<string, RawValue>();
-  let inSection = false;
-  for (const rawLine of text.split(/[\r\n]+/)) {
-    const line = rawLine.trim();
-    if (!line || line.startsWith(';') || line.startsWith('#')) continue;
-    const section = /^\[([^\]]*)\]\s*$/.exec(line);
-    if (section) {
-      inSection = true;
-      continue;
-    }
-    if (inSection) continue;
-    const eq = line.indexOf('=');
-    let key = unquoteIni(eq === -1 ? line : line.slice(0, eq));
-    const value = eq === -1 ? 'true' : unquoteIni(line.slice(eq + 1));
-    if (!key) continue;
-    const isArray = key.length > 2 && key.endsWith('[]');
-    if (isArray) key = key.slice(0, -2);
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    if (isArray) {
-      const prev = out.get(key);
-      out.set(key, Array.isArray(prev) ? [...prev, value] : prev === undefined ? [value] : [prev, value]);
-    } else {
-      out.set(key, value);
-    }
+  for (const [key, value] of Object.entries(decodeIni(text))) {
+    if (Array.isArray(value)) out.set(key, value.filter(isScalar).map(String));
+    else if (isScalar(value)) out.set(key, String(value));
   }
   return out;
 }
 
-function unquoteIni(input: string): string {
-  const val = input.trim();
-  if (val.length >= 2 && ((val.startsWith('"') && val.endsWith('"')) || (val.startsWith("'") && val.endsWith("'")))) {
-    const inner = val.startsWith("'") ? val.slice(1, -1) : val;
-    if (val.startsWith('"')) {
-      try {
-        const parsed: unknown = JSON.parse(inner);
-        if (typeof parsed === 'string') return parsed;
-      } catch {
-        return val.slice(1, -1);
-      }
-    }
-    return inner;
+/**
+ * `ini.decode`, which assigns a section's keys onto whatever the section's name already holds. A
+ * section named like an earlier key (`registry=…` then `[registry]`) is a string there: npm (sloppy
+ * mode) silently drops the section's keys, but this bundle is strict mode and the assignment throws.
+ * Then decode only the lines before the first section, which is what npm keeps of such a file.
+ */
+export function decodeIni(text: string): Record<string, unknown> {
+  try {
+    return ini.decode(text);
+  } catch {
+    const lines = text.split(/[\r\n]+/);
+    const firstSection = lines.findIndex((line) => /^\[([^\]]*)\]\s*$/.test(line));
+    return ini.decode(lines.slice(0, firstSection === -1 ? lines.length : firstSection).join('\n'));
   }
-  // unquoted: a ';' or '#' not escaped with '\' starts a comment
-  let out = '';
-  let escaping = false;
-  for (const c of val) {
-    if (escaping) {
-      out += '\\;#'.includes(c) ? c : `\\${c}`;
-      escaping = false;
-    } else if (c === ';' || c === '#') {
-      break;
-    } else if (c === '\\') {
-      escaping = true;
-    } else {
-      out += c;
-    }
-  }
-  if (escaping) out += '\\';
-  return out.trim();
+}
+
+function isScalar(value: unknown): value is string | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'boolean';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import { envReplace, findLocalPrefix, loadNpmConfig, nerfDart, parseNpmrc, parseRetryAfter } from '../../../src/verify/registry';
 import { tempDir } from './helpers';
+
+const NPMRC_SOURCE = path.resolve(__dirname, '../../../src/verify/registry/npmrc.ts');
 
 describe('.npmrc parsing', () => {
   it('reads key = value lines, quotes, comments and arrays as the ini package does', () => {
@@ -32,6 +36,27 @@ describe('.npmrc parsing', () => {
     assert.deepEqual(conf.get('ca'), ['first', 'second']);
     assert.equal(conf.get('//r.example/:_auth'), 'dXNlcjpwYXNz==');
     assert.equal(conf.has('ignored'), false);
+  });
+
+  it('gives ini\'s true/false/null values as strings and drops [section] and [dotted.section] keys', () => {
+    const conf = parseNpmrc('strict-ssl = false\nca = null\nflags[] = true\nflags[] = x\n[npm.sub]\nregistry = https://section.example/\n');
+    assert.equal(conf.get('strict-ssl'), 'false');
+    assert.equal(conf.get('ca'), 'null');
+    assert.deepEqual(conf.get('flags'), ['true', 'x']);
+    assert.deepEqual([...conf.keys()].sort(), ['ca', 'flags', 'strict-ssl']);
+  });
+
+  it('keeps the top-level keys of a file with a section named like a key, also in the strict-mode bundle', () => {
+    // ini assigns the section's keys onto the string `registry` holds: a silent no-op in ini's own
+    // (sloppy) module, a TypeError once esbuild bundles it into strict-mode dist/*.js.
+    const text = 'registry=https://top.example/\n[registry]\nregistry=https://section.example/\n';
+    assert.deepEqual([...parseNpmrc(text)], [['registry', 'https://top.example/']]);
+    const bundled = esbuild.buildSync({ entryPoints: [NPMRC_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false });
+    const code = bundled.outputFiles[0]!.text;
+    assert.ok(code.startsWith('"use strict"'), 'the bundle is strict mode, as dist/extension.js and dist/cli.js are');
+    const mod = { exports: {} as { parseNpmrc?: typeof parseNpmrc } };
+    new Function('module', 'exports', 'require', code)(mod, mod.exports, createRequire(NPMRC_SOURCE));
+    assert.deepEqual([...mod.exports.parseNpmrc!(text)], [['registry', 'https://top.example/']]);
   });
 
   it('expands ${VAR} like npm: ${VAR?} is empty when unset, unset ${VAR} stays, \\${VAR} is literal', () => {
