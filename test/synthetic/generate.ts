@@ -63,6 +63,10 @@ export interface GenerateOptions {
   seed?: string;
   /** The generation time (default now); signing times lie 30 to ~23 days before it. */
   now?: Date | string | number;
+  /** The cases to generate instead of the fixed scenario list (large worlds: ./world.ts). */
+  scenarios?: SyntheticScenario[];
+  /** Time between consecutive cases' signing (default 6 h; each case gets a jitter of up to half of it, at most 1 h). */
+  spacingMs?: number;
 }
 
 const SECOND = 1000;
@@ -103,6 +107,10 @@ type BuildkiteBuild = { kind: 'buildkite'; organization: string; pipeline: strin
 type BuildSpec = GithubBuild | GitlabBuild | BuildkiteBuild;
 
 type NpmKeyName = 'current' | 'expired' | 'unknown';
+
+/** One case to generate (see SCENARIOS for examples); `GenerateOptions.scenarios` takes a list of them. */
+export type SyntheticScenario = CaseSpec;
+export type SyntheticBuildSpec = BuildSpec;
 
 interface CaseSpec {
   id: string;
@@ -971,8 +979,10 @@ export async function generateSyntheticData(options: GenerateOptions = {}): Prom
 
   const packages: SyntheticCase[] = [];
   const byId = new Map<string, SyntheticCase>();
-  for (const [i, spec] of SCENARIOS.entries()) {
-    const signedAt = base + i * 6 * HOUR + rand.int(0, 3599) * SECOND;
+  const spacing = options.spacingMs ?? 6 * HOUR;
+  const jitter = Math.max(0, Math.min(3599, Math.floor(spacing / SECOND / 2)));
+  for (const [i, spec] of (options.scenarios ?? SCENARIOS).entries()) {
+    const signedAt = base + i * spacing + rand.int(0, jitter) * SECOND;
     const c = await buildCase(ctx, spec, byId, signedAt);
     packages.push(c);
     byId.set(c.id, c);
