@@ -10,6 +10,12 @@ import type { EngineHost } from '../engine/host';
 import { fromDocumentState, type ScanResults } from '../scan/model';
 import { renderReport } from '../scan/reportFormat';
 import { type DocumentController, isPackageJson } from '../state/documents';
+import type { LensContext } from '../context';
+import { registerCommand } from './register';
+
+export function registerExportReport(lens: LensContext): vscode.Disposable {
+  return registerCommand(lens.log, 'provenanceLens.exportReport', () => exportReport(lens.results.get(), lens.documents, lens.host, lens.toolVersion, lens.log));
+}
 
 export async function exportReport(
   scan: ScanResults | undefined,

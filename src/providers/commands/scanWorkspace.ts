@@ -1,0 +1,23 @@
+/**
+ * Provenance: Scan Workspace — every package.json in the workspace with its lockfile (./scan/runner.ts),
+ * into the Provenance view, with a one-line summary.
+ */
+import * as vscode from 'vscode';
+import type { LensContext } from '../context';
+import { scanWorkspace } from '../scan/runner';
+import { RESULTS_VIEW } from '../scan/tree';
+import { registerCommand } from './register';
+
+export function registerScanWorkspace(lens: LensContext): vscode.Disposable {
+  return registerCommand(lens.log, 'provenanceLens.scanWorkspace', async () => {
+    const results = await scanWorkspace(lens.documents, lens.settings, lens.log);
+    if (!results) return;
+    lens.results.show(results);
+    await vscode.commands.executeCommand(`${RESULTS_VIEW}.focus`);
+    const invalid = results.items.filter((i) => i.verdict.status === 'invalid').length;
+    const verified = results.items.filter((i) => i.verdict.status === 'verified').length;
+    void vscode.window.showInformationMessage(
+      `Provenance: ${results.cancelled ? 'scan cancelled — partial results: ' : ''}${verified} of ${results.items.length} verified, ${invalid} invalid, in ${results.projects.length} package.json files.`,
+    );
+  });
+}
