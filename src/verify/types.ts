@@ -4,6 +4,7 @@
  *
  * This module (and everything under src/verify/) never imports `vscode`.
  */
+import type { TrustAssessment } from './history/types';
 
 /** The five outcomes of verifying one exact package version. */
 export type VerdictStatus = 'verified' | 'no-provenance' | 'invalid' | 'unavailable' | 'not-applicable';
@@ -135,6 +136,8 @@ export interface Verdict {
   location?: string;
   /** The tarball URL the lockfile records for this copy, when it records one. */
   resolved?: string;
+  /** Trust history of this version against its release line (src/verify/history), when it was assessed. */
+  trust?: TrustAssessment;
 }
 
 /** Trust material in use and where it came from. */

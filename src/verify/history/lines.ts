@@ -1,0 +1,39 @@
+/**
+ * Release lines: a version is judged against the earlier versions of its own line, never by publish date
+ * alone. Same major; for 0.x the same minor (0.0.x: the same patch); pre-releases by channel (the first
+ * pre-release identifier when it is not a number), never against stable versions or the reverse.
+ */
+import semver from 'semver';
+import type { ReleaseLine, VersionEvidence } from './types';
+
+export function releaseLineOf(version: string): ReleaseLine {
+  const v = semver.parse(version);
+  if (!v) return { key: version, label: version, prerelease: false };
+  const base = v.major > 0 ? `${v.major}` : v.minor > 0 ? `0.${v.minor}` : `0.0.${v.patch}`;
+  const baseLabel = v.major > 0 ? `${v.major}.x` : v.minor > 0 ? `0.${v.minor}.x` : `0.0.${v.patch}`;
+  if (v.prerelease.length === 0) return { key: base, label: baseLabel, prerelease: false };
+  const first = v.prerelease[0];
+  const channel = typeof first === 'string' ? first.toLowerCase() : '';
+  return {
+    key: `${base}-${channel}`,
+    label: channel ? `${baseLabel} ${channel} pre-releases` : `${baseLabel} pre-releases`,
+    prerelease: true,
+  };
+}
+
+export function sameLine(a: string, b: string): boolean {
+  return releaseLineOf(a).key === releaseLineOf(b).key;
+}
+
+/**
+ * The versions of `version`'s line that came before it, newest first: lower in semver order and, when both
+ * publish times are known, not published after it (a later backport to an older line is not "before").
+ */
+export function earlierInLine(versions: readonly VersionEvidence[], version: string, publishTime?: string): VersionEvidence[] {
+  const key = releaseLineOf(version).key;
+  const t = publishTime ? Date.parse(publishTime) : NaN;
+  return versions
+    .filter((v) => semver.valid(v.version) && semver.lt(v.version, version) && releaseLineOf(v.version).key === key)
+    .filter((v) => !(Number.isFinite(t) && v.publishTime && Date.parse(v.publishTime) > t))
+    .sort((a, b) => semver.rcompare(a.version, b.version));
+}

@@ -1,0 +1,28 @@
+/** source-repository-changed: the signed source repository differs from the previous verified version of the line. */
+import { repositoryKey } from '../repository';
+import { describePrevious, type RuleResult, type TrustRule } from './rule';
+
+export const sourceRepositoryChanged: TrustRule = {
+  id: 'source-repository-changed',
+  codes: ['source-repository-changed'],
+  severity: { 'source-repository-changed': 'error' },
+  description: "A version's signed provenance names another source repository than the previous verified version of its release line.",
+  needsHistory: true,
+  async evaluate(ctx): Promise<RuleResult[]> {
+    if (ctx.verdict.status !== 'verified' || !ctx.verdict.facts) return [];
+    const prev = await ctx.previousVerified();
+    if (!prev?.verdict.facts) return [];
+    const before = prev.verdict.facts.sourceRepository;
+    const now = ctx.verdict.facts.sourceRepository;
+    const a = repositoryKey(before) ?? before.toLowerCase();
+    const b = repositoryKey(now) ?? now.toLowerCase();
+    if (a === b) return [];
+    return [
+      {
+        code: 'source-repository-changed',
+        message: `${ctx.name}@${ctx.version} was built from ${now}, but ${prev.entry.version}, the previous verified ${ctx.line.label} version, was built from ${before} (both from signed provenance).`,
+        previous: describePrevious(prev.entry, prev.verdict),
+      },
+    ];
+  },
+};
