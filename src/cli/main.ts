@@ -17,6 +17,7 @@ import { toJsonReport, toMarkdown, toSarif, spanToRegion, type ReportItem } from
 import { scanProject, summarise, ScanSetupError, type ScanMode } from '../verify/scan';
 import type { Verdict } from '../verify/types';
 import { formatLine, formatSummary, colours } from './format';
+import { redactSecrets } from '../verify/format/redact';
 
 declare const PROVENANCE_LENS_VERSION: string | undefined;
 const VERSION = typeof PROVENANCE_LENS_VERSION === 'string' ? PROVENANCE_LENS_VERSION : '0.0.0-dev';
@@ -139,9 +140,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         try {
           u = new URL(v);
         } catch {
-          throw new UsageError(`--${flag} needs an http(s) URL, got '${v}'`);
+          throw new UsageError(`--${flag} needs an http(s) URL, got '${redactSecrets(v)}'`);
         }
-        if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--${flag} needs an http(s) URL, got '${v}'`);
+        if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--${flag} needs an http(s) URL, got '${redactSecrets(v)}'`);
       }
     }
 
@@ -248,7 +249,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       io.stderr(`provenance-lens: ${err.message}\n`);
       return 2;
     }
-    io.stderr(`provenance-lens: ${(err as Error).stack ?? err}\n`);
+    io.stderr(`provenance-lens: ${redactSecrets(String((err as Error).stack ?? err))}\n`);
     return 2;
   }
 }
@@ -281,7 +282,7 @@ async function toRequest(engine: ProvenanceEngine, spec: string): Promise<{ requ
         name,
         version: parsed.fetchSpec ?? '',
         status: 'unavailable',
-        reason: { code: code === 'not-found' ? 'not-found' : 'unresolved', message: `Could not resolve ${spec}: ${(err as Error).message}` },
+        reason: { code: code === 'not-found' ? 'not-found' : 'unresolved', message: `Could not resolve ${spec}: ${redactSecrets((err as Error).message)}` },
       },
     };
   }

@@ -30,6 +30,7 @@ import { VerdictCache } from './cache';
 import { parseManifest } from './resolve/manifest';
 import { findLockfile, readLockfile } from './resolve/lockfile';
 import { resolveDependencies } from './resolve/resolve';
+import { redactingLogger, redactVerdict } from './format/redact';
 
 
 const silentLogger: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -101,7 +102,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
 
   constructor(options: EngineOptions = {}) {
     this.options = options;
-    this.log = options.logger ?? silentLogger;
+    this.log = redactingLogger(options.logger ?? silentLogger); // no registry credentials in log lines
     this.client = new RegistryClient({
       registry: options.registry,
       attestationRegistry: options.attestationRegistry,
@@ -206,7 +207,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     const key = `${request.name}@${request.version}#${request.integrity ?? ''}`;
     const running = this.inFlight.get(key);
     if (running && !options.signal) return running.then((v) => ({ ...v, resolvedFrom: request.resolvedFrom ?? v.resolvedFrom }));
-    const p = this.verifyOnce(request, options);
+    const p = this.verifyOnce(request, options).then(redactVerdict); // no registry credentials leave the engine
     if (!options.signal) {
       this.inFlight.set(key, p);
       void p.finally(() => this.inFlight.delete(key));

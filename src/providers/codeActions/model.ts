@@ -12,7 +12,7 @@ import type { VersionInfo } from '../../verify/api';
 import type { LocatedDependency } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
 import type { Suggestion } from '../state/suggestions';
-import { shortRepository } from '../../verify/format/text';
+import { isExactVersion, shortRepository } from '../../verify/format/text';
 
 export interface CandidateInput {
   /** The range / version / tag the manifest asks for (for aliases: the part after `npm:name@`). */
@@ -34,13 +34,13 @@ function validRange(range: string | undefined): string | undefined {
 /** Versions to verify, in preference order. */
 export function candidateOrder(input: CandidateInput): string[] {
   const range = validRange(input.range);
-  const current = input.current && semver.valid(input.current) ? input.current : undefined;
+  const current = input.current && isExactVersion(input.current) ? input.current : undefined;
   const wantsPrerelease = Boolean((current && semver.prerelease(current)) || (input.range && /-/.test(input.range) && range));
   const usable = input.versions.filter(
     (v) =>
       v.hasAttestations &&
       !v.deprecated &&
-      semver.valid(v.version) &&
+      isExactVersion(v.version) &&
       v.version !== current &&
       (wantsPrerelease || !semver.prerelease(v.version)),
   );
@@ -48,7 +48,7 @@ export function candidateOrder(input: CandidateInput): string[] {
     ? usable.filter((v) => semver.satisfies(v.version, range, { includePrerelease: wantsPrerelease })).map((v) => v.version)
     : [];
   inRange.sort(semver.rcompare);
-  const floor = current ?? (range ? semver.maxSatisfying(input.versions.map((v) => v.version).filter((v) => semver.valid(v)), range) : null);
+  const floor = current ?? (range ? semver.maxSatisfying(input.versions.map((v) => v.version).filter(isExactVersion), range) : null);
   const newer = floor ? usable.map((v) => v.version).filter((v) => semver.gt(v, floor) && !inRange.includes(v)) : [];
   newer.sort(semver.compare);
   return [...inRange, ...newer];
@@ -57,7 +57,7 @@ export function candidateOrder(input: CandidateInput): string[] {
 /** Versions to verify when looking for the newest with verified provenance: attested, newest first. */
 export function newestFirstAttested(versions: readonly VersionInfo[], includePrerelease = false): string[] {
   return versions
-    .filter((v) => v.hasAttestations && !v.deprecated && semver.valid(v.version) && (includePrerelease || !semver.prerelease(v.version)))
+    .filter((v) => v.hasAttestations && !v.deprecated && isExactVersion(v.version) && (includePrerelease || !semver.prerelease(v.version)))
     .map((v) => v.version)
     .sort(semver.rcompare);
 }
@@ -79,6 +79,7 @@ const SIMPLE = /^(\s*)(\^|~|>=|=|v)?(\s*)(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+
  * `npm:` alias prefixes are kept.
  */
 export function rewriteSpec(original: string, version: string, knownVersions: readonly string[]): SpecRewrite {
+  if (!isExactVersion(version)) return { spec: original, keptOperator: true, note: 'not an exact version; nothing is rewritten' };
   const alias = /^(npm:(?:@[^/@\s]+\/)?[^@\s]+@)(.*)$/.exec(original);
   const prefix = alias ? alias[1] : '';
   const rest = alias ? alias[2] : original;
@@ -91,7 +92,7 @@ export function rewriteSpec(original: string, version: string, knownVersions: re
     return { spec: `${prefix}${op === '=' ? '=' : ''}${version}`, keptOperator: true };
   }
   const candidate = `${op}${version}`;
-  const valid = knownVersions.filter((v) => semver.valid(v));
+  const valid = knownVersions.filter(isExactVersion);
   const best = semver.maxSatisfying(valid, candidate);
   if (best && best !== version) {
     return {
@@ -136,6 +137,8 @@ export function isRewritable(kind: string): boolean {
 export function fixFor(located: LocatedDependency, dep: DependencyState, suggestion: Suggestion): Fix | undefined {
   if (!suggestion.fix || located.spec === undefined || !isRewritable(dep.dependency.kind)) return undefined;
   const { version, verdict } = suggestion.fix;
+  // a registry key with whitespace or hidden characters is never written into package.json
+  if (!isExactVersion(version)) return undefined;
   const rewrite = rewriteSpec(located.spec, version, suggestion.versions.map((v) => v.version));
   if (rewrite.spec === located.spec) return undefined;
   const facts = verdict.facts;

@@ -10,6 +10,8 @@ import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { fixFor, wantsVersionFix } from './model';
+import { MAX_NAME_LENGTH } from '../format/hover';
+import { cleanText } from '../../verify/format/text';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('provenanceLens');
 
@@ -91,10 +93,13 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
         action.isPreferred = true;
         actions.push(action);
       }
-      const ignore = new vscode.CodeAction(`Ignore ${hit.dependency.name} for provenance`, vscode.CodeActionKind.QuickFix);
-      ignore.command = { command: 'provenanceLens.ignorePackage', title: 'Ignore', arguments: [hit.dependency.name] };
-      ignore.diagnostics = [diagnostic];
-      actions.push(ignore);
+      // a "name" longer than npm allows is not echoed into a title nor carried as a command argument
+      if (hit.dependency.name.length <= MAX_NAME_LENGTH) {
+        const ignore = new vscode.CodeAction(`Ignore ${cleanText(hit.dependency.name, 80)} for provenance`, vscode.CodeActionKind.QuickFix);
+        ignore.command = { command: 'provenanceLens.ignorePackage', title: 'Ignore', arguments: [hit.dependency.name] };
+        ignore.diagnostics = [diagnostic];
+        actions.push(ignore);
+      }
     }
     const fixable = actions.filter((a) => a.edit).length;
     if (fixable > 0) {

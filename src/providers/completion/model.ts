@@ -3,6 +3,7 @@
  */
 import type { VersionInfo } from '../../verify/api';
 import type { Verdict } from '../../verify/types';
+import { cleanText, isExactVersion } from '../../verify/format/text';
 
 export interface VersionItem {
   version: string;
@@ -29,6 +30,8 @@ const MARKER_TEXT: Record<VersionItem['marker'], string> = {
 /**
  * Items newest first. `known` holds engine verdicts by `name@version`. With `verifiedOnly`, only
  * versions the engine verified are listed. Only the engine's verdicts say "verified" or "no provenance".
+ * Only exact versions are offered (a registry key such as " 1.2.3 " or "1.2.3\n" is skipped: it would be
+ * inserted into package.json as it is).
  */
 export function versionItems(
   name: string,
@@ -40,6 +43,7 @@ export function versionItems(
 ): VersionItem[] {
   const items: VersionItem[] = [];
   versions.forEach((info) => {
+    if (!isExactVersion(info.version)) return;
     const verdict = known.get(`${name}@${info.version}`);
     let marker: VersionItem['marker'];
     if (verdict?.status === 'verified') marker = 'verified';
@@ -53,7 +57,7 @@ export function versionItems(
       detail: info.deprecated ? `${MARKER_TEXT[marker]} · deprecated` : MARKER_TEXT[marker],
       sortText: String(items.length).padStart(6, '0'),
       deprecated: Boolean(info.deprecated),
-      publishTime: info.publishTime,
+      ...(typeof info.publishTime === 'string' && info.publishTime ? { publishTime: cleanText(info.publishTime, 40) } : {}),
     });
   });
   const newestVerified = items.find((i) => i.marker === 'verified' && !i.deprecated);

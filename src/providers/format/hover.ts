@@ -8,6 +8,23 @@ import { commandLink, escapeMarkdown, link } from '../../verify/format/markdown'
 import { reasonDocsUrl, shortReason } from './reasons';
 import { BADGE_GLYPH } from './badge';
 import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
+import { redactSecrets, redactVerdict } from '../../verify/format/redact';
+
+/** npm's longest package name. A longer "name" is not a package: it is described, never echoed. */
+export const MAX_NAME_LENGTH = 214;
+/** Longest a command link's arguments (JSON) may be; a link whose arguments are longer is left out. */
+export const MAX_COMMAND_ARGS_LENGTH = 4096;
+
+/** The name as shown: escaped, or a description when it is longer than any npm name can be. */
+export function displayName(name: string): string {
+  if (typeof name !== 'string') return '';
+  if (name.length > MAX_NAME_LENGTH) return `a ${name.length.toLocaleString('en-US')}-character name (not a valid npm package name)`;
+  return escapeMarkdown(name);
+}
+
+function argsFit(args: unknown[]): boolean {
+  return JSON.stringify(args).length <= MAX_COMMAND_ARGS_LENGTH;
+}
 
 /** Commands a hover may link to; the MarkdownString's `isTrusted.enabledCommands`. */
 export const HOVER_COMMANDS = ['provenanceLens.verifyAtCursor', 'provenanceLens.ignorePackage', 'provenanceLens.showLog'] as const;
@@ -74,8 +91,8 @@ function origin(input: HoverInput, verdict: Verdict): string {
 
 function title(glyph: string, label: string, verdict: Verdict | undefined, input: HoverInput): string {
   const id = verdict?.version
-    ? `${escapeMarkdown(verdict.name || input.name)}@${escapeMarkdown(verdict.version)}`
-    : `${escapeMarkdown(input.name)} ${escapeMarkdown(input.spec)}`;
+    ? `${displayName(verdict.name || input.name)}@${escapeMarkdown(verdict.version, 120)}`
+    : `${displayName(input.name)} ${escapeMarkdown(input.spec, 120)}`;
   return `**${glyph} ${label}** · ${id}`;
 }
 
@@ -142,7 +159,7 @@ function suggestionLines(input: HoverInput): string[] {
     const from = facts ? ` (built from ${link(shortRepository(facts.sourceRepository), facts.links.repository)})` : '';
     lines.push(`Newest version with verified provenance: **${escapeMarkdown(s.newestVerified.version)}**${from}`);
   } else if (s.attestedCount === 0) {
-    lines.push(`No published version of ${escapeMarkdown(input.verdict?.name ?? input.name)} advertises provenance.`);
+    lines.push(`No published version of ${displayName(input.verdict?.name ?? input.name)} advertises provenance.`);
   } else if (s.attestedCount !== undefined) {
     lines.push(`None of the ${s.checkedWithoutSuccess ?? 0} newest versions that advertise provenance verified.`);
   }
@@ -156,7 +173,8 @@ function suggestionLines(input: HoverInput): string[] {
 
 /** The hover's Markdown source. */
 export function buildHoverMarkdown(input: HoverInput): string {
-  const verdict = input.verdict;
+  // registry URLs in the verdict may carry credentials (https://user:pass@host/): never shown
+  const verdict = input.verdict ? redactVerdict(input.verdict) : undefined;
   const out: string[] = [];
   if (!verdict || input.stale) {
     out.push(title(BADGE_GLYPH.pending, 'Checking provenance', undefined, input));
@@ -201,7 +219,7 @@ export function buildHoverMarkdown(input: HoverInput): string {
       default:
         out.push(title(BADGE_GLYPH.unavailable, 'Provenance unavailable', undefined, input));
     }
-    if (input.note) out.push('', `_Note: ${escapeMarkdown(input.note, 500)}_`);
+    if (input.note) out.push('', `_Note: ${escapeMarkdown(redactSecrets(input.note), 500)}_`);
     const sig = registrySignatureLine(verdict);
     if (sig && verdict.status !== 'not-applicable') out.push(sig);
     const published = verdict.facts?.publishTime ?? verdict.publishTime;
@@ -209,8 +227,13 @@ export function buildHoverMarkdown(input: HoverInput): string {
     if (verdict.attestationRegistry) out.push(`- **Attestations from:** ${escapeMarkdown(verdict.attestationRegistry)}`);
     if (verdict.cached) out.push('', '_From the verification cache._');
   }
-  const actions = [commandLink('Verify again', 'provenanceLens.verifyAtCursor', [input.documentUri, input.section, input.name], HOVER_COMMANDS)];
-  if (verdict?.reason?.code !== 'ignored') {
+  // Command arguments carry the name in full (a command needs the exact key): a name longer than npm
+  // allows gets no such link, and no link carries more than MAX_COMMAND_ARGS_LENGTH of arguments.
+  const actions: string[] = [];
+  const nameFits = input.name.length <= MAX_NAME_LENGTH;
+  const verifyArgs = [input.documentUri, input.section, input.name];
+  if (nameFits && argsFit(verifyArgs)) actions.push(commandLink('Verify again', 'provenanceLens.verifyAtCursor', verifyArgs, HOVER_COMMANDS));
+  if (verdict?.reason?.code !== 'ignored' && nameFits && argsFit([input.name])) {
     actions.push(commandLink(`Ignore ${cleanText(input.name, 80)}`, 'provenanceLens.ignorePackage', [input.name], HOVER_COMMANDS));
   }
   actions.push(commandLink('Show log', 'provenanceLens.showLog', [], HOVER_COMMANDS));

@@ -25,6 +25,7 @@ import {
   validateVersionDocument,
 } from './documents';
 import { RegistryError, redactUrl } from './errors';
+import { redactDeep, redactingLogger, redactSecrets } from '../format/redact';
 import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type RetryInfo, type RetryPolicy } from './http';
 import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl } from './npmrc';
 
@@ -105,6 +106,8 @@ export class RegistryClient {
   /** Where attestations are asked for when the package's registry strips them; undefined when disabled. */
   readonly attestationRegistry: string | undefined;
   readonly offline: boolean;
+  /** Concurrent requests (and keep-alive sockets) per registry host. */
+  readonly sockets: number;
   private readonly config: NpmConfig;
   private readonly transport: HttpTransport;
   private readonly limits: ResponseLimits;
@@ -114,7 +117,8 @@ export class RegistryClient {
   private readonly stats = new Map<string, RegistryStats>();
 
   constructor(options: RegistryClientOptions = {}) {
-    this.logger = options.logger;
+    // every line logged from here names registries: credentials in their URLs are redacted
+    this.logger = options.logger ? redactingLogger(options.logger) : undefined;
     this.config =
       options.npmConfig ??
       loadNpmConfig({
@@ -126,7 +130,7 @@ export class RegistryClient {
     for (const warning of this.config.warnings) this.logger?.warn(`npm config: ${warning}`);
     if (options.registry !== undefined && options.registry !== '') {
       const normalized = normalizeRegistryUrl(options.registry);
-      if (!normalized) throw new TypeError(`not an http(s) registry URL: ${options.registry}`);
+      if (!normalized) throw new TypeError(`not an http(s) registry URL: ${redactSecrets(options.registry)}`);
       this.registry = normalized;
     } else {
       this.registry = this.config.registry;
@@ -135,12 +139,13 @@ export class RegistryClient {
       this.attestationRegistry = undefined;
     } else {
       const normalized = normalizeRegistryUrl(options.attestationRegistry ?? NPM_PUBLIC_REGISTRY);
-      if (!normalized) throw new TypeError(`not an http(s) attestation registry URL: ${options.attestationRegistry}`);
+      if (!normalized) throw new TypeError(`not an http(s) attestation registry URL: ${redactSecrets(options.attestationRegistry ?? '')}`);
       this.attestationRegistry = normalized;
     }
     this.offline = options.offline === true;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+    this.sockets = concurrency;
     this.transport = new HttpTransport({
       config: { ...this.config, authOptions: { ...this.config.authOptions, registry: this.registry } },
       ...(options.cacheDir ? { cachePath: path.join(options.cacheDir, 'http') } : {}),
@@ -160,7 +165,7 @@ export class RegistryClient {
 
   /** What configuration is in effect (no secrets): for `--verbose` output and diagnostics. */
   configSummary(): { registry: string; scopedRegistries: Record<string, string>; files: NpmConfig['files']; warnings: string[]; proxy: boolean; customCa: boolean; strictSSL: boolean } {
-    return {
+    return redactDeep({
       registry: this.registry,
       scopedRegistries: { ...this.config.scopedRegistries },
       files: this.config.files.map((f) => ({ ...f })),
@@ -168,7 +173,7 @@ export class RegistryClient {
       proxy: Boolean(this.config.proxy),
       customCa: Boolean(this.config.ca),
       strictSSL: this.config.strictSSL,
-    };
+    });
   }
 
   /** The registry npm would use for `name`: its scope's `@scope:registry`, else the default one. */
@@ -229,7 +234,7 @@ export class RegistryClient {
   /** `GET <registry>/-/npm/v1/keys`; null on 404 (the registry publishes no keys). Memoized per registry. */
   getKeys(registry: string, options: { signal?: AbortSignal } = {}): Promise<RegistryKeysDocument | null> {
     const normalized = normalizeRegistryUrl(registry);
-    if (!normalized) return Promise.reject(new TypeError(`not an http(s) registry URL: ${registry}`));
+    if (!normalized) return Promise.reject(new TypeError(`not an http(s) registry URL: ${redactSecrets(registry)}`));
     let pending = this.keys.get(normalized);
     if (!pending) {
       pending = this.fetchJson(
@@ -266,8 +271,12 @@ export class RegistryClient {
     stats.versions.set(id, { signatures: signatures || Boolean(prev?.signatures), attestations: attestations || Boolean(prev?.attestations) });
   }
 
-  /** What was observed per registry (mirror detection). */
+  /** What was observed per registry (mirror detection); registry URLs without their credentials. */
   observations(): RegistryObservation[] {
+    return redactDeep(this.rawObservations());
+  }
+
+  private rawObservations(): RegistryObservation[] {
     const out: RegistryObservation[] = [];
     for (const [registry, stats] of this.stats) {
       let withSignatures = 0;
@@ -302,7 +311,7 @@ export class RegistryClient {
   private pickRegistry(name: string, override: string | undefined): string {
     if (override === undefined || override === '') return this.registryFor(name);
     const normalized = normalizeRegistryUrl(override);
-    if (!normalized) throw new TypeError(`not an http(s) registry URL: ${override}`);
+    if (!normalized) throw new TypeError(`not an http(s) registry URL: ${redactSecrets(override)}`);
     return normalized;
   }
 

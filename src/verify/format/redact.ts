@@ -1,0 +1,62 @@
+/**
+ * Credential redaction for everything that leaves the engine or the registry client: verdicts (their
+ * `registry` fields and messages), registry observations, log lines, CLI output, reports and hovers.
+ *
+ * A registry URL may carry credentials (`https://user:pass@host/`, `?token=…`), and .npmrc-style text
+ * may name `_authToken=…`. All of them become `***`. One function (`redactSecrets`) does the text; the
+ * others apply it to structured data. No `vscode` import.
+ */
+import type { EngineLogger } from '../api';
+
+const SCHEME_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
+// query parameters whose name suggests a secret
+const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|auth|key|secret|password|passwd|sig|credential)[^=&\s#"'<>]*=)[^&\s#"'<>]*/gi;
+// npmrc-style settings: //host/:_authToken=…, _auth=…, _password=…, npm_config__authtoken=…
+const NPMRC_SECRET = /((?:_authToken|_auth|_password|authtoken|_authtoken)\s*=\s*)("?)[^\s"]+/gi;
+// an Authorization header value written out
+const AUTH_HEADER = /\b(authorization\s*:\s*(?:bearer|basic)\s+)\S+/gi;
+
+/** The text with URL credentials, secret query parameters and npmrc auth values replaced by `***`. */
+export function redactSecrets(text: string): string {
+  if (typeof text !== 'string' || text.length === 0) return text;
+  return text
+    .replace(SCHEME_USERINFO, (all, scheme: string, userinfo: string) => {
+      // user-info of an http(s) URL is always a credential (a username alone may be a token);
+      // for other schemes (git+ssh://git@github.com) only when it carries a password.
+      if (/^https?:\/\/$/i.test(scheme) || userinfo.includes(':')) return `${scheme}***@`;
+      return all;
+    })
+    .replace(SECRET_QUERY, '$1***')
+    .replace(NPMRC_SECRET, '$1$2***')
+    .replace(AUTH_HEADER, '$1***');
+}
+
+/** A deep copy of plain data (verdicts, observations, reports) with every string redacted. */
+export function redactDeep<T>(value: T): T {
+  return redactValue(value, 0) as T;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v, depth + 1);
+  return out;
+}
+
+/** A verdict as it may leave the engine: no credentials in its registry fields, messages or facts. */
+export function redactVerdict<T extends object>(verdict: T): T {
+  return redactDeep(verdict);
+}
+
+/** A logger that redacts every line before passing it on. */
+export function redactingLogger(logger: EngineLogger): EngineLogger {
+  return {
+    debug: (m) => logger.debug(redactSecrets(m)),
+    info: (m) => logger.info(redactSecrets(m)),
+    warn: (m) => logger.warn(redactSecrets(m)),
+    error: (m) => logger.error(redactSecrets(m)),
+  };
+}
