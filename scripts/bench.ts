@@ -1,97 +1,360 @@
 /**
- * Speed of the engine, measured (never asserted in tests): `npm run bench`.
+ * Speed, measured (never asserted in tests): `npm run bench [-- options]`.
  *
- * - cold verification of 50 dependencies through the loopback fixture registry with 25 ms latency
- *   per response: time to the first verdict and to all of them;
- * - a warm hover: a verdict answered from the persistent cache (p50 / p95 / max);
- * - the longest event-loop block while verifying (the extension host must never freeze).
+ * Lockfile scale — a synthetic world of N distinct packages (./../test/synthetic/world.ts, ~30 % with
+ * provenance) behind the loopback fixture registry with a fixed latency per response, scanned by the
+ * bundled CLI (`dist/cli.js scan --lockfile`) in a child process, as a user runs it:
+ *   - cold scan (empty cache) and the floor measured in the same run:
+ *       floor = max(verification CPU = per-bundle Sigstore cost on this machine × bundles ÷ cores,
+ *                   network = requests ÷ sockets × latency)
+ *   - warm rescan in a new process (same cache);
+ *   - requests per package, peak RSS, main-thread CPU and the longest event-loop block of the scanning
+ *     process's main thread (the one that is the extension host in the editor);
+ *   - the same world through a mirror that strips provenance (attestation registry unreachable):
+ *     cold and warm.
+ * Editor — activation of the bundled extension (load + activate() with a stand-in vscode), and for a
+ * 50-dependency package.json at the same latency: first verdict, all verdicts, the longest event-loop
+ * block, and a verdict from the persistent cache (a hover).
+ *
+ * Options: --n N (default 1000)  --latency MS (25)  --sockets N (passes --concurrency N to the CLI;
+ * default: the CLI's own default)  --json  --no-build  --skip-editor  --skip-mirror  --keep (keep the
+ * temporary folder). Needs `npm run build` (done first unless --no-build).
  */
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { ProvenanceEngine } from '../src/verify/engine';
+import { verifyAttestations } from '../src/verify/attestations';
+import { loadTrustMaterial } from '../src/verify/trust';
+import { RegistryClient } from '../src/verify/registry';
 import type { VerifyRequest } from '../src/verify/api';
-import { startFixtureRegistry } from '../test/fixture-registry';
-import { generateSyntheticData, toFixturePackages } from '../test/synthetic/generate';
+import { startFixtureRegistry, type FixtureRegistry } from '../test/fixture-registry';
+import { generateWorld, writeLockfileProject, type World } from '../test/synthetic/world';
 
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 25);
-const COUNT = 50;
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const PROBE = path.join(__dirname, 'bench', 'probe.cjs');
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000' },
+    latency: { type: 'string', default: process.env.BENCH_LATENCY_MS ?? '25' },
+    sockets: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    'skip-editor': { type: 'boolean', default: false },
+    'skip-mirror': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.n);
+const LATENCY_MS = Number(args.latency);
+const SOCKETS_ARG = args.sockets !== undefined ? Number(args.sockets) : undefined;
+const log = (s: string): void => {
+  if (!args.json) process.stderr.write(`${s}\n`);
+};
+
+interface Probe {
+  loopMaxMs: number;
+  loopP99Ms: number;
+  maxRssMB: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  mainThreadCpuMs?: number;
+  wallMs: number;
+}
+
+interface RunResult {
+  /** Wall time of the whole process (start to exit), as a user waits for it. */
+  processMs: number;
+  /** The scan's own elapsed time (summary.elapsedMs: after trust material is loaded). */
+  scanMs: number;
+  requests: number;
+  summary: Record<string, number>;
+  probe: Probe;
+}
+
+async function runScan(registry: FixtureRegistry, project: string, cacheDir: string, extra: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  const before = registryRequestCount(registry);
+  const probeOut = path.join(os.tmpdir(), `pl-bench-probe-${process.pid}-${Date.now()}.json`);
+  const argv = ['--require', PROBE, CLI, 'scan', project, '--lockfile', '--json', '--quiet', '--cache', cacheDir, ...extra];
+  if (SOCKETS_ARG !== undefined) argv.push('--concurrency', String(SOCKETS_ARG));
+  const t0 = performance.now();
+  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { env: { ...env, BENCH_PROBE_OUT: probeOut }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: c }));
+  });
+  const processMs = performance.now() - t0;
+  if (code !== 0 && code !== 1) throw new Error(`scan exited with ${code}: ${stderr.slice(0, 2000)}`);
+  const report = JSON.parse(stdout) as { summary: Record<string, number> };
+  const probe = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as Probe;
+  fs.rmSync(probeOut, { force: true });
+  return { processMs, scanMs: report.summary.elapsedMs ?? NaN, requests: registryRequestCount(registry) - before, summary: report.summary, probe };
+}
+
+let requestsSeen = 0;
+function registryRequestCount(registry: FixtureRegistry): number {
+  // `requests` keeps the latest 50,000: count what was appended since last time, then empty it.
+  requestsSeen += registry.requests.length;
+  registry.requests.length = 0;
+  return requestsSeen;
+}
+
+/** Sigstore verification cost per bundle on this machine: the world's attestation documents, in-process, one core. */
+async function perBundleCost(world: World, trustedRootPath: string): Promise<{ msPerBundle: number; samples: number }> {
+  const trust = await loadTrustMaterial({ trustedRootPath, npmKeysPath: undefined, refresh: false });
+  const { parseNpmKeys } = await import('../src/verify/trust');
+  const npmKeys = parseNpmKeys(JSON.stringify(world.data.npmKeys));
+  const cases = world.data.packages.filter((c) => c.attestations).slice(0, 40);
+  const run = (c: (typeof cases)[number]) =>
+    verifyAttestations({ name: c.name, version: c.version, integrity: c.integrity, document: c.attestations, trustedRoot: trust.trustedRoot, npmKeys });
+  for (const c of cases.slice(0, 5)) run(c); // warm-up (trust material built once, JIT)
+  let bundles = 0;
+  const t0 = performance.now();
+  for (const c of cases) {
+    const r = run(c);
+    if (!r.ok) throw new Error(`bench world: ${c.name}@${c.version} does not verify: ${r.message}`);
+    bundles += c.attestations!.attestations.length;
+  }
+  return { msPerBundle: (performance.now() - t0) / bundles, samples: bundles };
+}
+
+/** The editor's figures: 50 dependencies through the engine (worker as in the extension), at the given latency. */
+async function editorFigures(world: World, registryUrl: string, trustedRootPath: string, dir: string) {
+  const activation = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'bench', 'activation.cjs')], { encoding: 'utf8' })) as {
+    loadMs: number;
+    activateMs: number;
+    bytes: number;
+    error?: string;
+  };
+  const cacheDir = path.join(dir, 'editor-cache');
+  const requests: VerifyRequest[] = world.data.packages.slice(0, 50).map((c) => ({ name: c.name, version: c.version }));
+  const makeEngine = () =>
+    new ProvenanceEngine({
+      registry: registryUrl,
+      attestationRegistry: '',
+      trustedRootPath,
+      cacheDir,
+      refreshTrust: false,
+      useProjectNpmrc: false,
+      workerScript: path.join(ROOT, 'dist', 'verify-worker.js'),
+    });
+  const engine = makeEngine();
+  await engine.trust();
+  const loop = monitorEventLoopDelay({ resolution: 2 });
+  loop.enable();
+  const t0 = performance.now();
+  let first = 0;
+  const verdicts = await engine.verifyAll(requests, {
+    onVerdict: () => {
+      if (!first) first = performance.now() - t0;
+    },
+  });
+  const all = performance.now() - t0;
+  loop.disable();
+  await engine.dispose();
+  const warm = makeEngine();
+  await warm.trust();
+  const times: number[] = [];
+  for (const v of verdicts) {
+    if (!v.integrity) continue;
+    const s = performance.now();
+    await warm.verify({ name: v.name, version: v.version, integrity: v.integrity });
+    times.push(performance.now() - s);
+  }
+  await warm.dispose();
+  times.sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
+  return {
+    activation,
+    dependencies: requests.length,
+    verified: verdicts.filter((v) => v.status === 'verified').length,
+    firstVerdictMs: first,
+    allVerdictsMs: all,
+    loopMaxMs: loop.max / 1e6,
+    hover: { p50Ms: pct(50), p95Ms: pct(95), maxMs: times[times.length - 1] ?? NaN },
+  };
 }
 
 async function main(): Promise<void> {
-  const data = await generateSyntheticData({ seed: 'bench' });
+  if (!Number.isInteger(N) || N < 1) throw new Error('--n takes a positive whole number');
+  if (!args['no-build']) {
+    log('building (npm run build)…');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build`');
+
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-'));
+  // The child processes read no user or global .npmrc: default settings, whatever this machine has.
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    npm_config_userconfig: path.join(home, '.npmrc'),
+    npm_config_globalconfig: path.join(home, 'npmrc-global'),
+  };
+  for (const k of Object.keys(env)) if (/^npm_config_/i.test(k) && !/^npm_config_(userconfig|globalconfig)$/i.test(k)) delete env[k];
+
+  log(`generating a world of ${N} packages…`);
+  const tg = performance.now();
+  const world = await generateWorld({ count: N, seed: 'bench-world' });
+  const generateMs = performance.now() - tg;
   const trustedRootPath = path.join(dir, 'trusted_root.json');
-  fs.writeFileSync(trustedRootPath, JSON.stringify(data.trustedRoot));
+  fs.writeFileSync(trustedRootPath, JSON.stringify(world.data.trustedRoot));
+
   const registry = await startFixtureRegistry({
     latencyMs: LATENCY_MS,
     realworldDir: null,
-    prefixes: [{ prefix: 'synthetic', packages: toFixturePackages(data), keys: data.registryKeys }],
+    prefixes: [
+      { prefix: 'world', packages: world.fixturePackages, keys: world.data.registryKeys },
+      { prefix: 'mirror', packages: world.fixturePackages, keys: world.data.registryKeys, stripProvenance: true },
+    ],
   });
+  const registryUrl = `${registry.url}/world/`;
+  const mirrorUrl = `${registry.url}/mirror/`;
+  // An attestation registry nobody answers at (connection refused at once): this machine's situation
+  // behind its stripping mirror, without waiting for timeouts.
+  const unreachable = await closedPortUrl();
+
   try {
-    // 50 dependencies: every synthetic version (most with provenance), repeated as distinct cache keys by name@version.
-    const pool: VerifyRequest[] = data.packages.map((c) => ({ name: c.name, version: c.version }));
-    const requests: VerifyRequest[] = [];
-    for (let i = 0; requests.length < COUNT; i++) requests.push(pool[i % pool.length]);
-    const distinct = new Set(requests.map((r) => `${r.name}@${r.version}`)).size;
+    const project = path.join(dir, 'project');
+    writeLockfileProject(project, world, registryUrl);
+    const mirrorProject = path.join(dir, 'mirror-project');
+    writeLockfileProject(mirrorProject, world, mirrorUrl);
 
+    // What the CLI uses by default, for the floor: the client's sockets per registry.
+    const sockets = SOCKETS_ARG ?? new RegistryClient({ registry: registryUrl, useProjectNpmrc: false, env, home }).sockets;
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+
+    log('measuring the per-bundle verification cost…');
+    const cost = await perBundleCost(world, trustedRootPath);
+
+    const common = ['--registry', registryUrl, '--attestation-registry', '', '--trusted-root', trustedRootPath];
     const cacheDir = path.join(dir, 'cache');
-    const workerScript = path.resolve(__dirname, '..', 'dist', 'verify-worker.js');
-    if (!fs.existsSync(workerScript)) throw new Error('run `npm run build` first: the benchmark uses dist/verify-worker.js, as the extension does');
-    const makeEngine = (extra: { workerScript?: string } = {}) =>
-      new ProvenanceEngine({
-        registry: `${registry.url}/synthetic/`,
-        attestationRegistry: '',
-        trustedRootPath,
-        cacheDir,
-        refreshTrust: false,
-        useProjectNpmrc: false,
-        ...extra,
-      });
-    const engine = makeEngine({ workerScript });
-    await engine.trust();
+    log(`cold scan of ${N} packages (${LATENCY_MS} ms latency)…`);
+    const cold = await runScan(registry, project, cacheDir, common, env);
+    log(`  ${(cold.processMs / 1000).toFixed(2)} s, ${cold.requests} requests`);
+    log('warm rescan, new process…');
+    const warm = await runScan(registry, project, cacheDir, common, env);
 
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
-    const t0 = performance.now();
-    let first = 0;
-    const verdicts = await engine.verifyAll(requests, {
-      onVerdict: () => {
-        if (!first) first = performance.now() - t0;
-      },
-    });
-    const all = performance.now() - t0;
-    loop.disable();
-    const verified = verdicts.filter((v) => v.status === 'verified').length;
-    await engine.dispose();
+    const bundles = world.data.packages.reduce((n, c) => n + (c.attestations?.attestations.length ?? 0), 0);
+    const cpuFloorMs = (cost.msPerBundle * bundles) / cores;
+    const networkFloorMs = (cold.requests / sockets) * LATENCY_MS;
+    const floorMs = Math.max(cpuFloorMs, networkFloorMs);
 
-    // Warm: the same versions with their integrity (as from a lockfile) from the persistent cache, new engine.
-    const warm = makeEngine();
-    await warm.trust();
-    const times: number[] = [];
-    for (const v of verdicts) {
-      if (!v.integrity) continue;
-      const s = performance.now();
-      await warm.verify({ name: v.name, version: v.version, integrity: v.integrity });
-      times.push(performance.now() - s);
+    let mirror: { cold: RunResult; warm: RunResult } | undefined;
+    if (!args['skip-mirror']) {
+      log('through a stripping mirror (attestation registry unreachable): cold, then warm…');
+      const mirrorCommon = ['--registry', mirrorUrl, '--attestation-registry', unreachable, '--trusted-root', trustedRootPath];
+      const mirrorCache = path.join(dir, 'mirror-cache');
+      const mCold = await runScan(registry, mirrorProject, mirrorCache, mirrorCommon, env);
+      const mWarm = await runScan(registry, mirrorProject, mirrorCache, mirrorCommon, env);
+      mirror = { cold: mCold, warm: mWarm };
     }
-    times.sort((a, b) => a - b);
 
-    const ms = (n: number) => `${n.toFixed(1)} ms`;
-    console.log(`Provenance Lens engine benchmark (${os.cpus().length} cores, Node ${process.version})`);
-    console.log(`  ${COUNT} dependencies (${distinct} distinct versions, ${verified} verified), ${LATENCY_MS} ms registry latency, cold cache`);
-    console.log(`    first verdict:            ${ms(first)}`);
-    console.log(`    all verdicts:             ${ms(all)}`);
-    console.log(`    longest event-loop block: ${ms(loop.max / 1e6)} (p99 ${ms(loop.percentile(99) / 1e6)})`);
-    console.log(`  verdict from the persistent cache (a hover), ${times.length} lookups`);
-    console.log(`    p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}, max ${ms(times[times.length - 1])}`);
+    const editor = args['skip-editor'] ? undefined : (log('editor figures…'), await editorFigures(world, registryUrl, trustedRootPath, dir));
+
+    const result = {
+      machine: { cores, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((l) => Number(l.toFixed(2))) },
+      world: { packages: N, withProvenance: world.withProvenance, bundles, generateMs: Math.round(generateMs) },
+      settings: { latencyMs: LATENCY_MS, sockets, concurrencyFlag: SOCKETS_ARG ?? null },
+      cold: {
+        processMs: Math.round(cold.processMs),
+        scanMs: cold.scanMs,
+        requests: cold.requests,
+        requestsPerPackage: Number((cold.requests / N).toFixed(3)),
+        summary: cold.summary,
+        peakRssMB: Math.round(cold.probe.maxRssMB),
+        mainThreadCpuMs: cold.probe.mainThreadCpuMs,
+        processCpuMs: Math.round(cold.probe.cpuUserMs + cold.probe.cpuSystemMs),
+        longestLoopBlockMs: Number(cold.probe.loopMaxMs.toFixed(1)),
+      },
+      floor: {
+        msPerBundle: Number(cost.msPerBundle.toFixed(3)),
+        cpuMs: Math.round(cpuFloorMs),
+        networkMs: Math.round(networkFloorMs),
+        floorMs: Math.round(floorMs),
+        ratio: Number((cold.processMs / floorMs).toFixed(2)),
+        ratioScanOnly: Number((cold.scanMs / floorMs).toFixed(2)),
+      },
+      warm: {
+        processMs: Math.round(warm.processMs),
+        scanMs: warm.scanMs,
+        requests: warm.requests,
+        peakRssMB: Math.round(warm.probe.maxRssMB),
+        longestLoopBlockMs: Number(warm.probe.loopMaxMs.toFixed(1)),
+      },
+      ...(mirror
+        ? {
+            mirror: {
+              coldProcessMs: Math.round(mirror.cold.processMs),
+              warmProcessMs: Math.round(mirror.warm.processMs),
+              coldRequests: mirror.cold.requests,
+              warmRequests: mirror.warm.requests,
+              warmOverCold: Number((mirror.warm.processMs / mirror.cold.processMs).toFixed(2)),
+              summary: mirror.cold.summary,
+            },
+          }
+        : {}),
+      ...(editor ? { editor } : {}),
+    };
+
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+      const m = (ms: number) => `${ms.toFixed(1)} ms`;
+      const out = [
+        `Provenance Lens benchmark — ${cores} cores, Node ${process.version}, load ${result.machine.loadavg.join(' ')}`,
+        `World: ${N} packages (${world.withProvenance} with provenance, ${bundles} bundles), ${LATENCY_MS} ms per response, ${sockets} sockets`,
+        `  cold scan (new process)        ${s(cold.processMs)} (scan ${s(cold.scanMs)}); ${cold.requests} requests = ${result.cold.requestsPerPackage} per package`,
+        `  floor                          ${s(floorMs)} = max(CPU ${s(cpuFloorMs)} [${cost.msPerBundle.toFixed(2)} ms/bundle × ${bundles} ÷ ${cores}], network ${s(networkFloorMs)})`,
+        `  cold ÷ floor                   ${result.floor.ratio}× (scan only ${result.floor.ratioScanOnly}×)`,
+        `  warm rescan (new process)      ${s(warm.processMs)} (scan ${s(warm.scanMs)}), ${warm.requests} requests`,
+        `  peak RSS                       ${result.cold.peakRssMB} MB (warm ${result.warm.peakRssMB} MB)`,
+        `  main thread CPU                ${cold.probe.mainThreadCpuMs ?? '?'} ms of ${result.cold.processCpuMs} ms`,
+        `  longest event-loop block       ${m(cold.probe.loopMaxMs)} (warm ${m(warm.probe.loopMaxMs)})`,
+        `  verdicts                       ${JSON.stringify(cold.summary)}`,
+      ];
+      if (mirror) {
+        out.push(
+          `Through a stripping mirror (attestation registry unreachable)`,
+          `  cold ${s(mirror.cold.processMs)} (${mirror.cold.requests} requests), warm ${s(mirror.warm.processMs)} (${mirror.warm.requests} requests): warm = ${Math.round(result.mirror!.warmOverCold * 100)} % of cold`,
+        );
+      }
+      if (editor) {
+        out.push(
+          `Editor`,
+          `  activation                     load ${m(editor.activation.loadMs)} + activate() ${m(editor.activation.activateMs)} (dist/extension.js ${(editor.activation.bytes / 1e6).toFixed(2)} MB)${editor.activation.error ? ` [${editor.activation.error}]` : ''}`,
+          `  ${editor.dependencies} dependencies, cold       first verdict ${m(editor.firstVerdictMs)}, all ${m(editor.allVerdictsMs)}, longest block ${m(editor.loopMaxMs)}`,
+          `  hover from the cache           p50 ${m(editor.hover.p50Ms)}, p95 ${m(editor.hover.p95Ms)}, max ${m(editor.hover.maxMs)}`,
+        );
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    }
   } finally {
     await registry.close();
+    if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
   }
+}
+
+async function closedPortUrl(): Promise<string> {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/`;
 }
 
 main().catch((err) => {

@@ -1,0 +1,41 @@
+// Preloaded (`node --require`) into a process the benchmark measures: at exit it writes what the process
+// cost to the file named by BENCH_PROBE_OUT — peak RSS, CPU time of the main thread and of the whole
+// process, and the longest event-loop block of the main thread (the thread that would be the editor's).
+'use strict';
+const fs = require('node:fs');
+const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+
+const out = process.env.BENCH_PROBE_OUT;
+if (out) {
+  const loop = monitorEventLoopDelay({ resolution: 2 });
+  loop.enable();
+  const started = performance.now();
+  process.on('exit', () => {
+    loop.disable();
+    const usage = process.resourceUsage();
+    const body = {
+      // A timer due every 2 ms that fires late by X was blocked for about X.
+      loopMaxMs: loop.max / 1e6,
+      loopP99Ms: loop.percentile(99) / 1e6,
+      maxRssMB: usage.maxRSS / 1024,
+      cpuUserMs: usage.userCPUTime / 1000,
+      cpuSystemMs: usage.systemCPUTime / 1000,
+      mainThreadCpuMs: (() => {
+        try {
+          // Linux: utime+stime of the main thread (task id = pid), in clock ticks (100 Hz).
+          const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
+        } catch {
+          return undefined;
+        }
+      })(),
+      wallMs: performance.now() - started,
+    };
+    try {
+      fs.writeFileSync(out, JSON.stringify(body));
+    } catch {
+      /* nothing to report to */
+    }
+  });
+}
