@@ -66,7 +66,7 @@ export async function scanProject(
     const { requests, notApplicable } = lockfileRequests(lockfile);
     const wanted: VerifyRequest[] = requests
       .filter((r) => !ignore.has(r.name))
-      .map((r) => ({ name: r.name, version: r.version, integrity: r.integrity, resolvedFrom: 'lockfile' as const }));
+      .map((r) => ({ name: r.name, version: r.version, integrity: r.integrity, resolved: r.resolved, location: r.location, resolvedFrom: 'lockfile' as const }));
     const verdicts = await engine.verifyAll(wanted, options);
     const entries: ScanEntry[] = verdicts.map((verdict) => ({ verdict }));
     for (const v of notApplicable) entries.push({ verdict: v });
@@ -83,7 +83,10 @@ export async function scanProject(
         verdict: { name: r.name, version: r.version ?? r.dependency.spec, status: 'not-applicable', reason: { code: 'ignored', message: `${r.name} is on the ignore list.` } },
       };
     } else if (r.version) {
-      toVerify.push({ index, request: { name: r.name, version: r.version, integrity: r.integrity, resolvedFrom: r.resolvedFrom } });
+      toVerify.push({
+        index,
+        request: { name: r.name, version: r.version, integrity: r.integrity, resolved: r.resolved, location: r.location, resolvedFrom: r.resolvedFrom },
+      });
     } else {
       entries[index] = {
         dependency: r.dependency,

@@ -149,6 +149,8 @@ function fromLockfile(dep: ManifestDependency, registryName: string, locked: Loc
   }
   const result: ResolvedDependency = { dependency: dep, name: locked.name, version: locked.version, resolvedFrom: 'lockfile' };
   if (locked.integrity) result.integrity = locked.integrity;
+  if (locked.resolved) result.resolved = locked.resolved;
+  if (locked.location) result.location = locked.location;
   const stale = staleness(dep, registryName, locked);
   if (stale) result.note = `${baseName(lockfile.path)} is out of date: ${stale} Verifying the locked ${locked.name}@${locked.version}, which is what gets installed; run the install to update the lockfile.`;
   return result;
@@ -203,15 +205,25 @@ function unresolved(dep: ManifestDependency, name: string, message: string): Res
   return { dependency: dep, name, verdict };
 }
 
+/** One installed copy of the lockfile to verify (see VerifyRequest). */
+export interface LockfileRequest {
+  name: string;
+  version: string;
+  integrity?: string;
+  resolved?: string;
+  location?: string;
+}
+
 /**
- * Transitive mode: every registry package of the lockfile as a verification request, and every non-registry package
+ * Transitive mode: every installed registry copy of the lockfile as a verification request (two copies of one version
+ * that differ in `resolved` or integrity are two requests, each with its location), and every non-registry package
  * (git, file, link, workspace, remote tarball) as a not-applicable verdict.
  */
 export function lockfileRequests(lockfile: Lockfile): {
-  requests: { name: string; version: string; integrity?: string }[];
+  requests: LockfileRequest[];
   notApplicable: Verdict[];
 } {
-  const requests: { name: string; version: string; integrity?: string }[] = [];
+  const requests: LockfileRequest[] = [];
   const notApplicable: Verdict[] = [];
   for (const pkg of Array.isArray(lockfile?.packages) ? lockfile.packages : []) {
     if (pkg.nonRegistry) {
@@ -222,11 +234,15 @@ export function lockfileRequests(lockfile: Lockfile): {
         status: 'not-applicable',
         reason: { code, message: `${pkg.name} ${NON_REGISTRY_WORDS[code] ?? 'is not from a registry'} (${pkg.nonRegistry.detail}); npm provenance applies only to registry packages.` },
         resolvedFrom: 'lockfile',
+        ...(pkg.location ? { location: pkg.location } : {}),
+        ...(pkg.resolved ? { resolved: pkg.resolved } : {}),
       });
       continue;
     }
-    const request: { name: string; version: string; integrity?: string } = { name: pkg.name, version: pkg.version };
+    const request: LockfileRequest = { name: pkg.name, version: pkg.version };
     if (pkg.integrity) request.integrity = pkg.integrity;
+    if (pkg.resolved) request.resolved = pkg.resolved;
+    if (pkg.location) request.location = pkg.location;
     requests.push(request);
   }
   return { requests, notApplicable };

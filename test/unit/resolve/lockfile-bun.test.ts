@@ -53,7 +53,7 @@ describe('resolve/lockfiles/bun: bun.lock', () => {
       },
     }`;
     const lf = parseLockfile('bun', text, 'bun.lock');
-    assert.deepEqual(lf.packages, [{ name: 'a', version: '1.0.0', resolved: 'https://npm.example.com/', integrity: 'sha512-AAAA' }]);
+    assert.deepEqual(lf.packages, [{ name: 'a', version: '1.0.0', resolved: 'https://npm.example.com/', integrity: 'sha512-AAAA', location: 'a' }]);
     assert.equal((lf as unknown as { notes: string[] }).notes.length, 2);
   });
 

@@ -8,19 +8,19 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
   describe('classic (v1)', () => {
     const file = fixture('yarn-classic', 'yarn.lock');
 
-    it('lists packages with npm integrity (never the sha1 of the resolved URL) and non-registry sources', async () => {
+    it('lists packages with their integrity (the integrity field, and the #sha1 of the resolved URL, which yarn checks) and non-registry sources', async () => {
       const lf = await readLockfile(file);
       assert.equal(lf.kind, 'yarn-classic');
       assert.deepEqual(summary(lf), [
         '@types/node@20.12.7 [integrity]',
         'debug@4.3.4 [integrity]',
-        'git-dep@2.0.0 [git:git+https://github.com/acme/git-dep.git#89abcdef0123456789abcdef0123456789abcdef]',
+        'git-dep@2.0.0 [integrity git:git+https://github.com/acme/git-dep.git#89abcdef0123456789abcdef0123456789abcdef]',
         'left-pad@1.3.0 [integrity]',
         'local-dir@0.0.1 [directory:file:../local-dir]',
         'local-tar@1.0.0 [file:file:vendor/local-tar-1.0.0.tgz]',
         'ms@2.1.2 [integrity]',
-        'old-lib@0.1.4', // an old entry without "integrity": the #sha1 of the URL is not an SRI and is not passed on
-        'remote-pkg@2.0.0 [remote-tarball:https://cdn.example.com/remote-pkg-2.0.0.tgz#3c3e4f2e1d5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c]',
+        'old-lib@0.1.4 [integrity]', // an old entry without "integrity": the #sha1 of the URL is what yarn checks
+        'remote-pkg@2.0.0 [integrity remote-tarball:https://cdn.example.com/remote-pkg-2.0.0.tgz#3c3e4f2e1d5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c]',
         'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]',
         'undici-types@5.26.5 [integrity]',
       ]);
@@ -125,7 +125,7 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
         '',
       ].join('\n');
       const lf = parseLockfile('yarn-berry', text, 'yarn.lock');
-      assert.deepEqual(lf.packages, [{ name: 'pkg', version: '1.0.2', resolved: 'https://npm.example.com/pkg/-/pkg-1.0.2.tgz' }]);
+      assert.deepEqual(lf.packages, [{ name: 'pkg', version: '1.0.2', resolved: 'https://npm.example.com/pkg/-/pkg-1.0.2.tgz', location: 'pkg@npm:^1.0.0' }]);
     });
 
     it('gives a clear error for a broken file', () => {

@@ -31,30 +31,47 @@ describe('resolve: real-world sigstore-js (npm workspaces, package-lock.json v3)
     raw = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
   });
 
-  it('lists the transitive closure: every installed name@version once, workspaces as not-applicable', () => {
+  it('lists the transitive closure: every installed copy that differs in resolved or integrity, workspaces as not-applicable', () => {
     const entries = Object.entries(raw.packages);
     assert.equal(entries.length, 1063);
-    // Independent count: install paths under node_modules that are not links, de-duplicated by name@version.
-    const registryIds = new Set<string>();
+    // Independent count: install paths under node_modules that are not links, de-duplicated by name, version, resolved
+    // and integrity (identical copies may be merged; copies that differ are each judged).
+    const copies = new Set<string>();
+    const ids = new Set<string>();
     for (const [p, e] of entries) {
       if (!p.includes('node_modules/') || e.link) continue;
       const name = e.name ?? p.slice(p.lastIndexOf('node_modules/') + 'node_modules/'.length);
-      registryIds.add(`${name}@${e.version}`);
+      copies.add(JSON.stringify([name, e.version, e.resolved ?? null, (e as { integrity?: string }).integrity ?? null]));
+      ids.add(`${name}@${e.version}`);
     }
     const workspaceFolders = entries.filter(([p]) => p !== '' && !p.includes('node_modules/')).length;
     const { requests, notApplicable } = lockfileRequests(lockfile);
-    assert.equal(requests.length, registryIds.size);
+    assert.equal(requests.length, copies.size);
+    // 849 name@versions; 5 of them (balanced-match@4.0.4, minimatch@10.2.5, signal-exit@4.1.0, ...) are installed both
+    // with a resolved URL and integrity and without (npm omits both for some nested copies): 854 copies to judge.
+    assert.equal(ids.size, 849);
+    assert.equal(requests.length, 854);
     assert.equal(notApplicable.length, workspaceFolders);
     assert.equal(workspaceFolders, 14);
-    assert.ok(requests.length > 800 && requests.length < 1063, `${requests.length} registry packages`);
     assert.ok(notApplicable.every((v) => v.reason?.code === 'workspace'));
-    assert.ok(new Set(requests.map((r) => `${r.name}@${r.version}`)).size === requests.length, 'no duplicates');
+    const keys = requests.map((r) => JSON.stringify([r.name, r.version, r.resolved ?? null, r.integrity ?? null]));
+    assert.equal(new Set(keys).size, requests.length, 'no identical copies twice');
+    // Every request names the install path of (one of) its copies, exactly as the lockfile writes it.
+    for (const r of requests) {
+      const entry = raw.packages[r.location ?? ''];
+      assert.ok(entry && entry.version === r.version, `${r.name}@${r.version} at ${r.location}`);
+      assert.equal(entry.resolved, r.resolved);
+    }
+    const signalExit = requests.filter((r) => r.name === 'signal-exit' && r.version === '4.1.0');
+    assert.equal(signalExit.length, 2);
+    assert.deepEqual(signalExit.map((r) => r.resolved ?? '(configured registry)').sort(), ['(configured registry)', 'https://registry.npmjs.org/signal-exit/-/signal-exit-4.1.0.tgz']);
     // Aliased installs are requested under their real names.
     assert.ok(requests.some((r) => r.name === 'react-is' && r.version === '18.3.1'));
     assert.ok(!requests.some((r) => r.name === 'react-is-18'));
-    // Integrity is passed on exactly where the lockfile records it.
-    const withIntegrity = new Set(Object.entries(raw.packages).filter(([, e]) => (e as { integrity?: string }).integrity).map(([p, e]) => `${e.name ?? p.slice(p.lastIndexOf('node_modules/') + 13)}@${e.version}`));
+    // Integrity and resolved are passed on exactly where the lockfile records them.
+    const withIntegrity = new Set([...copies].filter((c) => JSON.parse(c)[3] !== null));
     assert.equal(requests.filter((r) => r.integrity).length, withIntegrity.size);
+    assert.equal(requests.filter((r) => r.resolved).length, withIntegrity.size);
   });
 
   it('root: every direct dependency resolves from the lockfile, in manifest order', async () => {

@@ -269,7 +269,13 @@ describe('resolve/resolve: lockfileRequests', () => {
     assert.ok(notApplicable.every((v) => v.status === 'not-applicable' && v.resolvedFrom === 'lockfile'));
     assert.deepEqual(
       requests.find((r) => r.name === 'left-pad'),
-      { name: 'left-pad', version: '1.3.0', integrity: 'sha512-5M53BsOqcReBM10CEzSaGC4lddbxUMy9v+iLQ8GPQl2d27nb8yuN8GHr8JhtKZe3H3AIIBvsdZDfCqO8lqGa6Q==' },
+      {
+        name: 'left-pad',
+        version: '1.3.0',
+        integrity: 'sha512-5M53BsOqcReBM10CEzSaGC4lddbxUMy9v+iLQ8GPQl2d27nb8yuN8GHr8JhtKZe3H3AIIBvsdZDfCqO8lqGa6Q==',
+        resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+        location: 'node_modules/pad',
+      },
     );
   });
 

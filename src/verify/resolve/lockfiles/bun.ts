@@ -12,12 +12,16 @@
  *     "f":              ["f@file:../f", { ... }],  "l": ["l@link:../l", { ... }],
  *   }
  *
+ * The second slot of an npm entry is the tarball URL bun fetches from; bun writes "" when it starts with the default
+ * registry (https://registry.npmjs.org), and then fetches from the configured registry. It is recorded exactly as
+ * written (never normalised); "" records nothing. The last slot is the SRI integrity bun checks. `location` is the key.
+ *
  * The binary bun.lockb is not supported (see lockfile.ts).
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import semver from 'semver';
 import type { LockedPackage } from '../../types';
-import { LockfileError, PackageCollector, isObject, isTarballPath, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
+import { LockfileError, PackageCollector, clean, isObject, isTarballPath, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
 
 export function parseBunLockfile(text: string, filePath: string): ParsedLockfile {
   const errors: ParseError[] = [];
@@ -47,7 +51,9 @@ export function parseBunLockfile(text: string, filePath: string): ParsedLockfile
       if (!/@root:/.test(value[0])) notes.push(`Package "${key}" (${value[0]}) has no recognisable name and version; skipped.`);
       continue;
     }
-    byKey.set(key, collector.add(locked));
+    locked.location = key;
+    collector.add(locked);
+    byKey.set(key, clean(locked));
   }
 
   function resolveDirect(name: string, _spec: string, importerPath: string): LockedPackage | undefined {

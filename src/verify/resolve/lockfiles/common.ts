@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the lockfile readers: the error type, de-duplication of packages by name@version,
+ * Helpers shared by the lockfile readers: the error type, collecting installed copies (identical copies merged),
  * recognising non-registry sources (git, file, link, remote tarballs) and SRI integrity strings.
  */
 import * as path from 'node:path';
@@ -63,36 +63,38 @@ export function normalizeImporterPath(importerPath: string | undefined): string 
 }
 
 /**
- * Collects packages de-duplicated by name@version (registry packages) or name@version + source (non-registry ones,
- * so a git checkout is never merged with the registry package of the same version). A package is `dev` / `optional`
- * only when every occurrence is.
+ * Collects the installed copies of a lockfile. Copies are never merged by name@version alone: two copies of one version
+ * that differ in where they are fetched from (`resolved`), in `integrity` or in their non-registry source are separate
+ * packages, each keeping its own `location`, so that every installed copy is judged. Identical copies (same name,
+ * version, resolved, integrity and source) are merged; the merged package keeps the first copy's location. A package is
+ * `dev` / `optional` only when every copy merged into it is.
  */
 export class PackageCollector {
   private readonly byKey = new Map<string, LockedPackage>();
 
   add(pkg: LockedPackage): LockedPackage {
     if (!pkg.name || !pkg.version) return pkg;
-    const key = pkg.nonRegistry ? `${pkg.name}@${pkg.version}#${pkg.nonRegistry.kind}:${pkg.nonRegistry.detail}` : `${pkg.name}@${pkg.version}`;
+    const key = copyKey(pkg);
     const existing = this.byKey.get(key);
     if (!existing) {
       const copy: LockedPackage = { ...pkg };
       this.byKey.set(key, copy);
       return copy;
     }
-    if (!existing.integrity && pkg.integrity) existing.integrity = pkg.integrity;
-    if (!existing.resolved && pkg.resolved) existing.resolved = pkg.resolved;
+    if (!existing.location && pkg.location) existing.location = pkg.location;
     existing.dev = mergeFlag(existing.dev, pkg.dev);
     existing.optional = mergeFlag(existing.optional, pkg.optional);
     return existing;
   }
 
-  get(name: string, version: string): LockedPackage | undefined {
-    return this.byKey.get(`${name}@${version}`);
-  }
-
   list(): LockedPackage[] {
     return [...this.byKey.values()].map(clean);
   }
+}
+
+/** What makes two copies the same: name, version, the URL fetched, the integrity accepted and the non-registry source. */
+function copyKey(pkg: LockedPackage): string {
+  return JSON.stringify([pkg.name, pkg.version, pkg.resolved ?? null, pkg.integrity ?? null, pkg.nonRegistry?.kind ?? null, pkg.nonRegistry?.detail ?? null]);
 }
 
 function mergeFlag(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
@@ -104,6 +106,7 @@ export function clean(pkg: LockedPackage): LockedPackage {
   const out: LockedPackage = { name: pkg.name, version: pkg.version };
   if (pkg.integrity) out.integrity = pkg.integrity;
   if (pkg.resolved) out.resolved = pkg.resolved;
+  if (pkg.location) out.location = pkg.location;
   if (pkg.nonRegistry) out.nonRegistry = pkg.nonRegistry;
   if (pkg.dev) out.dev = true;
   if (pkg.optional) out.optional = true;
@@ -125,6 +128,24 @@ export function sriIntegrity(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * yarn classic's `resolved "<url>#<sha1 hex>"`: the fragment is the tarball's sha1, which yarn checks. As an SRI string
+ * (`sha1-<base64>`), or undefined when there is no 40-hex-digit fragment (nothing is ever made up).
+ */
+export function sha1FragmentIntegrity(resolved: string | undefined): string | undefined {
+  if (!resolved) return undefined;
+  const hash = resolved.lastIndexOf('#');
+  if (hash < 0) return undefined;
+  const hex = resolved.slice(hash + 1).trim();
+  if (!/^[0-9a-f]{40}$/i.test(hex)) return undefined;
+  return `sha1-${Buffer.from(hex, 'hex').toString('base64')}`;
+}
+
+/** Whether `value` is an http(s) URL (a tarball the installer downloads). */
+export function isHttpUrl(value: string | undefined): boolean {
+  return value !== undefined && /^https?:\/\//i.test(value.trim());
 }
 
 /** Split `name@reference` (scoped names keep their leading @). */

@@ -4,16 +4,26 @@
  *
  * Direct dependencies are resolved as Node resolves `require`: from the importer's folder, look in its node_modules,
  * then in each parent folder's node_modules, following `link: true` entries to their target (workspaces, file: folders).
+ *
+ * Every installed copy is a package of its own, with its install path as `location` and its `resolved` URL exactly as
+ * written (identical copies are merged; the shallowest path is kept). A copy whose `resolved` is an http(s) URL that does
+ * not look like a registry tarball is still a registry package when a dependent asks for it with a registry spec
+ * (range, version, tag, alias): the lockfile then says that a registry dependency is fetched from that URL, and the
+ * engine judges the URL. It is a remote tarball only when the dependents ask for a URL (or nobody is known to ask and
+ * the URL is not registry-shaped).
  */
 import * as path from 'node:path';
 import semver from 'semver';
 import type { LockedPackage } from '../../types';
+import { REGISTRY_KINDS, classifySpec } from '../spec';
 import {
   LockfileError,
   PackageCollector,
   isObject,
   makeLockfile,
   matchesWorkspaceGlobs,
+  clean,
+  isHttpUrl,
   nonRegistrySource,
   sriIntegrity,
   str,
@@ -31,6 +41,8 @@ interface RawEntry {
   dev?: boolean;
   optional?: boolean;
   devOptional?: boolean;
+  /** The specs this entry asks for its dependencies with (dependencies, optionalDependencies, peerDependencies, devDependencies). */
+  wants?: Record<string, string>;
 }
 
 export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: string, filePath: string): ParsedLockfile {
@@ -62,6 +74,7 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
         dev: value.dev === true,
         optional: value.optional === true,
         devOptional: value.devOptional === true,
+        wants: wantedSpecs(value, ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies']),
       });
     }
   } else if (isObject(doc.dependencies)) {
@@ -74,16 +87,21 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
   const rootEntry = isObject(doc.packages) && isObject(doc.packages['']) ? doc.packages[''] : undefined;
   const workspaces = readWorkspaceGlobs(rootEntry?.workspaces);
 
+  const asked = registryAsked(entries);
   const collector = new PackageCollector();
+  /** Each install path's own copy (with that path as its location). */
   const lockedByPath = new Map<string, LockedPackage>();
-  for (const entry of entries.values()) {
+  // Shallowest first, so that a merged copy keeps its top-level location.
+  const ordered = [...entries.values()].sort((a, b) => depthOf(a.path) - depthOf(b.path));
+  for (const entry of ordered) {
     if (entry.path === '' || entry.link) continue;
-    const locked = toLocked(entry, workspaces);
+    const locked = toLocked(entry, workspaces, asked.get(entry.path));
     if (!locked) {
       notes.push(`Entry "${entry.path}" has no version; skipped.`);
       continue;
     }
-    lockedByPath.set(entry.path, collector.add(locked));
+    collector.add(locked);
+    lockedByPath.set(entry.path, clean(locked));
   }
   // Links whose target folder is not recorded (should not happen in v2/v3): still a package, not from a registry.
   for (const entry of entries.values()) {
@@ -92,10 +110,9 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
     if (target !== undefined && lockedByPath.has(target)) continue;
     const name = entry.name ?? nameFromInstallPath(entry.path);
     if (!name) continue;
-    lockedByPath.set(
-      entry.path,
-      collector.add({ name, version: entry.version ?? `file:${entry.resolved ?? ''}`, nonRegistry: { kind: 'link', detail: entry.resolved ?? entry.path } }),
-    );
+    const link: LockedPackage = { name, version: entry.version ?? `file:${entry.resolved ?? ''}`, location: entry.path, nonRegistry: { kind: 'link', detail: entry.resolved ?? entry.path } };
+    collector.add(link);
+    lockedByPath.set(entry.path, clean(link));
   }
 
   function resolveDirect(name: string, _spec: string, importerPath: string): LockedPackage | undefined {
@@ -153,16 +170,17 @@ function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, e
       integrity: str(value.integrity),
       dev: value.dev === true,
       optional: value.optional === true,
+      wants: isObject(value.requires) ? wantedSpecs(value, ['requires']) : undefined,
     });
     if (isObject(value.dependencies)) readV1Dependencies(value.dependencies, p, entries, notes, depth + 1);
   }
 }
 
-function toLocked(entry: RawEntry, workspaces: string[]): LockedPackage | undefined {
+function toLocked(entry: RawEntry, workspaces: string[], askedWith: Set<'registry' | 'other'> | undefined): LockedPackage | undefined {
   const inNodeModules = entry.path.startsWith('node_modules/') || entry.path.includes('/node_modules/');
   const name = entry.name ?? (inNodeModules ? nameFromInstallPath(entry.path) : undefined) ?? path.posix.basename(entry.path);
   if (!name) return undefined;
-  const flags = { dev: entry.dev || undefined, optional: entry.optional || undefined };
+  const flags = { location: entry.path, dev: entry.dev || undefined, optional: entry.optional || undefined };
   if (!inNodeModules) {
     // A folder of the project that is linked into node_modules: a workspace, or a file: folder dependency.
     const kind = matchesWorkspaceGlobs(entry.path, workspaces) ? 'workspace' : 'directory';
@@ -170,7 +188,10 @@ function toLocked(entry: RawEntry, workspaces: string[]): LockedPackage | undefi
   }
   if (!entry.version) return undefined;
   const valid = semver.valid(entry.version, { loose: true });
-  const source = nonRegistrySource(entry.resolved, name, entry.version);
+  let source = nonRegistrySource(entry.resolved, name, entry.version);
+  // A registry dependency (asked for with a range, version, tag or alias) that the lockfile fetches from a URL: still a
+  // registry package, whose `resolved` the engine judges. Never a quiet "not applicable".
+  if (source && valid && isHttpUrl(entry.resolved) && askedWith?.has('registry')) source = undefined;
   if (source) {
     return { name, version: entry.version, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), nonRegistry: source, ...flags };
   }
@@ -179,6 +200,44 @@ function toLocked(entry: RawEntry, workspaces: string[]): LockedPackage | undefi
     return { name, version: entry.version, resolved: entry.resolved, nonRegistry: { kind: 'remote-tarball', detail: entry.resolved ?? entry.version }, ...flags };
   }
   return { name, version: valid, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), ...flags };
+}
+
+function depthOf(p: string): number {
+  return p.split('node_modules/').length;
+}
+
+function wantedSpecs(value: Record<string, unknown>, sections: string[]): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const section of sections) {
+    const deps = value[section];
+    if (!isObject(deps)) continue;
+    for (const [name, spec] of Object.entries(deps)) {
+      if (typeof spec !== 'string') continue;
+      out ??= {};
+      if (!(name in out)) out[name] = spec;
+    }
+  }
+  return out;
+}
+
+/**
+ * For each install path, how its dependents ask for it: 'registry' (a range, version, tag or npm: alias) or 'other'
+ * (a URL, git, file...). Found as Node (and npm) resolve: from the dependent's folder up through node_modules folders.
+ */
+function registryAsked(entries: Map<string, RawEntry>): Map<string, Set<'registry' | 'other'>> {
+  const out = new Map<string, Set<'registry' | 'other'>>();
+  for (const entry of entries.values()) {
+    if (!entry.wants) continue;
+    for (const [name, spec] of Object.entries(entry.wants)) {
+      const target = nodeModulesCandidates(entry.path, name).find((c) => entries.has(c));
+      if (!target) continue;
+      const kind = classifySpec(name, spec).kind;
+      const set = out.get(target) ?? new Set<'registry' | 'other'>();
+      set.add(REGISTRY_KINDS.has(kind) ? 'registry' : 'other');
+      out.set(target, set);
+    }
+  }
+  return out;
 }
 
 /** `node_modules/a/node_modules/@s/b` → `@s/b`. */

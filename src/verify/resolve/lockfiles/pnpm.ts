@@ -8,13 +8,16 @@
  *    holding the dependency graph; dev/optional flags are no longer written, so they are computed from the graph.
  *
  * Non-registry packages are recognised from their `resolution` (type git / directory, file: or non-registry tarballs).
+ * Each packages-section key is a copy of its own (`location`: the key), with `resolution.tarball` as its `resolved`
+ * exactly as written; an entry without `resolution.tarball` is fetched from the configured registry (no `resolved`).
+ * A registry key (name@version) whose tarball is on any other URL stays a registry package: the engine judges the URL.
  * pnpm 10+ may write two YAML documents (the first one for config/packageManager dependencies); the last one is used.
  */
 import * as path from 'node:path';
 import semver from 'semver';
 import YAML from 'yaml';
 import type { LockedPackage, NotApplicableCode } from '../../types';
-import { LockfileError, PackageCollector, isObject, makeLockfile, nonRegistrySource, sriIntegrity, str, type ParsedLockfile } from './common';
+import { LockfileError, PackageCollector, clean, isObject, makeLockfile, nonRegistrySource, sriIntegrity, str, type ParsedLockfile } from './common';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
@@ -44,6 +47,8 @@ export function parsePnpmLockfile(text: string, filePath: string): ParsedLockfil
   /** Package key as written → locked package; plus the key without peer suffixes. */
   const byKey = new Map<string, LockedPackage>();
   const byBareKey = new Map<string, LockedPackage>();
+  /** Package key (and bare key) → that key's own copy, with the key as its location. */
+  const ownByKey = new Map<string, LockedPackage>();
   /** Non-registry reference (e.g. the tarball URL or git URL) → locked package, for importer values that are not keys. */
   const byRef = new Map<string, LockedPackage>();
   const packages = isObject(doc.packages) ? doc.packages : {};
@@ -58,17 +63,21 @@ export function parsePnpmLockfile(text: string, filePath: string): ParsedLockfil
       notes.push(`Package "${key}" has no recognisable name and version; skipped.`);
       continue;
     }
+    locked.location = key;
     const kept = collector.add(locked);
     byKey.set(key, kept);
     byBareKey.set(stripPeers(key, flavour), kept);
+    ownByKey.set(key, locked);
+    if (!ownByKey.has(stripPeers(key, flavour))) ownByKey.set(stripPeers(key, flavour), locked);
     const ref = refOfKey(key, flavour);
-    if (ref && locked.nonRegistry) byRef.set(ref, kept);
+    if (ref && locked.nonRegistry) byRef.set(ref, locked);
   }
 
   const lookup = (name: string, value: string): LockedPackage | undefined => {
     const key = packageKeyFor(name, value, flavour);
-    const found = byKey.get(key) ?? byBareKey.get(stripPeers(key, flavour)) ?? byRef.get(stripPeers(value, flavour));
-    if (found) return found;
+    const found = ownByKey.get(key) ?? ownByKey.get(stripPeers(key, flavour)) ?? byRef.get(stripPeers(value, flavour));
+    // The importer's own copy, with its flags as finally computed.
+    if (found) return clean({ ...found, dev: byKey.get(found.location ?? '')?.dev, optional: byKey.get(found.location ?? '')?.optional });
     const bare = stripPeers(value, flavour);
     const v = semver.valid(bare, { loose: true });
     // The importer names an exact version the packages section does not list: still the locked version, just without integrity.

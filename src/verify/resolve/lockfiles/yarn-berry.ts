@@ -4,7 +4,15 @@
  * "ws@workspace:packages/ws", "b@https://github.com/o/r.git#commit=...", "c@patch:c@npm%3A1.0.0#./fix.patch::...").
  *
  * Integrity: berry's `checksum` is a hash of yarn's own cache archive (a zip, optionally prefixed by the cache key,
- * e.g. "10c0/4f3a..."), not of the npm tarball, so it is never recorded as integrity. Berry entries have no integrity.
+ * e.g. "10c0/4f3a..."), not of the npm tarball, so it is never recorded as integrity: it cannot be compared with the
+ * registry's dist.integrity, and passing it on would make a false mismatch (or, worse, look like a check that was
+ * done). Berry entries have no integrity; what they install is judged by the registry's own integrity only.
+ *
+ * Where it fetches from: a resolution `name@npm:x.y.z` is fetched from the configured registry (npmRegistryServer /
+ * scopes), so it has no `resolved`, unless the locator carries `__archiveUrl` (then that URL, decoded). A resolution
+ * that is an http(s) URL for an entry whose descriptors all ask for registry ranges (e.g. through `resolutions`) is
+ * recorded as a registry package fetched from that URL, for the engine to judge. `location` is the entry's key as
+ * written ("a@npm:^1.0.0, a@npm:^1.1.0").
  *
  * `patch:` locators are recorded as the package they patch (for registry packages: the registry version, which is what
  * can be verified; the patch itself is local).
@@ -13,7 +21,8 @@ import { parseSyml } from '@yarnpkg/parsers';
 import semver from 'semver';
 import type { LockedPackage, NotApplicableCode } from '../../types';
 import { classifySpec } from '../spec';
-import { LockfileError, PackageCollector, isObject, makeLockfile, nonRegistrySource, splitIdent, str, type ParsedLockfile } from './common';
+import { REGISTRY_KINDS } from '../spec';
+import { LockfileError, PackageCollector, clean, isHttpUrl, isObject, makeLockfile, nonRegistrySource, splitIdent, str, type ParsedLockfile } from './common';
 import { createDescriptorIndex } from './yarn-shared';
 
 export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLockfile {
@@ -43,10 +52,17 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
       notes.push(`Entry "${key}" has no usable resolution/version; skipped.`);
       continue;
     }
-    const locked = fromLocator(locator.name, locator.ref, version);
+    const descriptors = key.split(',').map((d) => d.trim()).filter(Boolean);
+    let locked = fromLocator(locator.name, locator.ref, version);
     if (!locked) continue; // the project's root workspace
-    const kept = collector.add(locked);
-    for (const descriptor of key.split(',').map((d) => d.trim()).filter(Boolean)) {
+    const validVersion = semver.valid(version, { loose: true });
+    if (locked.nonRegistry && validVersion && isHttpUrl(locator.ref) && descriptors.length > 0 && descriptors.every((d) => asksRegistry(d))) {
+      locked = { name: locator.name, version: validVersion, resolved: locator.ref };
+    }
+    locked.location = key;
+    collector.add(locked);
+    const kept = clean(locked);
+    for (const descriptor of descriptors) {
       const ident = splitIdent(descriptor);
       if (!ident) continue;
       const { range, binding } = splitBinding(ident.ref);
@@ -84,6 +100,13 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
     notes,
     resolveDirect,
   });
+}
+
+/** Whether a berry descriptor (`a@npm:^1.0.0`, `a@^1.0.0`, `a@npm:b@^1`) asks for a registry package. */
+function asksRegistry(descriptor: string): boolean {
+  const ident = splitIdent(descriptor);
+  if (!ident) return false;
+  return REGISTRY_KINDS.has(classifySpec(ident.name, splitBinding(ident.ref).range).kind);
 }
 
 /** `range::locator=...` → range and binding (berry appends bindings to file:/link:/portal:/patch: references). */
