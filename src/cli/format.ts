@@ -29,7 +29,8 @@ const LABEL: Record<VerdictStatus, string> = {
  */
 export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
   const label = LABEL[v.status].padEnd(13);
-  const id = cleanText(`${v.name}@${v.version}`, 240);
+  // Two copies of one version are told apart by where the lockfile installs them.
+  const id = cleanText(`${v.name}@${v.version}`, 240) + (v.location ? ` (${cleanText(v.location, 240)})` : '');
   let detail = '';
   if (v.status === 'verified' && v.facts) {
     detail = `${shortRepository(v.facts.sourceRepository)}@${cleanText(v.facts.sourceCommit, 80).slice(0, 7)}`;

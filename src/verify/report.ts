@@ -18,6 +18,9 @@ export interface JsonResult {
   registry?: string;
   attestationRegistry?: string;
   resolvedFrom?: Verdict['resolvedFrom'];
+  /** The lockfile location of the installed copy judged, and the tarball URL the lockfile fetches it from. */
+  location?: string;
+  resolved?: string;
   publishTime?: string;
   manifest?: string;
   /** The provenance facts; the signer identity (certificate SAN) stays out of the stable schema. */
@@ -51,6 +54,8 @@ export function toJsonResult(item: ReportItem): JsonResult {
   if (v.registry) out.registry = v.registry;
   if (v.attestationRegistry) out.attestationRegistry = v.attestationRegistry;
   if (v.resolvedFrom) out.resolvedFrom = v.resolvedFrom;
+  if (v.location) out.location = v.location;
+  if (v.resolved) out.resolved = v.resolved;
   if (v.publishTime) out.publishTime = v.publishTime;
   if (item.file) out.manifest = item.file;
   if (v.facts) {

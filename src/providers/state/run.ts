@@ -25,7 +25,7 @@ function localVerdict(name: string, version: string, code: 'unresolved' | 'cance
 }
 
 function requestKey(r: VerifyRequest): string {
-  return `${r.name}@${r.version}#${r.integrity ?? ''}`;
+  return JSON.stringify([r.name, r.version, r.integrity ?? '', r.resolved ?? '', r.location ?? '']);
 }
 
 export async function runDocument(state: DocumentState, input: RunInput): Promise<void> {
@@ -59,14 +59,16 @@ export async function runDocument(state: DocumentState, input: RunInput): Promis
         dep.verdict = localVerdict(registryName, '', 'unresolved', `${dependency.spec} could not be resolved to an exact version.`);
         continue;
       }
-      const request: VerifyRequest = { name: r.name, version: r.version, integrity: r.integrity, resolvedFrom: r.resolvedFrom };
+      const request: VerifyRequest = { name: r.name, version: r.version, integrity: r.integrity, resolved: r.resolved, location: r.location, resolvedFrom: r.resolvedFrom };
       const old = input.previous?.deps.get(key);
       if (
         old?.verdict &&
         KEEP.has(old.verdict.status) &&
         old.resolved?.name === r.name &&
         old.resolved?.version === r.version &&
-        old.resolved?.integrity === r.integrity
+        old.resolved?.integrity === r.integrity &&
+        old.resolved?.resolved === r.resolved &&
+        old.resolved?.location === r.location
       ) {
         dep.verdict = old.verdict;
         continue;
