@@ -13,6 +13,8 @@ import { createECDH, createHash, createPrivateKey, createPublicKey, sign, type J
 import { derOctetString, derUtf8String } from './der';
 import { OID_CN, OID_O, ext, signCertificate, tbsCertificate, type Extension } from './x509';
 
+export type { Extension } from './x509';
+
 type Curve = 'P-256' | 'P-384';
 
 export interface EcKeyPair {
@@ -73,6 +75,13 @@ export interface LeafRequest {
   lifetimeMs?: number;
   /** Hex serial number. */
   serialNumber: string;
+  /**
+   * Extensions added as given after the Fulcio ones (adversarial certificates: a second SAN, a
+   * duplicated extension). Default none.
+   */
+  rawExtensions?: Extension[];
+  /** Leave out the subjectAltName built from `san` (when `rawExtensions` supplies its own). */
+  omitSan?: boolean;
 }
 
 export interface CertificateAuthority {
@@ -164,8 +173,9 @@ export async function createCertificateAuthority(opts: CAOptions): Promise<Certi
         ext.extKeyUsageCodeSigning(),
         ext.subjectKeyIdentifier(req.publicKey),
         ext.authorityKeyIdentifier(intKey.spki),
-        ext.subjectAltNameUri(req.san),
+        ...(req.omitSan ? [] : [ext.subjectAltNameUri(req.san)]),
         ...req.extensions.map((e) => ({ oid: e.oid, value: e.legacy ? Buffer.from(e.value, 'utf8') : derUtf8String(e.value) })),
+        ...(req.rawExtensions ?? []),
       ];
       const params = {
         serialNumber: Buffer.from(req.serialNumber, 'hex'),

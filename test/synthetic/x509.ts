@@ -95,6 +95,10 @@ export const ext = {
   subjectAltNameUri(uri: string): Extension {
     return { oid: '2.5.29.17', critical: true, value: seq(derTLV(0x86, Buffer.from(uri, 'utf8'))) };
   },
+  /** A subjectAltName with several URIs (Fulcio never issues one; for adversarial tests). */
+  subjectAltNameUris(uris: string[]): Extension {
+    return { oid: '2.5.29.17', critical: true, value: seq(...uris.map((u) => derTLV(0x86, Buffer.from(u, 'utf8')))) };
+  },
 };
 
 export interface TbsParams {

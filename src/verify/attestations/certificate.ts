@@ -48,16 +48,26 @@ const UTF8STRING = 12;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export class CertificateExtensionError extends Error {
-  constructor(message: string) {
+  /** `untrusted-certificate` for a certificate no conforming CA issues (RFC 5280 violations), else unreadable. */
+  readonly code: 'untrusted-certificate' | 'malformed-attestation';
+  constructor(message: string, code: 'untrusted-certificate' | 'malformed-attestation' = 'malformed-attestation') {
     super(message);
     this.name = 'CertificateExtensionError';
+    this.code = code;
   }
 }
+
+const OID_SUBJECT_ALT_NAME = '2.5.29.17';
+const GENERAL_NAME_EMAIL = 1;
+const GENERAL_NAME_URI = 6;
 
 /** The extensions we use, decoded. Absent extensions are undefined. */
 export interface FulcioClaims {
   san?: string;
+  /** The issuer: extension .8, else the legacy .1. */
   issuer?: string;
+  /** The legacy issuer extension (.1), when present, to check it agrees with .8. */
+  issuerV1?: string;
   githubWorkflowTrigger?: string;
   githubWorkflowSha?: string;
   githubWorkflowRepository?: string;
@@ -92,15 +102,59 @@ function readExtension(cert: X509Certificate, oid: string): string | undefined {
   return value;
 }
 
+/**
+ * RFC 5280 4.2: "A certificate MUST NOT include more than one instance of a particular extension."
+ * Readers that take the first instance (as `X509Certificate.extension()` does) and readers that take
+ * the last would see different identities in the same certificate, so such a certificate is refused
+ * outright rather than read either way.
+ */
+function assertNoDuplicateExtensions(cert: X509Certificate): void {
+  const seen = new Set<string>();
+  for (const e of cert.extensions) {
+    let oid: string;
+    try {
+      oid = e.subs[0].toOID();
+    } catch {
+      throw new CertificateExtensionError('the certificate has an extension without a readable identifier', 'untrusted-certificate');
+    }
+    if (seen.has(oid)) throw new CertificateExtensionError(`the certificate carries extension ${oid} more than once`, 'untrusted-certificate');
+    seen.add(oid);
+  }
+}
+
+/**
+ * The certificate identity: a subjectAltName extension holding exactly one name, a URI (what Fulcio
+ * issues for CI workload identities) or an email address (people; refused later as an unsupported
+ * issuer). Several names, or another kind of name, are refused rather than reduced to the first URI.
+ */
+function readSan(cert: X509Certificate): string | undefined {
+  const ext = cert.extension(OID_SUBJECT_ALT_NAME);
+  if (!ext) return undefined;
+  const seq = ext.valueObj.subs;
+  const names = seq.length === 1 ? seq[0].subs : [];
+  if (seq.length !== 1 || names.length !== 1) {
+    throw new CertificateExtensionError('the certificate identity (subjectAltName) does not hold exactly one name', 'untrusted-certificate');
+  }
+  const name = names[0];
+  if (!name.tag.isContextSpecific(GENERAL_NAME_URI) && !name.tag.isContextSpecific(GENERAL_NAME_EMAIL)) {
+    throw new CertificateExtensionError('the certificate identity (subjectAltName) is neither a URI nor an email address', 'untrusted-certificate');
+  }
+  const bytes = name.value;
+  // IA5String: ASCII only.
+  if (bytes.length === 0 || bytes.length > 2048 || bytes.some((b) => b > 0x7e || b < 0x20)) {
+    throw new CertificateExtensionError('the certificate identity holds an unusable value');
+  }
+  return bytes.toString('ascii');
+}
+
 /** Decode the Fulcio extensions of a (verified) leaf certificate. Throws CertificateExtensionError. */
 export function readFulcioClaims(cert: X509Certificate): FulcioClaims {
+  assertNoDuplicateExtensions(cert);
   const c: FulcioClaims = {};
-  const san = cert.subjectAltName;
-  if (san !== undefined) {
-    if (san.length > 2048 || CONTROL.test(san)) throw new CertificateExtensionError('the certificate identity holds an unusable value');
-    c.san = san;
-  }
-  c.issuer = readExtension(cert, FULCIO_OID.issuer) ?? readExtension(cert, FULCIO_OID.issuerV1);
+  const san = readSan(cert);
+  if (san !== undefined) c.san = san;
+  c.issuerV1 = readExtension(cert, FULCIO_OID.issuerV1);
+  c.issuer = readExtension(cert, FULCIO_OID.issuer) ?? c.issuerV1;
   c.githubWorkflowTrigger = readExtension(cert, FULCIO_OID.githubWorkflowTrigger);
   c.githubWorkflowSha = readExtension(cert, FULCIO_OID.githubWorkflowSha);
   c.githubWorkflowRepository = readExtension(cert, FULCIO_OID.githubWorkflowRepository);

@@ -6,6 +6,18 @@
  */
 import type { InvalidCode, ProvenanceFacts, TransparencyLogEntry } from '../types';
 import { isReportable, type FulcioClaims } from './certificate';
+import {
+  GITHUB_SERVER,
+  githubRepoPath,
+  isCommitId,
+  isGitRef,
+  isGitRefName,
+  isGithubRun,
+  isGitlabJob,
+  isGitlabProjectUrl,
+  isPlainJobName,
+  isPlainRelativePath,
+} from './grammar';
 import { commitLink, fileLink, parseRepo, runLink } from './links';
 
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
@@ -17,6 +29,10 @@ export const GITLAB_COM_ISSUER = 'https://gitlab.com';
 /** SLSA v1 build types whose `externalParameters.workflow` is {repository, path, ref} (npm CLI and GitHub's own). */
 const GITHUB_V1_BUILD_TYPES = new Set(['https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', 'https://actions.github.io/buildtypes/workflow/v1']);
 const ACTIONS_RUNNER = 'https://github.com/actions/runner';
+/** Builder ids a GitHub Actions job writes about itself, whatever workflow it runs (npm CLI, GitHub's attestations). */
+const GENERIC_GITHUB_BUILDERS = new Set([ACTIONS_RUNNER, `${ACTIONS_RUNNER}/github-hosted`, `${ACTIONS_RUNNER}/self-hosted`]);
+/** npm CLI's first provenance layout named the CLI itself as the builder. */
+const NPM_CLI_BUILDER = /^https:\/\/github\.com\/npm\/cli@\d{1,4}\.\d{1,4}\.\d{1,6}(?:-[0-9A-Za-z.-]{1,64})?$/;
 
 export interface ProvenanceInput {
   predicateType: string;
@@ -132,6 +148,12 @@ function githubV02Claims(predicate: Record<string, unknown>): Claims {
     const epRef = entryPoint.slice(at + 1);
     if (ref !== undefined && epRef !== ref) throw new Mismatch(`the provenance entry point ${q(entryPoint)} names a different ref than ${q(ref)}`);
   }
+  const envSha = str(env.GITHUB_SHA);
+  if (envSha !== undefined && envSha !== commit) throw new Mismatch(`the provenance names two commits (${q(commit)} and ${q(envSha)})`);
+  const envWorkflow = str(env.GITHUB_WORKFLOW_REF);
+  if (envWorkflow !== undefined && repoPath !== undefined && ref !== undefined && envWorkflow !== `${repoPath}/${workflowRelPath}@${ref}`) {
+    throw new Mismatch(`the provenance names two workflows (${q(entryPoint)} and ${q(envWorkflow)})`);
+  }
   const claims: Claims = { repository, commit, workflowPath: entryPoint, workflowRelPath, builder };
   if (ref) claims.ref = ref;
   const runId = str(env.GITHUB_RUN_ID);
@@ -174,6 +196,9 @@ function builderKindFromRunner(env: string | undefined, platform: Platform): Pro
 export function interpretProvenance(input: ProvenanceInput): ProvenanceOutcome {
   const { cert } = input;
   const issuer = cert.issuer;
+  if (cert.issuerV1 !== undefined && issuer !== undefined && cert.issuerV1 !== issuer) {
+    return fail('identity-mismatch', `The provenance signing certificate names two issuers (${q(issuer)} and ${q(cert.issuerV1)}).`);
+  }
   const platform = platformOf(issuer, input.gitlabIssuers);
   if (!issuer || !platform) {
     return fail(
@@ -197,68 +222,126 @@ function mismatch(what: string, predicateValue: string, certValue: string): Mism
   return new Mismatch(`the provenance states ${what} ${q(predicateValue)}, but the certificate says ${q(certValue)}`);
 }
 
+/** A GitHub workflow identity `https://github.com/<owner>/<repo>/<path>@<ref>`, parsed strictly. */
+function parseGithubWorkflowUri(uri: string): { repository: string; path: string; ref: string } | undefined {
+  const at = uri.indexOf('@');
+  if (at < 0) return undefined;
+  const ref = uri.slice(at + 1);
+  const m = /^(https:\/\/github\.com\/[^/]+\/[^/]+)\/(.+)$/.exec(uri.slice(0, at));
+  if (!m || githubRepoPath(m[1]) === undefined || !isPlainRelativePath(m[2]) || !isGitRef(ref)) return undefined;
+  return { repository: m[1], path: m[2], ref };
+}
+
+/** Legacy (.2-.6) and current (.8-.21) extensions must not tell two stories. */
+function agree(what: string, current: string | undefined, legacy: string | undefined): string | undefined {
+  if (current !== undefined && legacy !== undefined && current !== legacy) {
+    throw new Mismatch(`the certificate states two different ${what} (${q(current)} and ${q(legacy)})`);
+  }
+  return current ?? legacy;
+}
+
+/** The signing identity: the SAN, which the build signer URI (.9), when present, must repeat. */
+function signerOf(cert: FulcioClaims): string | undefined {
+  if (cert.buildSignerUri !== undefined && cert.san !== undefined && cert.buildSignerUri !== cert.san) {
+    throw new Mismatch(`the certificate identity ${q(cert.san)} and its build signer ${q(cert.buildSignerUri)} differ`);
+  }
+  return cert.san ?? cert.buildSignerUri;
+}
+
+/**
+ * The builder id the provenance states is the signer's own claim, so it is only accepted when it is
+ * consistent with who the certificate says signed:
+ * - the GitHub Actions runner ids (`https://github.com/actions/runner[/github-hosted|/self-hosted]`)
+ *   and npm CLI's `https://github.com/npm/cli@<version>` describe the job itself, whatever workflow
+ *   runs (the repository's own, or a reusable one); a hosted/self-hosted suffix must match the
+ *   certificate's runner environment;
+ * - any other id must name a workflow of the signing workflow's repository at the signing workflow's
+ *   ref (a reusable builder such as slsa-github-generator names its own builder workflow).
+ * So a repository's own workflow that claims slsa-github-generator's builder id is identity-mismatch.
+ * `facts.builder` is this claim once it passed; who signed (`signerIdentity`) and where it ran
+ * (`builderKind`, from the runner environment extension) come from the certificate, and are what the
+ * editor shows as the builder.
+ */
+function checkGithubBuilderClaim(builder: string, signer: { repository: string; ref: string; uri: string }, runnerEnvironment: string | undefined): void {
+  if (GENERIC_GITHUB_BUILDERS.has(builder)) {
+    const suffix = builder.slice(ACTIONS_RUNNER.length + 1);
+    if (suffix !== '' && runnerEnvironment !== undefined && suffix !== runnerEnvironment) throw mismatch('runner environment', suffix, runnerEnvironment);
+    return;
+  }
+  if (NPM_CLI_BUILDER.test(builder)) return;
+  const claimed = parseGithubWorkflowUri(builder);
+  if (!claimed || claimed.repository !== signer.repository || claimed.ref !== signer.ref) {
+    throw new Mismatch(`the provenance names builder ${q(builder)}, but the certificate says it was signed by workflow ${q(signer.uri)}`);
+  }
+}
+
 function githubFacts(input: ProvenanceInput, predicate: Record<string, unknown>, issuer: string): ProvenanceFacts {
   const { cert } = input;
   const v1 = input.predicateType === SLSA_PROVENANCE_V1;
   const claims = v1 ? githubV1Claims(predicate) : githubV02Claims(predicate);
 
-  const certRepo = cert.sourceRepositoryUri ?? (cert.githubWorkflowRepository ? `https://github.com/${cert.githubWorkflowRepository}` : undefined);
+  // The predicate's own strings, before anything is compared or shown.
+  if (githubRepoPath(claims.repository) === undefined) {
+    if (!claims.repository.startsWith(`${GITHUB_SERVER}/`)) {
+      throw new Mismatch(`the provenance names source repository ${q(claims.repository)}, which is not on ${GITHUB_SERVER}, but it was signed with a GitHub Actions identity`);
+    }
+    throw new Malformed(`the source repository ${q(claims.repository)} is not a plain ${GITHUB_SERVER}/<owner>/<repo> URL`);
+  }
+  if (!isCommitId(claims.commit)) throw new Malformed(`the source commit ${q(claims.commit)} is not a git commit id`);
+  if (claims.ref !== undefined && !isGitRef(claims.ref)) throw new Malformed(`the ref ${q(claims.ref)} is not a git ref`);
+  const relPath = claims.workflowRelPath ?? claims.workflowPath;
+  if (!isPlainRelativePath(relPath)) throw new Malformed(`the workflow path ${q(relPath)} is not a plain relative path`);
+
+  const certRepo = agree(
+    'source repositories',
+    cert.sourceRepositoryUri,
+    cert.githubWorkflowRepository !== undefined ? `${GITHUB_SERVER}/${cert.githubWorkflowRepository}` : undefined,
+  );
   if (!certRepo) throw new Mismatch('the certificate names no source repository');
+  if (githubRepoPath(certRepo) === undefined) throw new Mismatch(`the certificate names source repository ${q(certRepo)}, which is not a ${GITHUB_SERVER}/<owner>/<repo> URL`);
   if (claims.repository !== certRepo) throw mismatch('source repository', claims.repository, certRepo);
 
-  const certSha = cert.sourceRepositoryDigest ?? cert.githubWorkflowSha;
+  const certSha = agree('source commits', cert.sourceRepositoryDigest, cert.githubWorkflowSha);
   if (!certSha) throw new Mismatch('the certificate names no source commit');
   if (claims.commit !== certSha) throw mismatch('source commit', claims.commit, certSha);
 
-  const certRef = cert.sourceRepositoryRef ?? cert.githubWorkflowRef;
+  const certRef = agree('refs', cert.sourceRepositoryRef, cert.githubWorkflowRef);
   if (claims.ref !== undefined && certRef !== undefined && claims.ref !== certRef) throw mismatch('ref', claims.ref, certRef);
   const ref = claims.ref ?? certRef;
   if (!ref) throw new Mismatch('neither the provenance nor the certificate names the ref that was built');
+  if (!isGitRef(ref)) throw new Mismatch(`the certificate names ref ${q(ref)}, which is not a git ref`);
 
-  const san = cert.san;
-  if (!san || !san.startsWith('https://github.com/')) throw new Mismatch(`the certificate identity ${q(san ?? '')} is not a GitHub workflow`);
-  const workflowUri = `${claims.repository}/${claims.workflowRelPath ?? claims.workflowPath}@${ref}`;
+  const san = signerOf(cert);
+  const signer = san !== undefined ? parseGithubWorkflowUri(san) : undefined;
+  if (!san || !signer) throw new Mismatch(`the certificate identity ${q(san ?? '')} is not a ${GITHUB_SERVER} workflow`);
+  const workflowUri = `${claims.repository}/${relPath}@${ref}`;
   if (cert.buildConfigUri !== undefined) {
     if (cert.buildConfigUri !== workflowUri) throw mismatch('workflow', workflowUri, cert.buildConfigUri);
   } else if (san !== workflowUri) {
     // Older certificates do not name the calling workflow: the signer must be the workflow itself.
     throw mismatch('workflow', workflowUri, san);
   }
-
-  const isRunner = claims.builder === ACTIONS_RUNNER || claims.builder.startsWith(`${ACTIONS_RUNNER}/`);
-  if (san !== workflowUri && !isRunner) {
-    // Signed by a reusable workflow (e.g. slsa-github-generator): the builder it names must be its own.
-    const m = /^(https:\/\/github\.com\/[^/]+\/[^/]+)\/[^@]+@(.+)$/.exec(san);
-    if (!m || !claims.builder.startsWith(`${m[1]}/`) || !claims.builder.endsWith(`@${m[2]}`)) {
-      throw new Mismatch(`the provenance names builder ${q(claims.builder)}, but it was signed by workflow ${q(san)}`);
-    }
-  }
+  checkGithubBuilderClaim(claims.builder, { ...signer, uri: san }, cert.runnerEnvironment);
 
   let runInvocation = claims.runInvocation;
   if (cert.runInvocationUri !== undefined) {
     if (runInvocation !== undefined && runInvocation !== cert.runInvocationUri) throw mismatch('run', runInvocation, cert.runInvocationUri);
     runInvocation ??= cert.runInvocationUri;
   }
+  if (runInvocation !== undefined && !isGithubRun(runInvocation, claims.repository)) {
+    throw new Malformed(`the build run ${q(runInvocation)} is not a run of ${q(claims.repository)}`);
+  }
 
-  const certTrigger = cert.buildTrigger ?? cert.githubWorkflowTrigger;
+  const certTrigger = agree('trigger events', cert.buildTrigger, cert.githubWorkflowTrigger);
   if (claims.triggerEvent !== undefined && certTrigger !== undefined && claims.triggerEvent !== certTrigger) {
     throw mismatch('trigger event', claims.triggerEvent, certTrigger);
   }
   const triggerEvent = certTrigger ?? claims.triggerEvent;
 
-  let builderKind: ProvenanceFacts['builderKind'];
-  if (v1 && isRunner) {
-    const suffix = claims.builder.slice(ACTIONS_RUNNER.length);
-    const claimed = suffix === '/github-hosted' ? 'github-hosted' : suffix === '/self-hosted' ? 'self-hosted' : suffix === '' ? 'self-hosted' : 'unknown';
-    if (suffix !== '' && claimed !== 'unknown' && cert.runnerEnvironment !== undefined && cert.runnerEnvironment !== claimed) {
-      throw mismatch('runner environment', claimed, cert.runnerEnvironment);
-    }
-    builderKind = claimed;
-  } else {
-    builderKind = builderKindFromRunner(cert.runnerEnvironment, 'github');
-  }
+  // Hosted or self-hosted: the certificate's runner environment decides, never the builder id.
+  const builderKind = builderKindFromRunner(cert.runnerEnvironment, 'github');
 
-  return assemble(input, claims, { ref, runInvocation, triggerEvent, builderKind, issuer, san, workflowRelPath: claims.workflowRelPath });
+  return assemble(input, claims, { ref, runInvocation, triggerEvent, builderKind, issuer, san, workflowRelPath: relPath });
 }
 
 function gitlabFacts(input: ProvenanceInput, predicate: Record<string, unknown>, issuer: string, platform: Platform): ProvenanceFacts {
@@ -266,6 +349,11 @@ function gitlabFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
   if (input.predicateType !== SLSA_PROVENANCE_V02) throw new Malformed('SLSA v1 provenance from GitLab is not a layout npm produces');
   const claims = gitlabV02Claims(predicate);
   if (!claims.repository.startsWith(`${issuer}/`)) throw new Mismatch(`the source repository ${q(claims.repository)} is not on ${q(issuer)}`);
+  if (!isGitlabProjectUrl(claims.repository, issuer)) throw new Malformed(`the source repository ${q(claims.repository)} is not a plain project URL`);
+  if (!isCommitId(claims.commit)) throw new Malformed(`the source commit ${q(claims.commit)} is not a git commit id`);
+  if (claims.ref !== undefined && !isGitRef(claims.ref)) throw new Malformed(`the ref ${q(claims.ref)} is not a git ref`);
+  if (claims.refName !== undefined && !isGitRefName(claims.refName)) throw new Malformed(`the ref name ${q(claims.refName)} is not a git branch or tag name`);
+  if (!isPlainJobName(claims.workflowPath)) throw new Malformed(`the job name ${q(claims.workflowPath)} is not a plain name`);
 
   const certRepo = cert.sourceRepositoryUri;
   if (!certRepo) throw new Mismatch('the certificate names no source repository');
@@ -280,11 +368,22 @@ function gitlabFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
     throw mismatch('ref', claims.refName, certRef);
   }
   const ref = certRef ?? claims.ref ?? claims.refName;
+  if (certRef !== undefined && !isGitRef(certRef)) throw new Mismatch(`the certificate names ref ${q(certRef)}, which is not a git ref`);
+
+  const san = signerOf(cert);
+  if (!san || !san.startsWith(`${issuer}/`)) throw new Mismatch(`the certificate identity ${q(san ?? '')} is not a CI configuration on ${q(issuer)}`);
+  // npm's GitLab layout names the runner as "<project>/-/runners/<id>"; any other builder is not npm's claim.
+  if (!claims.builder.startsWith(`${claims.repository}/-/runners/`) || !/^\d{1,20}$/.test(claims.builder.slice(claims.repository.length + '/-/runners/'.length))) {
+    throw new Mismatch(`the provenance names builder ${q(claims.builder)}, which is not a runner of ${q(claims.repository)}`);
+  }
 
   let runInvocation = claims.runInvocation;
   if (cert.runInvocationUri !== undefined) {
     if (runInvocation !== undefined && runInvocation !== cert.runInvocationUri) throw mismatch('job', runInvocation, cert.runInvocationUri);
     runInvocation ??= cert.runInvocationUri;
+  }
+  if (runInvocation !== undefined && !isGitlabJob(runInvocation, claims.repository)) {
+    throw new Malformed(`the build job ${q(runInvocation)} is not a job of ${q(claims.repository)}`);
   }
   if (claims.pipelineSource !== undefined && cert.buildTrigger !== undefined && claims.pipelineSource !== cert.buildTrigger) {
     throw mismatch('pipeline source', claims.pipelineSource, cert.buildTrigger);
@@ -297,10 +396,11 @@ function gitlabFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
   if (cfg && cfg.startsWith(`${claims.repository}//`)) {
     const rest = cfg.slice(claims.repository.length + 2);
     const at = rest.lastIndexOf('@');
-    workflowRelPath = at > 0 ? rest.slice(0, at) : undefined;
+    const path = at > 0 ? rest.slice(0, at) : undefined;
+    if (path !== undefined && isPlainRelativePath(path)) workflowRelPath = path;
   }
   const builderKind = builderKindFromRunner(cert.runnerEnvironment, platform);
-  return assemble(input, claims, { ref, runInvocation, triggerEvent, builderKind, issuer, san: cert.san, workflowRelPath });
+  return assemble(input, claims, { ref, runInvocation, triggerEvent, builderKind, issuer, san, workflowRelPath });
 }
 
 function assemble(

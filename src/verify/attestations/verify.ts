@@ -33,6 +33,8 @@ const INTOTO_STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'ht
 const PUBLIC_GOOD_REKOR = 'https://rekor.sigstore.dev';
 const MAX_ATTESTATIONS = 16;
 const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+/** How far a transparency log's clock may run ahead of ours before its entry's time is refused. */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export interface AttestationInput {
   name: string;
@@ -48,6 +50,8 @@ export interface AttestationInput {
   publishTime?: Date;
   /** Self-managed GitLab OIDC issuers (exact https origins) to accept besides gitlab.com. Default none. */
   gitlabIssuers?: readonly string[];
+  /** The current time, for refusing log entries integrated in the future (default: the clock). */
+  now?: Date;
 }
 
 export type AttestationResult =
@@ -244,6 +248,22 @@ function classify(err: unknown, p: Parsed, npmKeys: readonly NpmKey[]): Failure 
   return fail('malformed-attestation', `The ${what} cannot be verified (${errorMessage(err)}).`);
 }
 
+/**
+ * A log entry's integratedTime is the signing time every other check is judged at (certificate
+ * validity, registry key validity). @sigstore/verify does not compare it with the clock, so an entry
+ * "integrated" later than now (beyond a small clock-skew allowance) is refused here.
+ */
+function checkIntegratedTimes(p: Parsed, now: number): Failure | undefined {
+  for (const entry of p.bundle.verificationMaterial.tlogEntries) {
+    const seconds = Number(entry.integratedTime);
+    if (!Number.isFinite(seconds) || seconds * 1000 > now + CLOCK_SKEW_MS) {
+      const when = Number.isFinite(seconds) && Math.abs(seconds) < 8.64e12 ? new Date(seconds * 1000).toISOString() : String(entry.integratedTime);
+      return fail('invalid-transparency-log', `The transparency log entry of the ${describe(p.kind)} says it was integrated at ${q(when)}, which is in the future.`);
+    }
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Statement contents
 
@@ -350,6 +370,8 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
     } catch (err) {
       return classify(err, p, input.npmKeys);
     }
+    const future = checkIntegratedTimes(p, (input.now ?? new Date()).getTime());
+    if (future) return future;
   }
 
   const sha512Hex = sha512Digests(input.integrity);
@@ -369,7 +391,11 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
     try {
       cert = readFulcioClaims(p.entity.key.certificate);
     } catch (err) {
-      if (err instanceof CertificateExtensionError) return fail('malformed-attestation', `The provenance signing certificate cannot be read: ${err.message}.`);
+      if (err instanceof CertificateExtensionError) {
+        return err.code === 'untrusted-certificate'
+          ? fail('untrusted-certificate', `The provenance signing certificate is not one a Sigstore CA issues: ${err.message}.`)
+          : fail('malformed-attestation', `The provenance signing certificate cannot be read: ${err.message}.`);
+      }
       throw err;
     }
     const outcome = interpretProvenance({

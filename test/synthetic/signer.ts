@@ -1,0 +1,185 @@
+/**
+ * A synthetic Sigstore for adversarial tests: the same pieces as ./generate.ts (Fulcio-like CA with
+ * an embedded-SCT CT log, Rekor-like transparency log, an npm registry key), but every signature is
+ * made on request with the certificate, times and statement the test chooses — validly signed
+ * content of an attacker's choosing, which only the verifier's own checks can refuse.
+ *
+ * Nothing here uses the network.
+ */
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import { json } from '@sigstore/core';
+import { SeededRandom, npmKeyId } from './der';
+import { createCTLog, createCertificateAuthority, deriveKeyPair, pemCertificate, pemPublicKey, type CertificateAuthority, type EcKeyPair, type Extension, type FulcioExtension } from './pki';
+import { TransparencyLog } from './tlog';
+import { BUNDLE_V03_MEDIA_TYPE, PUBLISH_PREDICATE_REGISTRY, PUBLISH_PREDICATE_TYPE, type SigstoreBundleJSON, type TrustedRootJSON, type TufNpmKeys } from './types';
+
+const SECOND = 1000;
+const DAY = 24 * 3600 * SECOND;
+const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+
+export interface SignedAttestation {
+  predicateType: string;
+  bundle: SigstoreBundleJSON;
+}
+
+export interface ProvenanceSigning {
+  /** The in-toto statement (its predicateType is the attestation's). */
+  statement: Record<string, unknown>;
+  /** The certificate's subjectAltName URI. */
+  san: string;
+  /** Fulcio extensions, in order (duplicates are kept). */
+  extensions: FulcioExtension[];
+  /** Extensions added verbatim after the Fulcio ones (a second SAN, ...). */
+  rawExtensions?: Extension[];
+  /** Leave out the SAN built from `san`. */
+  omitSan?: boolean;
+  /** Certificate notBefore (default: an hour before the signer's `now`). */
+  signedAt?: Date;
+  /** The log's integratedTime, Unix seconds (default: 3 s after `signedAt`). */
+  integratedTime?: number;
+}
+
+export interface SyntheticSigner {
+  /** The signer's notion of the present (certificates default to an hour before it). */
+  now: Date;
+  trustedRoot: TrustedRootJSON;
+  /** The registry key in the TUF keys.json format (parse with src/verify/trust's parseNpmKeys). */
+  npmKeys: TufNpmKeys;
+  provenance(req: ProvenanceSigning): Promise<SignedAttestation>;
+  /** An npm publish attestation signed by the registry key, integrated at `integratedTime` (default: an hour before now). */
+  publish(name: string, version: string, sha512Hex: string, integratedTime?: number): SignedAttestation;
+}
+
+const sha256Hex = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64');
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function purl(name: string, version: string): string {
+  return `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
+}
+
+function dsseSign(key: KeyObject, payload: Buffer): Buffer {
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(INTOTO_PAYLOAD_TYPE)} ${INTOTO_PAYLOAD_TYPE} ${payload.length} `, 'utf8'), payload]);
+  return sign('sha256', pae, key);
+}
+
+/** A private Sigstore (own CA, CT log, transparency log, registry key) from a seed. */
+export async function createSyntheticSigner(options: { seed?: string; now?: Date } = {}): Promise<SyntheticSigner> {
+  const seed = options.seed ?? 'synthetic-signer';
+  const now = options.now ?? new Date();
+  const rand = new SeededRandom(seed);
+  const trustStart = new Date(Math.floor((now.getTime() - 400 * DAY) / SECOND) * SECOND);
+  const ct = createCTLog(seed);
+  const ca: CertificateAuthority = await createCertificateAuthority({
+    seed,
+    label: 'fulcio',
+    organization: 'synthetic.sigstore.test',
+    notBefore: trustStart,
+    notAfter: new Date(now.getTime() + 10 * 365 * DAY),
+    ctLog: ct,
+  });
+  const tlogKey = deriveKeyPair(seed, 'rekor', 'P-256');
+  const tlog = new TransparencyLog('rekor.synthetic.test', tlogKey.privateKey, tlogKey.spki, rand, rand.digits(18), rand.int(100_000_000, 400_000_000), rand.int(10, 100));
+  const registryKey: EcKeyPair = deriveKeyPair(seed, 'npm/current', 'P-256');
+  const keyId = npmKeyId(registryKey.spki);
+
+  const tlogInstance = (url: string, spki: Buffer) => ({
+    baseUrl: url,
+    hashAlgorithm: 'SHA2_256' as const,
+    publicKey: { rawBytes: spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const, validFor: { start: isoSeconds(trustStart.getTime()) } },
+    logId: { keyId: createHash('sha256').update(spki).digest('base64') },
+  });
+  const trustedRoot: TrustedRootJSON = {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [tlogInstance(tlog.baseUrl, tlog.spki)],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'synthetic.sigstore.test', commonName: 'sigstore' },
+        uri: 'https://fulcio.synthetic.test',
+        certChain: { certificates: [{ rawBytes: ca.intermediateDer.toString('base64') }, { rawBytes: ca.rootDer.toString('base64') }] },
+        validFor: { start: isoSeconds(trustStart.getTime()) },
+      },
+    ],
+    ctlogs: [tlogInstance('https://ctfe.synthetic.test', ct.spki)],
+    timestampAuthorities: [],
+  };
+  const npmKeys: TufNpmKeys = {
+    keys: (['npm:signatures', 'npm:attestations'] as const).map((keyUsage) => ({
+      keyId,
+      keyUsage,
+      publicKey: { rawBytes: registryKey.spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const, validFor: { start: trustStart.toISOString() } },
+    })),
+  };
+
+  let serial = 0;
+  return {
+    now,
+    trustedRoot,
+    npmKeys,
+    async provenance(req) {
+      const signedAt = req.signedAt ?? new Date(now.getTime() - 3600 * SECOND);
+      const leafKey = deriveKeyPair(seed, `leaf/${serial}`, 'P-256');
+      const cert = await ca.issueLeaf({
+        publicKey: leafKey.spki,
+        san: req.san,
+        extensions: req.extensions,
+        rawExtensions: req.rawExtensions,
+        omitSan: req.omitSan,
+        notBefore: signedAt,
+        serialNumber: `4${(++serial).toString(16).padStart(37, '0')}`,
+      });
+      const payload = Buffer.from(JSON.stringify(req.statement), 'utf8');
+      const signature = dsseSign(leafKey.privateKey, payload);
+      const envelope = { payload: payload.toString('base64'), payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ sig: signature.toString('base64'), keyid: '' }] };
+      const body = {
+        apiVersion: '0.0.1',
+        kind: 'dsse',
+        spec: {
+          envelopeHash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
+          payloadHash: { algorithm: 'sha256', value: sha256Hex(payload) },
+          signatures: [{ signature: signature.toString('base64'), verifier: b64(pemCertificate(cert)) }],
+        },
+      };
+      const entry = tlog.append('dsse', '0.0.1', body, req.integratedTime ?? Math.floor(signedAt.getTime() / SECOND) + 3);
+      return {
+        predicateType: String(req.statement.predicateType),
+        bundle: {
+          mediaType: BUNDLE_V03_MEDIA_TYPE,
+          verificationMaterial: { certificate: { rawBytes: cert.toString('base64') }, tlogEntries: [entry], timestampVerificationData: { rfc3161Timestamps: [] } },
+          dsseEnvelope: envelope,
+        },
+      };
+    },
+    publish(name, version, sha512Hex, integratedTime) {
+      const statement = {
+        _type: 'https://in-toto.io/Statement/v0.1',
+        subject: [{ name: purl(name, version), digest: { sha512: sha512Hex } }],
+        predicateType: PUBLISH_PREDICATE_TYPE,
+        predicate: { name, version, registry: PUBLISH_PREDICATE_REGISTRY },
+      };
+      const payload = Buffer.from(JSON.stringify(statement), 'utf8');
+      const sig = dsseSign(registryKey.privateKey, payload).toString('base64');
+      const envelope = { payload: payload.toString('base64'), payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ sig, keyid: keyId }] };
+      const body = {
+        apiVersion: '0.0.2',
+        kind: 'intoto',
+        spec: {
+          content: {
+            envelope: { payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ keyid: keyId, publicKey: b64(pemPublicKey(registryKey.spki)), sig: b64(sig) }] },
+            hash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
+            payloadHash: { algorithm: 'sha256', value: sha256Hex(payload) },
+          },
+        },
+      };
+      const entry = tlog.append('intoto', '0.0.2', body, integratedTime ?? Math.floor(now.getTime() / SECOND) - 3600);
+      return {
+        predicateType: PUBLISH_PREDICATE_TYPE,
+        bundle: {
+          mediaType: BUNDLE_V03_MEDIA_TYPE,
+          verificationMaterial: { publicKey: { hint: keyId }, tlogEntries: [entry], timestampVerificationData: { rfc3161Timestamps: [] } },
+          dsseEnvelope: envelope,
+        },
+      };
+    },
+  };
+}
