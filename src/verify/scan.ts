@@ -3,7 +3,7 @@
  * workspace members), in direct mode (the manifest's own dependencies) or lockfile mode
  * (every package the lockfile installs). Shared by the CLI and the editor's workspace scan.
  */
-import { promises as fs } from 'node:fs';
+import { FILE_LIMITS, readRegularTextFile } from './fs/safeRead';
 import * as path from 'node:path';
 import type { RunOptions, VerifyRequest } from './api';
 import type { ProvenanceEngine } from './engine';
@@ -45,7 +45,7 @@ export async function scanProject(
   const manifestPath = target.endsWith('package.json') ? path.resolve(target) : path.resolve(target, 'package.json');
   let manifestText: string;
   try {
-    manifestText = await fs.readFile(manifestPath, 'utf8');
+    manifestText = await readRegularTextFile(manifestPath, { maxBytes: FILE_LIMITS.manifest, what: 'package.json' });
   } catch (err) {
     throw new ScanSetupError(`No package.json to scan at ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

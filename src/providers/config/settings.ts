@@ -3,14 +3,17 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { effectiveValue, ignoredWorkspaceSettings, type LensSettings, normaliseSettings, RESTRICTED_SETTINGS, SECTION } from './model';
+import { effectiveScope, effectiveValue, ignoredWorkspaceSettings, type LensSettings, normaliseSettings, RESTRICTED_SETTINGS, SECTION } from './model';
 
 const RESTRICTED: ReadonlySet<string> = new Set(RESTRICTED_SETTINGS);
 
 export function readSettings(): LensSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const trusted = vscode.workspace.isTrusted;
-  return normaliseSettings((key) => effectiveValue(config.inspect(key), trusted, RESTRICTED.has(key)));
+  return normaliseSettings(
+    (key) => effectiveValue(config.inspect(key), trusted, RESTRICTED.has(key)),
+    (key) => effectiveScope(config.inspect(key), trusted, RESTRICTED.has(key)),
+  );
 }
 
 /** Workspace-level values of restricted settings that are ignored because the workspace is untrusted. */
@@ -19,7 +22,10 @@ export function ignoredSettings(): string[] {
   return ignoredWorkspaceSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
 }
 
-/** Resolves a relative path setting against the first workspace folder (or leaves it as is). */
+/**
+ * Resolves a relative path setting against the first workspace folder (or leaves it as is). Only used
+ * for the workspace's own values in a trusted workspace (model.resolvePathSetting decides).
+ */
 export function resolveSettingPath(p: string): string {
   const expanded = p.replace(/^~(?=$|[\\/])/, process.env.HOME ?? process.env.USERPROFILE ?? '~');
   if (path.isAbsolute(expanded)) return expanded;

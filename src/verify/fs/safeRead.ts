@@ -24,10 +24,12 @@ export const FILE_LIMITS = {
 
 export type UnsafeFileReason = 'not-a-regular-file' | 'too-large';
 
-/** A file that was refused: not a regular file, or larger than the cap. `code` mirrors Node's errors. */
+/**
+ * A file that was refused: not a regular file, or larger than the cap. It has no `code` (unlike Node's
+ * fs errors), so callers that report `err.code ?? err.message` show the full explanation.
+ */
 export class UnsafeFileError extends Error {
   override readonly name = 'UnsafeFileError';
-  readonly code = 'EUNSAFEFILE';
   constructor(
     readonly reason: UnsafeFileReason,
     readonly path: string,

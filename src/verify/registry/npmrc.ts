@@ -21,6 +21,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
 import * as ini from 'ini';
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
@@ -172,7 +173,7 @@ function readConfigFile(file: string, where: ConfigFileInfo['where'], files: Con
       files.push({ where, path: file, loaded: false, error: 'larger than 1 MB, ignored' });
       return new Map();
     }
-    const parsed = parseNpmrc(fs.readFileSync(file, 'utf8'));
+    const parsed = parseNpmrc(readRegularTextFileSync(file, { maxBytes: 1024 * 1024, what: '.npmrc' }));
     files.push({ where, path: file, loaded: true });
     return parsed;
   } catch (err) {
@@ -227,7 +228,7 @@ function globToRegExp(pattern: string): RegExp {
 
 function workspacePatterns(pkgFile: string): string[] | undefined {
   try {
-    const text = fs.readFileSync(pkgFile, 'utf8');
+    const text = readRegularTextFileSync(pkgFile, { maxBytes: FILE_LIMITS.manifest, what: 'package.json' });
     if (text.length > 5 * 1024 * 1024) return undefined;
     const pkg = JSON.parse(text) as { workspaces?: unknown };
     const ws = pkg.workspaces;
@@ -388,7 +389,7 @@ export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
   if (cafile) {
     const file = expandPath(cafile, home, npmrcDir, platform);
     try {
-      const raw = fs.readFileSync(file, 'utf8');
+      const raw = readRegularTextFileSync(file, { maxBytes: FILE_LIMITS.npmrc, what: 'cafile' });
       const delim = '-----END CERTIFICATE-----';
       ca = raw
         .replace(/\r\n/g, '\n')
@@ -400,7 +401,7 @@ export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
         warnings.push(`cafile ${file} holds no certificate; using the default CAs`);
       }
     } catch (err) {
-      warnings.push(`cannot read cafile ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); using the default CAs`);
+      warnings.push(`cannot read cafile ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); using the default CAs`);
     }
   } else {
     const caRaw = merged.get('ca');

@@ -17,6 +17,7 @@ import { parseNpmLockfile } from './lockfiles/npm';
 import { parsePnpmLockfile } from './lockfiles/pnpm';
 import { parseYarnBerryLockfile } from './lockfiles/yarn-berry';
 import { parseYarnClassicLockfile, type WorkspacePackage } from './lockfiles/yarn-classic';
+import { FILE_LIMITS, readRegularTextFile } from '../fs/safeRead';
 
 export { LockfileError, type ParsedLockfile } from './lockfiles/common';
 export type { WorkspacePackage } from './lockfiles/yarn-classic';
@@ -122,7 +123,7 @@ async function readHead(p: string, bytes = 4096): Promise<string> {
 
 async function readPackageJson(dir: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const value: unknown = parseJsonc(await fs.readFile(path.join(dir, 'package.json'), 'utf8'), [], { allowTrailingComma: true });
+    const value: unknown = parseJsonc(await readRegularTextFile(path.join(dir, 'package.json'), { maxBytes: FILE_LIMITS.manifest, what: 'package.json' }), [], { allowTrailingComma: true });
     return isObject(value) ? value : undefined;
   } catch {
     return undefined;
@@ -147,7 +148,7 @@ async function pnpmWorkspace(dir: string): Promise<{ packages: string[] } | unde
   for (const file of ['pnpm-workspace.yaml', 'pnpm-workspace.yml']) {
     let text: string;
     try {
-      text = await fs.readFile(path.join(dir, file), 'utf8');
+      text = await readRegularTextFile(path.join(dir, file), { maxBytes: FILE_LIMITS.manifest, what: file });
     } catch {
       continue;
     }
@@ -210,7 +211,7 @@ export async function readLockfile(filePath: string): Promise<ParsedLockfile> {
   }
   let text: string;
   try {
-    text = await fs.readFile(filePath, 'utf8');
+    text = await readRegularTextFile(filePath, { maxBytes: FILE_LIMITS.lockfile, what: 'lockfile' });
   } catch (err) {
     throw new LockfileError(filePath, `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -21,6 +21,7 @@ import seedsJson from '@sigstore/tuf/seeds.json';
 import type { TrustInfo } from '../types';
 import { TrustMaterialError, errorMessage } from '../errors';
 import { describeKeys, parseNpmKeys, type NpmKey } from './keys';
+import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
 
 /** A Sigstore `trusted_root.json` document (protobuf JSON form of dev.sigstore.trustroot.v1.TrustedRoot). */
 export type TrustedRootJson = Record<string, unknown>;
@@ -248,7 +249,7 @@ function readCache(cacheDir: string, mirrorUrl: string): { material: Material; f
   const file = path.join(cacheDir, CACHE_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularTextFileSync(file, { maxBytes: FILE_LIMITS.trust, what: 'cached trust material' });
   } catch {
     return undefined;
   }
@@ -309,7 +310,9 @@ async function loadChain(opts: LoadTrustOptions): Promise<Sourced> {
 
 function readCustomFile(file: string, what: string): { text: string; mtime: Date } {
   try {
-    return { text: fs.readFileSync(file, 'utf8'), mtime: fs.statSync(file).mtime };
+    // a relative path would be read from whatever folder the process runs in (for the editor: maybe a workspace)
+    if (!path.isAbsolute(file)) throw new Error(`"${file}" is not an absolute path: refused (use an absolute path, or one starting with ~/)`);
+    return { text: readRegularTextFileSync(file, { maxBytes: FILE_LIMITS.trust, what: `the ${what}` }), mtime: fs.statSync(file).mtime };
   } catch (err) {
     throw new TrustMaterialError(`cannot read the ${what} at ${file}: ${errorMessage(err)}`, { cause: err });
   }

@@ -39,7 +39,8 @@ describe('settings and workspace trust', () => {
     const o = engineOptions(s, { trusted: false, cacheDir: '/c', resolvePath: (p) => `/w/${p}` });
     assert.equal(o.useProjectNpmrc, false);
     assert.equal(o.registry, undefined);
-    assert.equal(o.trustedRootPath, '/w/root.json');
+    // a relative path from user settings is not resolved against the workspace folder (see test/adversarial/hostile-workspace)
+    assert.equal(o.trustedRootPath, 'root.json');
     assert.equal(o.cacheDir, '/c');
     assert.equal(engineOptions(s, { trusted: true }).useProjectNpmrc, true);
     assert.equal(normaliseSettings((k) => (k === 'attestationRegistry' ? '' : undefined)).attestationRegistry, '');
