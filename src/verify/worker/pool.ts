@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { verifyAttestations, type AttestationInput, type AttestationResult } from '../attestations';
 import type { NpmKey } from '../trust';
@@ -33,22 +34,58 @@ function keyFingerprint(keys: NpmKey[]): string {
   return h.digest('hex');
 }
 
+/**
+ * How many verification workers to run: one per core (the main thread only fetches and decides, so it
+ * is light), at most `max` (each worker holds its own copy of the Sigstore libraries, ~10–20 MB).
+ * `override` (e.g. PROVENANCE_LENS_WORKERS) wins when it is a positive whole number.
+ */
+export function poolSize(cores: number = availableCores(), override?: string | number, max = 4): number {
+  const wanted = typeof override === 'string' ? Number(override.trim() || NaN) : override;
+  if (wanted !== undefined && Number.isInteger(wanted) && wanted >= 1) return Math.min(wanted, 64);
+  return Math.max(1, Math.min(max, Math.floor(cores) || 1));
+}
+
+function availableCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Requests sent to this worker and not answered yet. */
+  busy: number;
+  /** Trust ids this worker has received. */
+  sentTrust: Set<string>;
+}
+
+/**
+ * A pool of verification workers. A request goes to the least busy worker; a new worker is started
+ * only while every running one is busy and the pool is below its size, so a handful of packages uses
+ * one worker and a lockfile uses them all. Idle workers are stopped after `idleMs`.
+ */
 export class WorkerVerifier implements AttestationVerifier {
-  private worker?: Worker;
+  private slots: Slot[] = [];
   private broken = false;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: AttestationResult) => void; reject: (e: Error) => void }>();
-  private readonly sentTrust = new Set<string>();
+  private readonly pending = new Map<number, { slot: Slot; resolve: (r: AttestationResult) => void; reject: (e: Error) => void }>();
   private readonly trustIds = new WeakMap<object, Map<NpmKey[], string>>();
   private idle?: NodeJS.Timeout;
+  readonly size: number;
 
   constructor(
     private readonly script: string,
     private readonly idleMs = 30_000,
-  ) {}
+    size: number = poolSize(availableCores(), process.env.PROVENANCE_LENS_WORKERS),
+  ) {
+    this.size = Math.max(1, Math.floor(size));
+  }
 
   static available(script: string): boolean {
     return fs.existsSync(script);
+  }
+
+  /** Workers running now (for tests and diagnostics). */
+  get running(): number {
+    return this.slots.length;
   }
 
   private trustId(input: AttestationInput): string {
@@ -65,33 +102,44 @@ export class WorkerVerifier implements AttestationVerifier {
     return id;
   }
 
-  private start(): Worker {
+  private start(): Slot {
     const worker = new Worker(this.script);
     worker.unref();
+    const slot: Slot = { worker, busy: 0, sentTrust: new Set() };
     worker.on('message', (msg: FromWorker) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
+      slot.busy--;
+      if (slot.busy === 0) worker.unref();
       if ('error' in msg) p.reject(new Error(msg.error));
       else p.resolve(msg.result);
       this.scheduleIdle();
     });
     const fail = (err: Error) => {
-      this.worker = undefined;
-      this.sentTrust.clear();
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      this.slots = this.slots.filter((s) => s !== slot);
+      for (const [id, p] of this.pending) {
+        if (p.slot !== slot) continue;
+        this.pending.delete(id);
+        p.reject(err);
+      }
+      slot.busy = 0;
     };
     worker.on('error', (err) => {
       this.broken = true;
       fail(err);
     });
-    worker.on('exit', (code) => {
-      if (this.pending.size) fail(new Error(`verification worker exited with code ${code}`));
-      this.worker = undefined;
-      this.sentTrust.clear();
-    });
-    return worker;
+    worker.on('exit', (code) => fail(new Error(`verification worker exited with code ${code}`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** The least busy worker; a new one while all are busy and the pool is not full. */
+  private pick(): Slot {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (!best || s.busy < best.busy) best = s;
+    if (!best || (best.busy > 0 && this.slots.length < this.size)) return this.start();
+    return best;
   }
 
   private scheduleIdle(): void {
@@ -105,12 +153,11 @@ export class WorkerVerifier implements AttestationVerifier {
   async verify(input: AttestationInput): Promise<AttestationResult> {
     if (this.broken) return verifyAttestations(input);
     if (this.idle) clearTimeout(this.idle);
-    this.worker ??= this.start();
-    const worker = this.worker;
+    const slot = this.pick();
     const trustId = this.trustId(input);
-    if (!this.sentTrust.has(trustId)) {
-      worker.postMessage({ type: 'trust', trustId, trustedRoot: input.trustedRoot, npmKeys: input.npmKeys } satisfies ToWorker);
-      this.sentTrust.add(trustId);
+    if (!slot.sentTrust.has(trustId)) {
+      slot.worker.postMessage({ type: 'trust', trustId, trustedRoot: input.trustedRoot, npmKeys: input.npmKeys } satisfies ToWorker);
+      slot.sentTrust.add(trustId);
     }
     const id = this.nextId++;
     const message: ToWorker = {
@@ -125,11 +172,10 @@ export class WorkerVerifier implements AttestationVerifier {
     };
     try {
       return await new Promise<AttestationResult>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        worker.ref();
-        worker.postMessage(message);
-      }).finally(() => {
-        if (this.pending.size === 0) this.worker?.unref();
+        this.pending.set(id, { slot, resolve, reject });
+        slot.busy++;
+        slot.worker.ref();
+        slot.worker.postMessage(message);
       });
     } catch {
       // A worker that fails is not a verdict about the package: verify here instead.
@@ -139,9 +185,8 @@ export class WorkerVerifier implements AttestationVerifier {
 
   async close(): Promise<void> {
     if (this.idle) clearTimeout(this.idle);
-    const w = this.worker;
-    this.worker = undefined;
-    this.sentTrust.clear();
-    if (w) await w.terminate();
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
