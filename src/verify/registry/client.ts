@@ -8,6 +8,7 @@
  * (Like pacote, attestations are fetched from `<registry>/-/npm/v1/attestations/<name>@<version>`, not
  * from `dist.attestations.url`.)
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import npa from 'npm-package-arg';
 import type { EngineLogger } from '../api';
@@ -27,7 +28,7 @@ import {
 import { RegistryError, redactUrl } from './errors';
 import { redactDeep, redactingLogger, redactSecrets } from '../format/redact';
 import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type RetryInfo, type RetryPolicy } from './http';
-import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl } from './npmrc';
+import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl, parseNpmrc } from './npmrc';
 
 export const NPM_PUBLIC_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -68,8 +69,13 @@ export interface RegistryClientOptions {
   offline?: boolean;
   /** Per-attempt timeout (connect + headers + body). Default 15000. */
   timeoutMs?: number;
-  /** Concurrent requests (and keep-alive sockets) per registry host. Default 8. */
+  /** Concurrent requests (and keep-alive sockets) per registry host. Default: npm's `maxsockets` (15 unless configured). */
   concurrency?: number;
+  /**
+   * How long a response that carries no caching headers at all (no Cache-Control, ETag or Last-Modified,
+   * as some mirrors serve) is reused from the disk cache without asking again. Default 5 minutes; 0: always ask.
+   */
+  heuristicFreshnessMs?: number;
   logger?: EngineLogger;
   // --- beyond the engine's options (tests, tuning) ---
   /** Environment for npm_config_*, ${VAR} expansion, HOME. Default process.env. */
@@ -91,6 +97,37 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Ask this registry instead of the one configured for the package. */
   registry?: string;
+  /** 'no-store': skip the disk HTTP cache (the caller keeps what it derives from the document, e.g. a verdict). */
+  cache?: 'default' | 'no-store';
+}
+
+/** npm's default `maxsockets`. */
+export const NPM_DEFAULT_MAXSOCKETS = 15;
+/** Default for RegistryClientOptions.heuristicFreshnessMs. */
+export const DEFAULT_HEURISTIC_FRESHNESS_MS = 5 * 60_000;
+
+/**
+ * npm's `maxsockets` as its configuration says: `npm_config_maxsockets` in the environment, else the
+ * last .npmrc (project > user > global) that sets it, else npm's default 15.
+ */
+export function npmMaxSockets(config: Pick<NpmConfig, 'files'>, env: Record<string, string | undefined> = process.env): number {
+  const valid = (v: unknown): number | undefined => {
+    const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+    return Number.isInteger(n) && n >= 1 ? Math.min(n, 256) : undefined;
+  };
+  for (const [k, v] of Object.entries(env)) if (k.toLowerCase() === 'npm_config_maxsockets' && valid(v)) return valid(v)!;
+  let found: number | undefined;
+  for (const f of config.files) {
+    if (!f.loaded) continue;
+    try {
+      const value = parseNpmrc(fs.readFileSync(f.path, 'utf8')).get('maxsockets');
+      const n = valid(Array.isArray(value) ? value[value.length - 1] : value);
+      if (n !== undefined) found = n; // files come lowest precedence first
+    } catch {
+      /* unreadable now: as if absent */
+    }
+  }
+  return found ?? NPM_DEFAULT_MAXSOCKETS;
 }
 
 interface RegistryStats {
@@ -144,12 +181,13 @@ export class RegistryClient {
     }
     this.offline = options.offline === true;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+    const concurrency = Math.max(1, Math.floor(options.concurrency ?? npmMaxSockets(this.config, options.env ?? process.env)));
     this.sockets = concurrency;
     this.transport = new HttpTransport({
       config: { ...this.config, authOptions: { ...this.config.authOptions, registry: this.registry } },
       ...(options.cacheDir ? { cachePath: path.join(options.cacheDir, 'http') } : {}),
       offline: this.offline,
+      heuristicFreshnessMs: Math.max(0, options.heuristicFreshnessMs ?? DEFAULT_HEURISTIC_FRESHNESS_MS),
       timeoutMs: Math.max(1, options.timeoutMs ?? 15_000),
       concurrency,
       retry: { ...DEFAULT_RETRY, ...options.retry },
@@ -193,7 +231,7 @@ export class RegistryClient {
     const url = `${registry}${escaped}/${encodeURIComponent(version)}`;
     const what = `version document of ${name}@${version}`;
     const doc = await this.fetchJson(
-      { url, registry, accept: ACCEPT_JSON, maxBytes: this.limits.versionBytes, what, ...signalOpt(options.signal) },
+      { url, registry, accept: ACCEPT_JSON, maxBytes: this.limits.versionBytes, what, ...signalOpt(options.signal), ...(options.cache ? { cache: options.cache } : {}) },
       (body) => validateVersionDocument(body, { name, version }, what),
       'not-found',
     );
@@ -225,7 +263,8 @@ export class RegistryClient {
     const escaped = escapeName(name, registry);
     const url = `${registry}-/npm/v1/attestations/${escaped}@${encodeURIComponent(version)}`;
     return this.fetchJson(
-      { url, registry, accept: ACCEPT_JSON, maxBytes: this.limits.attestationsBytes, what: `attestations of ${name}@${version}`, ...signalOpt(options.signal) },
+      // Never on disk: what they prove is kept as a verdict, and a new verification fetches them afresh.
+      { url, registry, accept: ACCEPT_JSON, maxBytes: this.limits.attestationsBytes, what: `attestations of ${name}@${version}`, cache: 'no-store', ...signalOpt(options.signal) },
       validateAttestations,
       null,
     );

@@ -93,6 +93,8 @@ export interface TransportOptions {
   /** make-fetch-happen cache folder; no HTTP cache when absent. */
   cachePath?: string;
   offline: boolean;
+  /** Freshness given to responses that carry no caching headers at all (default 0: always asked again). */
+  heuristicFreshnessMs?: number;
   timeoutMs: number;
   /** Concurrent requests per registry origin (also the agent's maxSockets). */
   concurrency: number;
@@ -117,6 +119,8 @@ export interface HttpRequest {
   /** For messages: "version document of x@1.0.0", "packument of x"... */
   what: string;
   signal?: AbortSignal;
+  /** 'no-store': neither read nor write the on-disk HTTP cache (a document whose result is cached elsewhere). */
+  cache?: 'default' | 'no-store';
 }
 
 export interface HttpResult {
@@ -244,7 +248,7 @@ export class HttpTransport {
     if (this.options.offline && !this.cache) {
       throw new RegistryError('offline', `offline: ${req.what} is not cached (no cache folder is configured)`, { url: req.url });
     }
-    const cached = this.cache ? await this.cache.get(req.url, req.accept, req.maxBytes) : undefined;
+    const cached = this.cache && req.cache !== 'no-store' ? await this.cache.get(req.url, req.accept, req.maxBytes) : undefined;
     if (this.options.offline || cached?.fresh) {
       if (!cached) throw new RegistryError('offline', `offline: ${req.what} is not in the cache`, { url: req.url });
       return { status: 200, body: cached.body, url: req.url, cacheStatus: 'hit' };
@@ -450,9 +454,9 @@ export class HttpTransport {
 
   /** Stores a complete body in the HTTP cache; a cache that cannot be written is only logged. */
   private async store(req: HttpRequest, body: Buffer, headers: Parameters<HttpCache['put']>[3]): Promise<void> {
-    if (!this.cache) return;
+    if (!this.cache || req.cache === 'no-store') return;
     try {
-      await this.cache.put(req.url, req.accept, body, headers);
+      await this.cache.put(req.url, req.accept, body, headers, this.options.heuristicFreshnessMs);
     } catch (err) {
       this.options.logger?.warn(`registry: could not write the HTTP cache: ${(err as Error).message}`);
     }

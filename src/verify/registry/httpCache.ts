@@ -58,12 +58,17 @@ function parseCacheControl(value: string | null | undefined): Map<string, string
   return out;
 }
 
-/** Milliseconds a response may be served without revalidation; undefined: must not be stored. */
-export function freshnessLifetime(headers: ResponseHeaders): number | undefined {
+/**
+ * Milliseconds a response may be served without revalidation; undefined: must not be stored.
+ * `heuristicMs` is the lifetime given to a response that says nothing at all about caching (no
+ * Cache-Control, ETag or Last-Modified: it can never be revalidated), as RFC 9111 4.2.2 allows.
+ */
+export function freshnessLifetime(headers: ResponseHeaders, heuristicMs = 0): number | undefined {
   const cc = parseCacheControl(headers.cacheControl);
   if (cc.has('no-store')) return undefined;
   if (cc.has('no-cache') || cc.has('must-revalidate')) return 0;
   const maxAge = cc.get('max-age');
+  if (maxAge === undefined && cc.size === 0 && !headerValue(headers.etag) && !headerValue(headers.lastModified)) return Math.max(0, heuristicMs);
   if (maxAge === undefined || !/^\d+$/.test(maxAge)) return 0;
   const age = headers.age && /^\d+$/.test(headers.age.trim()) ? Number(headers.age.trim()) : 0;
   return Math.max(0, (Number(maxAge) - age) * 1000);
@@ -120,9 +125,9 @@ export class HttpCache {
    * Stores a complete body. Written to `tmp/` and renamed into place; the temporary file is removed
    * when anything fails. Responses marked no-store are not stored (and any older entry is dropped).
    */
-  async put(url: string, accept: string, body: Buffer, headers: ResponseHeaders): Promise<void> {
+  async put(url: string, accept: string, body: Buffer, headers: ResponseHeaders, heuristicMs = 0): Promise<void> {
     const file = this.entryPath(url, accept);
-    const lifetime = freshnessLifetime(headers);
+    const lifetime = freshnessLifetime(headers, heuristicMs);
     if (lifetime === undefined) {
       await this.drop(file);
       return;
