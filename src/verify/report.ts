@@ -23,8 +23,8 @@ export interface JsonResult {
   resolved?: string;
   publishTime?: string;
   manifest?: string;
-  /** The provenance facts; the signer identity (certificate SAN) stays out of the stable schema. */
-  facts?: Omit<ProvenanceFacts, 'signerIdentity'>;
+  /** The provenance facts, including who signed (signerIdentity: the certificate SAN). */
+  facts?: ProvenanceFacts;
 }
 
 export interface JsonReport {
@@ -70,6 +70,7 @@ export function toJsonResult(item: ReportItem): JsonResult {
       builderKind: f.builderKind,
       triggerEvent: f.triggerEvent,
       issuer: f.issuer,
+      signerIdentity: f.signerIdentity,
       transparencyLog: f.transparencyLog,
       publishTime: f.publishTime,
       predicateType: f.predicateType,

@@ -104,6 +104,19 @@ function runLabel(invocation: string | undefined): string {
   return invocation;
 }
 
+/**
+ * The builder as the signing certificate states it: where the job ran (runner environment extension)
+ * and which workflow held the signing identity. The provenance's own builder id is a claim of that
+ * workflow (checked for consistency by the verifier), so it is not what the hover names.
+ */
+function builderLine(facts: ProvenanceFacts): string {
+  const kind = facts.builderKind !== 'unknown' ? BUILDER_KIND[facts.builderKind] : 'runner environment not stated in the certificate';
+  const signer = facts.signerIdentity;
+  if (!signer) return `- **Builder:** ${kind}`;
+  const own = signer.startsWith(`${facts.sourceRepository}/`);
+  return `- **Builder:** ${kind}, ${own ? 'running the repository’s own workflow' : `running the reusable workflow ${escapeMarkdown(signer)}`}`;
+}
+
 function factLines(facts: ProvenanceFacts): string[] {
   const lines: string[] = [];
   const repo = shortRepository(facts.sourceRepository) || facts.sourceRepository;
@@ -115,8 +128,7 @@ function factLines(facts: ProvenanceFacts): string[] {
   if (facts.runInvocation || facts.links.run) {
     lines.push(`- **Build run:** ${link(runLabel(facts.runInvocation), facts.links.run)}`);
   }
-  const kind = facts.builderKind !== 'unknown' ? BUILDER_KIND[facts.builderKind] : undefined;
-  lines.push(`- **Builder:** ${kind ? `${kind} (${escapeMarkdown(facts.builder)})` : escapeMarkdown(facts.builder)}`);
+  lines.push(builderLine(facts));
   if (facts.triggerEvent || facts.ref) {
     const parts = [facts.triggerEvent ? escapeMarkdown(facts.triggerEvent) : '', facts.ref ? `ref ${escapeMarkdown(facts.ref)}` : ''];
     lines.push(`- **Trigger:** ${parts.filter(Boolean).join(', ')}`);
