@@ -3,27 +3,11 @@ import { sign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, type CliIO } from '../../src/cli/main';
 import { startFixtureRegistry, type FixtureRegistry } from '../fixture-registry';
 import { generateSyntheticData, toFixturePackages, type SyntheticData } from '../synthetic/generate';
 import { deriveKeyPair } from '../synthetic/pki';
 import { REALWORLD_DIR } from '../support/realworld';
-
-/** Runs the CLI in-process with a clean environment; returns exit code and output. */
-export async function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    isTTY: false,
-    env: { PATH: process.env.PATH, HOME: home, NPM_CONFIG_USERCONFIG: path.join(home, '.npmrc'), NO_COLOR: '1' },
-    cwd,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+import { runCli } from './cli-run';
 
 /**
  * Trust history through the CLI, the real engine and the loopback fixture registry: nuxt's real recorded
