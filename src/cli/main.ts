@@ -15,6 +15,7 @@ import { createEngine, createTrustHistory, engineOptions, makeLogger, type CliIO
 import { runScan } from './commands/scan';
 import { runVerify } from './commands/verify';
 import { activeFindings, render } from './output';
+import { redactingWriter } from '../verify/format/redact';
 
 export { USAGE } from './args';
 export type { CliIO } from './context';
@@ -30,7 +31,9 @@ const defaultIO = (): CliIO => ({
   cwd: process.cwd(),
 });
 
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], cliIO: CliIO = defaultIO()): Promise<number> {
+  // Registry URLs may carry credentials (--registry https://user:pass@host/): nothing printed shows them.
+  const io: CliIO = { ...cliIO, stdout: redactingWriter(cliIO.stdout), stderr: redactingWriter(cliIO.stderr) };
   let parsed;
   try {
     parsed = parseCommandLine(argv);

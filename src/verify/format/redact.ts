@@ -60,3 +60,8 @@ export function redactingLogger(logger: EngineLogger): EngineLogger {
     error: (m) => logger.error(redactSecrets(m)),
   };
 }
+
+/** A text sink (stdout, stderr) that redacts what it is given: the last line of defence for CLI output. */
+export function redactingWriter(write: (s: string) => void): (s: string) => void {
+  return (s) => write(redactSecrets(s));
+}
