@@ -547,6 +547,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     const resolved = await resolveDependencies(manifest, {
       lockfile,
       importerPath,
+      manifestPath,
       listVersions: async (name: string) => {
         throwIfAborted(options.signal);
         const { versions, distTags } = await this.listVersions(name, { signal: options.signal });

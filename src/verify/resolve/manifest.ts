@@ -5,17 +5,33 @@
  * The text is parsed with jsonc-parser, which recovers from errors: a malformed package.json gives
  * problems (with spans) and still every dependency that could be read.
  */
-import { parseTree, printParseErrorCode, ParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parseTree, printParseErrorCode, ParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { DependencySection, ManifestDependency, ManifestParseResult, TextSpan } from '../types';
 import { classifySpec } from './spec';
+
+/**
+ * What a package.json says about how the installer picks versions, beyond the dependency sections (read as written;
+ * interpreted by ./overrides.ts): npm `overrides`, yarn (and bun) `resolutions`, `pnpm.overrides`, `packageManager`.
+ */
+export interface InstallerFields {
+  overrides?: unknown;
+  resolutions?: unknown;
+  pnpmOverrides?: unknown;
+  packageManager?: string;
+}
+
+/** parseManifest's result: the shared shape, plus the installer fields used when resolving without a lockfile. */
+export interface ParsedManifest extends ManifestParseResult {
+  installer?: InstallerFields;
+}
 
 export const DEPENDENCY_SECTIONS: readonly DependencySection[] = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
 type Problem = ManifestParseResult['problems'][number];
 
 /** Parse package.json text. Never throws. */
-export function parseManifest(text: string): ManifestParseResult {
-  const result: ManifestParseResult = { dependencies: [], problems: [] };
+export function parseManifest(text: string): ParsedManifest {
+  const result: ParsedManifest = { dependencies: [], problems: [] };
   if (typeof text !== 'string') {
     result.problems.push({ message: 'package.json could not be read as text.', span: { offset: 0, length: 0 } });
     return result;
@@ -29,7 +45,7 @@ export function parseManifest(text: string): ManifestParseResult {
   return result;
 }
 
-function parseInto(text: string, result: ManifestParseResult): void {
+function parseInto(text: string, result: ParsedManifest): void {
   const errors: ParseError[] = [];
   // npm strips a byte-order mark; replacing it by a space keeps every offset pointing into the original text.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
@@ -70,6 +86,19 @@ function parseInto(text: string, result: ManifestParseResult): void {
   }
   const workspacesNode = top.get('workspaces');
   if (workspacesNode) result.workspaces = readWorkspaces(workspacesNode, result.problems);
+  const installer: InstallerFields = {};
+  const overridesNode = top.get('overrides');
+  if (overridesNode) installer.overrides = getNodeValue(overridesNode);
+  const resolutionsNode = top.get('resolutions');
+  if (resolutionsNode) installer.resolutions = getNodeValue(resolutionsNode);
+  const pnpmNode = top.get('pnpm');
+  if (pnpmNode?.type === 'object') {
+    const pnpmOverrides = lastProperties(pnpmNode, [], () => '').get('overrides');
+    if (pnpmOverrides) installer.pnpmOverrides = getNodeValue(pnpmOverrides);
+  }
+  const pmNode = top.get('packageManager');
+  if (pmNode?.type === 'string') installer.packageManager = pmNode.value as string;
+  if (Object.keys(installer).length > 0) result.installer = installer;
 
   // Dependencies in document order (section by section as they appear), which is the order the editor shows them.
   const sections = [...top.entries()]

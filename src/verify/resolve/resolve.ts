@@ -5,7 +5,9 @@
 import semver from 'semver';
 import type { LockedPackage, Lockfile, ManifestDependency, ManifestParseResult, NotApplicableCode, ResolvedDependency, SpecKind, Verdict } from '../types';
 import { globToRegExp, normalizeImporterPath } from './lockfiles/common';
-import { REGISTRY_KINDS } from './spec';
+import type { ParsedManifest } from './manifest';
+import { overrideContext, overrideFor, type OverrideContext } from './overrides';
+import { REGISTRY_KINDS, classifySpec } from './spec';
 
 export interface ResolveOptions {
   lockfile?: Lockfile;
@@ -17,6 +19,12 @@ export interface ResolveOptions {
   listVersions?: (name: string) => Promise<{ versions: string[]; distTags: Record<string, string> }>;
   /** Concurrent listVersions calls (default 8). */
   concurrency?: number;
+  /**
+   * The manifest's path: lets overrides declared by a workspace root above it, and pnpm-workspace.yaml `overrides`,
+   * decide what is installed for dependencies the lockfile does not lock. Without it, only the manifest's own
+   * `overrides` / `resolutions` / `pnpm.overrides` are applied, as if it were the project root.
+   */
+  manifestPath?: string;
 }
 
 const NON_REGISTRY_CODES: Partial<Record<SpecKind, NotApplicableCode>> = {
@@ -62,10 +70,13 @@ export async function resolveDependencies(manifest: ManifestParseResult, options
     : undefined;
 
   const dependencies = Array.isArray(manifest?.dependencies) ? manifest.dependencies : [];
+  let context: Promise<OverrideContext> | undefined;
+  const overrides = (): Promise<OverrideContext> =>
+    (context ??= overrideContext(manifest as ParsedManifest, options.manifestPath, options.lockfile?.kind));
   return Promise.all(
     dependencies.map(async (dep) => {
       try {
-        return await resolveOne(dep, importerPath, options.lockfile, listVersions, isIgnored);
+        return await resolveOne(dep, importerPath, options.lockfile, listVersions, isIgnored, overrides);
       } catch (err) {
         return unresolved(dep, dep.registryName ?? dep.name, `${dep.name} could not be resolved: ${(err as Error)?.message ?? String(err)}`);
       }
@@ -79,6 +90,7 @@ async function resolveOne(
   lockfile: Lockfile | undefined,
   listVersions: ((name: string) => Promise<{ versions: string[]; distTags: Record<string, string> }>) | undefined,
   isIgnored: (...names: (string | undefined)[]) => boolean,
+  overrides: () => Promise<OverrideContext>,
 ): Promise<ResolvedDependency> {
   if (isIgnored(dep.name, dep.registryName)) {
     return notApplicable(dep, dep.name, dep.spec, 'ignored', `${dep.name} is on the ignore list.`);
@@ -88,32 +100,66 @@ async function resolveOne(
   }
   const locked = lockfile ? safeResolveDirect(lockfile, dep, importerPath) : undefined;
 
-  const code = NON_REGISTRY_CODES[dep.kind];
-  if (code) {
-    const version = locked?.version ?? dep.spec;
-    return notApplicable(dep, dep.name, version, code, `${dep.name} ${NON_REGISTRY_WORDS[code]} ("${dep.spec}"); npm provenance applies only to registry packages.`);
+  // Not locked: npm overrides, yarn resolutions and pnpm overrides decide what the installer would install.
+  let eff: Pick<ManifestDependency, 'spec' | 'kind' | 'registryName' | 'registrySpec' | 'error'> = dep;
+  let overrideNote: string | undefined;
+  if (!locked) {
+    const outcome = overrideFor(dep, await overrides());
+    if (outcome.kind === 'undecidable') return withNote(unresolved(dep, dep.registryName ?? dep.name, `${dep.name}: ${outcome.why}`), `No version is verified for ${dep.name}: ${outcome.why}`);
+    if (outcome.kind === 'removed') {
+      const why = `${outcome.why}: it is not installed, so there is nothing to verify.`;
+      return withNote(unresolved(dep, dep.registryName ?? dep.name, why), why);
+    }
+    if (outcome.kind === 'applied') {
+      eff = { spec: outcome.spec, ...classifySpec(dep.name, outcome.spec) };
+      overrideNote = `An override applies: ${outcome.why} replaces "${dep.spec}"; what is verified is what that installs${eff.registryName && eff.registryName !== (dep.registryName ?? dep.name) ? ` (${eff.registryName}, not ${dep.registryName ?? dep.name})` : ''}.`;
+      if (eff.kind === 'invalid') {
+        return withNote(notApplicable(dep, dep.name, outcome.spec, 'invalid-spec', eff.error ?? `"${outcome.spec}" is not a valid spec for ${dep.name}.`), overrideNote);
+      }
+    }
   }
-  if (!REGISTRY_KINDS.has(dep.kind)) {
-    return notApplicable(dep, dep.name, dep.spec, 'invalid-spec', `"${dep.spec}" is not a spec this tool understands.`);
+  return withNote(await resolveEffective(dep, eff, locked, lockfile, listVersions), overrideNote);
+}
+
+function withNote(result: ResolvedDependency, note: string | undefined): ResolvedDependency {
+  if (!note) return result;
+  result.note = result.note ? `${note} ${result.note}` : note;
+  return result;
+}
+
+async function resolveEffective(
+  dep: ManifestDependency,
+  eff: Pick<ManifestDependency, 'spec' | 'kind' | 'registryName' | 'registrySpec' | 'error'>,
+  locked: LockedPackage | undefined,
+  lockfile: Lockfile | undefined,
+  listVersions: ((name: string) => Promise<{ versions: string[]; distTags: Record<string, string> }>) | undefined,
+): Promise<ResolvedDependency> {
+  const code = NON_REGISTRY_CODES[eff.kind];
+  if (code) {
+    const version = locked?.version ?? eff.spec;
+    return notApplicable(dep, dep.name, version, code, `${dep.name} ${NON_REGISTRY_WORDS[code]} ("${eff.spec}"); npm provenance applies only to registry packages.`);
+  }
+  if (!REGISTRY_KINDS.has(eff.kind)) {
+    return notApplicable(dep, dep.name, eff.spec, 'invalid-spec', `"${eff.spec}" is not a spec this tool understands.`);
   }
 
-  const registryName = dep.registryName ?? dep.name;
+  const registryName = eff.registryName ?? dep.name;
   if (locked) return fromLockfile(dep, registryName, locked, lockfile as Lockfile);
 
-  if (dep.kind === 'catalog') {
+  if (eff.kind === 'catalog') {
     const why = lockfile
       ? `${lockfile.path} does not record it`
       : 'there is no pnpm-lock.yaml (or bun.lock) to read it from';
-    return unresolved(dep, registryName, `${dep.name} uses "${dep.spec}": its range is defined in the workspace catalog, and only the lockfile says which version is installed — ${why}. Run pnpm install.`);
+    return unresolved(dep, registryName, `${dep.name} uses "${eff.spec}": its range is defined in the workspace catalog, and only the lockfile says which version is installed — ${why}. Run pnpm install.`);
   }
 
-  const wanted = (dep.registrySpec ?? '').trim();
+  const wanted = (eff.registrySpec ?? '').trim();
   const exact = semver.valid(wanted, { loose: true });
   if (exact) {
     return { dependency: dep, name: registryName, version: exact, resolvedFrom: 'exact-spec', ...(lockfile ? { note: notInLockfile(dep, lockfile) } : {}) };
   }
   if (!listVersions) {
-    return unresolved(dep, registryName, `${dep.name}@"${dep.spec}" is not in a lockfile and the registry was not asked, so no exact version is known.`);
+    return unresolved(dep, registryName, `${dep.name}@"${eff.spec}" is not in a lockfile and the registry was not asked, so no exact version is known.`);
   }
   let listing: { versions: string[]; distTags: Record<string, string> };
   try {
