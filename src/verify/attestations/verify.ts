@@ -264,6 +264,24 @@ function checkIntegratedTimes(p: Parsed, now: number): Failure | undefined {
   return undefined;
 }
 
+/** Signatures, certificates and log entries of every bundle; the first failure. */
+function verifyBundles(parsed: Parsed[], ctx: VerifyContext, input: AttestationInput): Failure | undefined {
+  const now = (input.now ?? new Date()).getTime();
+  for (const p of parsed) {
+    if (p.entity.key.$case === 'public-key' && keysFor(input.npmKeys, p.entity.key.hint, 'npm:attestations').length === 0) {
+      return fail('unknown-registry-key', `The npm publish attestation is signed with registry key ${q(p.entity.key.hint)}, which is not among the registry's known keys.`);
+    }
+    try {
+      ctx.verifier.verify(p.entity);
+    } catch (err) {
+      return classify(err, p, input.npmKeys);
+    }
+    const future = checkIntegratedTimes(p, now);
+    if (future) return future;
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Statement contents
 
@@ -360,19 +378,8 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
   }
 
   const ctx = contextFor(input.trustedRoot, input.npmKeys);
-
-  for (const p of parsed) {
-    if (p.entity.key.$case === 'public-key' && keysFor(input.npmKeys, p.entity.key.hint, 'npm:attestations').length === 0) {
-      return fail('unknown-registry-key', `The npm publish attestation is signed with registry key ${q(p.entity.key.hint)}, which is not among the registry's known keys.`);
-    }
-    try {
-      ctx.verifier.verify(p.entity);
-    } catch (err) {
-      return classify(err, p, input.npmKeys);
-    }
-    const future = checkIntegratedTimes(p, (input.now ?? new Date()).getTime());
-    if (future) return future;
-  }
+  const cryptoFailure = verifyBundles(parsed, ctx, input);
+  if (cryptoFailure) return cryptoFailure;
 
   const sha512Hex = sha512Digests(input.integrity);
   let facts: ProvenanceFacts | undefined;

@@ -25,6 +25,7 @@ function byId(id: string): Case {
   return c;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tampering reaches into arbitrary bundle fields
 type Doc = { attestations: { predicateType: string; bundle: Record<string, any> }[] };
 
 function readDoc(c: Case): Doc {
@@ -120,6 +121,16 @@ describe('attestations: real npm attestation documents', function () {
       assert.equal(result.facts.triggerEvent, 'release');
       // This 2023 certificate predates the runner-environment extension.
       assert.equal(result.facts.builderKind, 'unknown');
+    });
+
+    it('hosted or self-hosted comes from the certificate’s runner environment, whatever the builder id says', () => {
+      // npm's v0.2 layout names the builder "https://github.com/actions/runner" (no suffix): the certificate says github-hosted.
+      for (const id of ['supreme-googles-cli-v02-tag', 'provenance-npm-test-cli-v02-prega']) {
+        const result = verify(byId(id));
+        assert.ok(result.ok);
+        assert.equal(result.facts.builder, 'https://github.com/actions/runner');
+        assert.equal(result.facts.builderKind, 'github-hosted', id);
+      }
     });
 
     it('a reusable-workflow build (slsa-github-generator) reports the caller’s source and the generator as signer', () => {
