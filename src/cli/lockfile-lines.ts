@@ -1,6 +1,6 @@
 /**
  * The 1-based line of a locked package in lockfile text (for annotations at the lockfile line), for every
- * supported format: package-lock (`"node_modules/x": {` with its `"version"`), pnpm (`x@1.0.0:` or
+ * supported format: package-lock (`"node_modules/x": {` with its `"version"`; v1: `"x": {`), pnpm (`x@1.0.0:` or
  * `/x/1.0.0:`), yarn classic and berry (a header naming `x@…` whose block has the version), bun
  * (`"x@1.0.0"`). Falls back to the first line naming the package, then 1.
  */
@@ -28,13 +28,18 @@ export function lockfileLine(text: string, pkg: Pick<LockedPackage, 'name' | 've
   };
   if (pkg.location) {
     const loc = esc(pkg.location);
-    const hit = find((l) => new RegExp(`^\\s*["']?${loc}["']?\\s*:`).test(l));
+    const key = new RegExp(`^\\s*["']?${loc}["']?\\s*:`);
+    const hit = find((l, i) => key.test(l) && (l.includes(pkg.version) || versionIn(i, 40)));
     if (hit) return hit;
   }
   // package-lock / shrinkwrap
   const npmKey = new RegExp(`^\\s*"(?:[^"]*/)?node_modules/${name}":\\s*\\{`);
   const npm = find((l, i) => npmKey.test(l) && versionIn(i, 40));
   if (npm) return npm;
+  // package-lock v1: nested "dependencies": { "name": { "version": … } }
+  const v1Key = new RegExp(`^\\s*"${name}":\\s*\\{`);
+  const v1 = find((l, i) => v1Key.test(l) && versionIn(i, 12));
+  if (v1) return v1;
   // pnpm, bun, yarn berry resolutions: name@version as a token
   const exact = new RegExp(`(^|["'\\s/])${name}@(npm:)?${version}(?![\\w.+-])`);
   const direct = find((l) => exact.test(l));
