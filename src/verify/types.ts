@@ -26,6 +26,7 @@ export type InvalidCode =
   | 'subject-name-mismatch' // a statement's subject is not pkg:npm/<name>@<version>
   | 'subject-digest-mismatch' // a statement's sha512 digest differs from dist.integrity
   | 'lockfile-integrity-mismatch' // the lockfile's integrity differs from the registry's
+  | 'ambiguous-integrity' // an integrity lets the installer accept more than one tarball (several digests, or digests of unrelated algorithms)
   | 'registry-integrity-mismatch' // configured registry and attestation registry disagree on the integrity
   | 'predicate-mismatch' // publish attestation predicate name/version disagree with the package
   | 'attestations-missing' // dist.attestations advertised but the endpoint answered 404 / had no provenance
@@ -44,6 +45,10 @@ export type UnavailableCode =
   | 'offline' // --offline and nothing cached
   | 'trust-material-unavailable' // no trusted root / npm keys could be loaded
   | 'no-registry-keys' // the registry publishes no signing keys, so its signatures and attestations cannot be checked
+  | 'registry-endorsement-missing' // provenance, but neither a publish attestation nor a valid registry signature from the registry
+  | 'lockfile-integrity-missing' // the lockfile records no integrity: the installer accepts whatever it is served
+  | 'lockfile-integrity-weak' // the lockfile pins the tarball only by sha1 (or another digest than sha512)
+  | 'remote-tarball-unpinned' // the lockfile fetches this version from another host than the registry, without pinning the signed sha512
   | 'unresolved' // the spec could not be resolved to an exact version
   | 'cancelled'
   | 'internal-error';
@@ -103,7 +108,7 @@ export interface ProvenanceFacts {
   /** The signer identity (certificate SAN), e.g. the workflow ref for GitHub Actions. */
   signerIdentity?: string;
   transparencyLog: TransparencyLogEntry;
-  /** ISO-8601 publish time from the packument, when known. */
+  /** ISO-8601 time of the verified transparency-log entry (signed), when known. */
   publishTime?: string;
   predicateType: string;
   /** https links built only from verified fields. */
@@ -125,8 +130,12 @@ export interface Verdict {
   reason?: Reason;
   registrySignature?: RegistrySignature;
   facts?: ProvenanceFacts;
-  /** ISO time of publication (packument `time[version]`) when known. */
+  /** ISO time of publication from signed data: the verified transparency-log entry's integratedTime. */
   publishTime?: string;
+  /** ISO time the registry reports (packument `time[version]`; unsigned), when it was fetched. */
+  registryPublishTime?: string;
+  /** The time at which the registry signing key's validity was judged, and where it came from. */
+  keyValidityTime?: { time: string; source: 'transparency-log' | 'registry' };
   resolvedFrom?: ResolutionSource;
   /** True when this verdict was served from the persistent cache. */
   cached?: boolean;

@@ -58,7 +58,9 @@ describe('synthetic provenance through the fixture registry and the engine', fun
         if (c.expected.code) assert.equal(v.reason?.code, c.expected.code, label);
         if (c.expected.registrySignature) assert.equal(v.registrySignature?.status, c.expected.registrySignature, label);
         if (c.expected.status === 'verified') {
-          for (const [key, value] of Object.entries(c.expected.facts ?? {})) {
+          for (const [key, expectedValue] of Object.entries(c.expected.facts ?? {})) {
+            // The publish time shown is the signed transparency-log time, not the packument's (unsigned) one.
+            const value = key === 'publishTime' ? c.expected.facts?.transparencyLog?.integratedTime : expectedValue;
             const actual = (v.facts as unknown as Record<string, unknown>)[key];
             if (value && typeof value === 'object') {
               for (const [k2, v2] of Object.entries(value)) assert.deepEqual((actual as Record<string, unknown>)[k2], v2, `${label}: facts.${key}.${k2}`);

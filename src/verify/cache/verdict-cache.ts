@@ -3,14 +3,18 @@
  *
  * A verdict is a pure function of (registry, name, version, integrity, trust material): the same bytes
  * checked against the same trust material always give the same answer, so verdicts are immutable per key.
+ * `trustFingerprint` must identify ALL the trust a verdict was computed under: the engine passes a scope
+ * covering the trusted root, the npm keys (TUF, a keys file, or those a registry publishes), the registry
+ * and the attestation registry. No lookup ignores it, offline included.
  * Only final answers are kept — `verified`, `no-provenance`, `invalid` — never `unavailable` (a transient
  * failure) or `not-applicable` (not about registry contents).
  *
  * Layout under `dir` (pass e.g. `<cacheDir>/verdicts`):
  *   by-key/<sha256 of the key>.json          one verdict per full key
- *   latest/<sha256 of registry,name,version>.json   the last verdict stored for that version (any
- *                                            integrity / trust fingerprint), for offline mode and for
- *                                            callers that do not know the integrity yet
+ *   latest/<sha256 of registry,name,version,trustFingerprint>.json   the last verdict stored for that
+ *                                            version under that trust (any integrity), for offline mode
+ *   keys/<sha256 of registry>.json           the fingerprint of the signing keys a registry last published,
+ *                                            so that offline runs know which keys are in force
  * Each file is `{ format, key, storedAt, verdict }`, written atomically (temp file + rename). A file that
  * cannot be parsed, has another format, or whose stored key differs from the one asked for is deleted
  * and treated as absent — never trusted.
@@ -33,7 +37,7 @@ export interface VerdictKey {
 }
 
 /** Bumped whenever the stored shape changes; files of other formats are discarded. */
-export const VERDICT_CACHE_FORMAT = 1;
+export const VERDICT_CACHE_FORMAT = 2;
 
 const PERSISTED: ReadonlySet<VerdictStatus> = new Set<VerdictStatus>(['verified', 'no-provenance', 'invalid']);
 const ALL_STATUSES: ReadonlySet<string> = new Set(['verified', 'no-provenance', 'invalid', 'unavailable', 'not-applicable']);
@@ -93,6 +97,7 @@ export class VerdictCache {
   readonly dir: string | undefined;
   private readonly memory = new Map<string, StoredEntry>();
   private readonly memoryLatest = new Map<string, StoredEntry>();
+  private readonly memoryKeys = new Map<string, string>();
 
   constructor(dir?: string) {
     this.dir = dir ? path.resolve(dir) : undefined;
@@ -108,17 +113,41 @@ export class VerdictCache {
   }
 
   /**
-   * The most recently stored verdict for registry/name/version whatever its integrity or trust
-   * fingerprint (offline mode; before the integrity is known). The caller decides whether it fits.
+   * The most recently stored verdict for registry/name/version under exactly this trust fingerprint,
+   * whatever its integrity (offline mode, before the integrity is known). The caller binds it to what it
+   * installs.
    */
-  async getLatest(registry: string, name: string, version: string): Promise<Verdict | undefined> {
-    const id = hashOf([registry, name, version]);
+  async getLatest(registry: string, name: string, version: string, trustFingerprint: string): Promise<Verdict | undefined> {
+    if (typeof trustFingerprint !== 'string') throw new TypeError('getLatest needs the trust fingerprint');
+    const id = hashOf([registry, name, version, trustFingerprint]);
     if (!this.dir) return fromEntry(this.memoryLatest.get(id));
     const entry = await this.readEntry(
       path.join(this.dir, 'latest', `${id}.json`),
-      (stored) => stored.registry === registry && stored.name === name && stored.version === version,
+      (stored) => stored.registry === registry && stored.name === name && stored.version === version && stored.trustFingerprint === trustFingerprint,
     );
     return fromEntry(entry);
+  }
+
+  /** Remember the fingerprint of the signing keys `registry` publishes ('none' when it publishes none). */
+  async setRegistryKeys(registry: string, fingerprint: string): Promise<void> {
+    const id = hashOf(['keys', registry]);
+    this.memoryKeys.set(id, fingerprint);
+    if (!this.dir) return;
+    await writeAtomic(path.join(this.dir, 'keys', `${id}.json`), `${JSON.stringify({ format: VERDICT_CACHE_FORMAT, registry, fingerprint })}\n`);
+  }
+
+  /** The keys fingerprint last remembered for `registry`, if any. */
+  async getRegistryKeys(registry: string): Promise<string | undefined> {
+    const id = hashOf(['keys', registry]);
+    const mem = this.memoryKeys.get(id);
+    if (mem !== undefined || !this.dir) return mem;
+    try {
+      const parsed = JSON.parse(await fsp.readFile(path.join(this.dir, 'keys', `${id}.json`), 'utf8')) as Record<string, unknown>;
+      if (parsed.format === VERDICT_CACHE_FORMAT && parsed.registry === registry && typeof parsed.fingerprint === 'string') return parsed.fingerprint;
+    } catch {
+      /* absent or unreadable */
+    }
+    return undefined;
   }
 
   /**
@@ -133,7 +162,7 @@ export class VerdictCache {
     if (!verdictMatchesKey(clean, key)) return false;
     const entry: StoredEntry = { format: VERDICT_CACHE_FORMAT, key: { ...key }, storedAt: new Date().toISOString(), verdict: clean };
     const id = hashOf(keyParts(key));
-    const latestId = hashOf([key.registry, key.name, key.version]);
+    const latestId = hashOf([key.registry, key.name, key.version, key.trustFingerprint]);
     if (!this.dir) {
       this.memory.set(id, structuredClone(entry));
       this.memoryLatest.set(latestId, structuredClone(entry));
@@ -149,11 +178,9 @@ export class VerdictCache {
   async clear(): Promise<void> {
     this.memory.clear();
     this.memoryLatest.clear();
+    this.memoryKeys.clear();
     if (!this.dir) return;
-    await Promise.all([
-      fsp.rm(path.join(this.dir, 'by-key'), { recursive: true, force: true }),
-      fsp.rm(path.join(this.dir, 'latest'), { recursive: true, force: true }),
-    ]);
+    await Promise.all(['by-key', 'latest', 'keys'].map((d) => fsp.rm(path.join(this.dir!, d), { recursive: true, force: true })));
   }
 
   /** Reads a stored entry; deletes the file when it is corrupt, of another format or for another key. */

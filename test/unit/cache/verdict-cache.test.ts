@@ -60,7 +60,7 @@ describe('verdict cache', () => {
         assert.equal(await cache.set(key, { ...verified, status: 'unavailable', reason: { code: 'timeout', message: 'slow' } }), false);
         assert.equal(await cache.set(key, { ...verified, status: 'not-applicable', reason: { code: 'git', message: 'git' } }), false);
         assert.equal(await cache.get(key), undefined);
-        assert.equal(await cache.getLatest(key.registry, key.name, key.version), undefined);
+        assert.equal(await cache.getLatest(key.registry, key.name, key.version, key.trustFingerprint), undefined);
         if (persistent) assert.deepEqual(filesUnder(dir), []);
       });
 
@@ -81,14 +81,28 @@ describe('verdict cache', () => {
         assert.equal(await cache.get(key), undefined);
       });
 
-      it('getLatest returns the last verdict for registry/name/version', async () => {
+      it('getLatest returns the last verdict for registry/name/version under the same trust only', async () => {
         const cache = make();
         await cache.set(key, verified);
         const newer: Verdict = { ...verified, status: 'invalid', reason: { code: 'invalid-registry-signature', message: 'bad' } };
         await cache.set({ ...key, trustFingerprint: 'trust-2' }, newer);
-        assert.equal((await cache.getLatest(key.registry, key.name, key.version))?.status, 'invalid');
-        assert.equal(await cache.getLatest(key.registry, key.name, '9.9.9'), undefined);
+        assert.equal((await cache.getLatest(key.registry, key.name, key.version, 'trust-2'))?.status, 'invalid');
+        assert.equal((await cache.getLatest(key.registry, key.name, key.version, key.trustFingerprint))?.status, 'verified');
+        assert.equal(await cache.getLatest(key.registry, key.name, key.version, 'trust-3'), undefined);
+        assert.equal(await cache.getLatest(key.registry, key.name, '9.9.9', key.trustFingerprint), undefined);
+        const other: Verdict = { ...verified, integrity: 'sha512-AAAA' };
+        await cache.set({ ...key, integrity: 'sha512-AAAA' }, other);
+        assert.equal((await cache.getLatest(key.registry, key.name, key.version, key.trustFingerprint))?.integrity, 'sha512-AAAA');
         assert.equal((await cache.get(key))?.status, 'verified');
+      });
+
+      it('remembers the keys fingerprint a registry last published', async () => {
+        const cache = make();
+        assert.equal(await cache.getRegistryKeys('https://r.example/'), undefined);
+        await cache.setRegistryKeys('https://r.example/', 'fp-1');
+        assert.equal(await cache.getRegistryKeys('https://r.example/'), 'fp-1');
+        assert.equal(await cache.getRegistryKeys('https://other.example/'), undefined);
+        if (persistent) assert.equal(await new VerdictCache(dir).getRegistryKeys('https://r.example/'), 'fp-1');
       });
 
       it('clear() forgets everything', async () => {
@@ -96,7 +110,7 @@ describe('verdict cache', () => {
         await cache.set(key, verified);
         await cache.clear();
         assert.equal(await cache.get(key), undefined);
-        assert.equal(await cache.getLatest(key.registry, key.name, key.version), undefined);
+        assert.equal(await cache.getLatest(key.registry, key.name, key.version, key.trustFingerprint), undefined);
       });
     });
   }
@@ -161,7 +175,7 @@ describe('verdict cache', () => {
       await new VerdictCache(dir).set(key, verified);
       const [file] = filesUnder(path.join(dir, 'latest'));
       fs.writeFileSync(file!, '');
-      assert.equal(await new VerdictCache(dir).getLatest(key.registry, key.name, key.version), undefined);
+      assert.equal(await new VerdictCache(dir).getLatest(key.registry, key.name, key.version, key.trustFingerprint), undefined);
       assert.equal(fs.existsSync(file!), false);
       assert.equal((await new VerdictCache(dir).get(key))?.status, 'verified');
     });

@@ -1,0 +1,53 @@
+/**
+ * Cached verdicts: reused only under the same scope (trusted root, npm keys, registry, attestation
+ * registry; see PipelineServices.cacheScope), online and offline alike. A cached verdict is about the
+ * registry's version; the request's lockfile binding is applied to it afterwards like to a fresh one.
+ */
+import type { Step, VerifyContext } from './context';
+import type { Verdict } from '../types';
+import type { PipelineServices } from './context';
+
+function lookup(s: PipelineServices, ctx: VerifyContext, integrity: string): Promise<Verdict | undefined> {
+  return s.cache.get({ registry: ctx.registry, name: ctx.name, version: ctx.version, integrity, trustFingerprint: ctx.scope! });
+}
+
+/** A lockfile's integrity lets a cached verdict answer without any request. */
+export const cacheByLockfileIntegrity: Step = {
+  name: 'cache (lockfile integrity)',
+  async run(s, ctx) {
+    if (ctx.scope === undefined || !ctx.request.integrity) return;
+    return lookup(s, ctx, ctx.request.integrity);
+  },
+};
+
+/** Offline: the last verdict stored for this version under the same scope. */
+export const cacheOffline: Step = {
+  name: 'cache (offline)',
+  async run(s, ctx) {
+    if (!s.options.offline || ctx.scope === undefined) return;
+    return s.cache.getLatest(ctx.registry, ctx.name, ctx.version, ctx.scope);
+  },
+};
+
+/** Once the registry's integrity is known. */
+export const cacheByRegistryIntegrity: Step = {
+  name: 'cache (registry integrity)',
+  async run(s, ctx) {
+    if (ctx.scope === undefined || !ctx.integrity || ctx.integrity === ctx.request.integrity) return;
+    return lookup(s, ctx, ctx.integrity);
+  },
+};
+
+/** Persist a final verdict about the registry's version (verified / no-provenance / invalid). */
+export async function remember(s: PipelineServices, ctx: VerifyContext, verdict: Verdict): Promise<void> {
+  if (ctx.scope === undefined || verdict.cached || !verdict.integrity) return;
+  // What the cache keeps is about the registry's version, not about this request's lockfile entry.
+  const stored: Verdict = { ...verdict };
+  delete stored.location;
+  delete stored.resolved;
+  try {
+    await s.cache.set({ registry: ctx.registry, name: ctx.name, version: ctx.version, integrity: verdict.integrity, trustFingerprint: ctx.scope }, stored);
+  } catch (err) {
+    s.log.warn(`could not write the verdict cache: ${(err as Error).message}`);
+  }
+}
