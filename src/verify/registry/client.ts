@@ -8,7 +8,6 @@
  * (Like pacote, attestations are fetched from `<registry>/-/npm/v1/attestations/<name>@<version>`, not
  * from `dist.attestations.url`.)
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import npa from 'npm-package-arg';
 import type { EngineLogger } from '../api';
@@ -27,6 +26,7 @@ import {
 } from './documents';
 import { RegistryError, redactUrl } from './errors';
 import { redactDeep, redactingLogger, redactSecrets } from '../format/redact';
+import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
 import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type RetryInfo, type RetryPolicy } from './http';
 import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl, parseNpmrc } from './npmrc';
 
@@ -120,7 +120,7 @@ export function npmMaxSockets(config: Pick<NpmConfig, 'files'>, env: Record<stri
   for (const f of config.files) {
     if (!f.loaded) continue;
     try {
-      const value = parseNpmrc(fs.readFileSync(f.path, 'utf8')).get('maxsockets');
+      const value = parseNpmrc(readRegularTextFileSync(f.path, { maxBytes: FILE_LIMITS.npmrc, what: '.npmrc' })).get('maxsockets');
       const n = valid(Array.isArray(value) ? value[value.length - 1] : value);
       if (n !== undefined) found = n; // files come lowest precedence first
     } catch {
