@@ -29,8 +29,9 @@ const LABEL: Record<VerdictStatus, string> = {
  */
 export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
   const label = LABEL[v.status].padEnd(13);
+  const id = cleanText(`${v.name}@${v.version}`, 240);
   // Two copies of one version are told apart by where the lockfile installs them.
-  const id = cleanText(`${v.name}@${v.version}`, 240) + (v.location ? ` (${cleanText(v.location, 240)})` : '');
+  const where = v.location ? `  [${cleanText(v.location, 240)}]` : '';
   let detail = '';
   if (v.status === 'verified' && v.facts) {
     detail = `${shortRepository(v.facts.sourceRepository)}@${cleanText(v.facts.sourceCommit, 80).slice(0, 7)}`;
@@ -42,7 +43,7 @@ export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
   }
   const painted =
     v.status === 'verified' ? c.green(label) : v.status === 'invalid' ? c.red(c.bold(label)) : v.status === 'no-provenance' ? c.yellow(label) : c.dim(label);
-  return `${painted} ${id}${detail ? `  ${c.dim(cleanText(detail, 1000))}` : ''}`;
+  return `${painted} ${id}${detail ? `  ${c.dim(cleanText(detail, 1000))}` : ''}${where ? c.dim(where) : ''}`;
 }
 
 export function formatSummary(s: ScanSummary, trust?: TrustInfo): string {

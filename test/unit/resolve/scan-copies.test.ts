@@ -75,7 +75,7 @@ describe('resolve/scan: copies reach the engine with resolved and location', () 
     assert.equal(scan.entries.length, 3);
     // The CLI line and the JSON result say which copy a verdict is about.
     const evil = scan.entries.map((e) => e.verdict).find((v) => v.resolved === 'https://evil.example/payload.tgz')!;
-    assert.match(formatLine(evil, colours(false)), /sigstore@1\.0\.0 \(node_modules\/helper\/node_modules\/sigstore\)/);
+    assert.match(formatLine(evil, colours(false)), /sigstore@1\.0\.0 .*\[node_modules\/helper\/node_modules\/sigstore\]$/);
     const json = toJsonResult({ verdict: evil });
     assert.equal(json.location, 'node_modules/helper/node_modules/sigstore');
     assert.equal(json.resolved, 'https://evil.example/payload.tgz');
