@@ -146,6 +146,11 @@ describe('resolve: real-world vscode-npmx (pnpm-lock.yaml 9.0)', function () {
     assert.equal(requests.length, Object.keys(raw.packages).length);
     assert.equal(notApplicable.length, 0);
     assert.ok(requests.every((r) => r.integrity?.startsWith('sha512-')));
+    // 726 packages keys, 726 copies: pnpm 9 keys packages by name@version (peers live in snapshots), so no version has
+    // two copies; no entry has resolution.tarball, so every copy comes from the configured registry (no resolved).
+    assert.equal(requests.length, 726);
+    assert.deepEqual(requests.map((r) => r.location).sort(), Object.keys(raw.packages).sort());
+    assert.ok(requests.every((r) => r.resolved === undefined));
     // The root has only devDependencies, so everything is dev.
     assert.ok(lockfile.packages.every((p) => p.dev === true));
   });
