@@ -24,6 +24,7 @@ function encodeLinkDestination(href: string): string {
  */
 export function safeHttpsUrl(value: string | undefined): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return undefined;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u0020\u007f-\u009f]/.test(value)) return undefined;
   let url: URL;
   try {
