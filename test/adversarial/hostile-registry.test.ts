@@ -117,6 +117,26 @@ describe('hostile registry', function () {
       });
     }
 
+    it('a request the caller cancels mid-body is cut at once and leaves nothing in the cache', async () => {
+      const server = await startEndlessServer(256 * MB);
+      try {
+        const cacheDir = path.join(tmp.dir, 'cache');
+        const client = testClient(server.url, tmp.dir, { cacheDir, limits: { versionBytes: 200 * MB }, retry: { retries: 0 } });
+        const controller = new AbortController();
+        const pending = client.getVersion('endless', '1.0.0', { signal: controller.signal });
+        // wait (by condition, not by time) until the body is flowing, then cancel
+        while ((server.sent.get('/endless/1.0.0') ?? 0) < 1 * MB) await new Promise((r) => setTimeout(r, 5));
+        controller.abort();
+        await assert.rejects(pending, (err: unknown) => err instanceof RegistryError && err.code === 'cancelled');
+        await server.closed('/endless/1.0.0');
+        const sent = server.sent.get('/endless/1.0.0') ?? 0;
+        assert.ok(sent < 64 * MB, `the server managed to send ${Math.round(sent / MB)} MB after the request was cancelled`);
+        assert.deepEqual(filesUnder(path.join(cacheDir, 'http', 'tmp')), []);
+      } finally {
+        await server.close();
+      }
+    });
+
     it('the verdict is unavailable (malformed-response) with the reason, and the cache folder has no leftovers', async () => {
       const server = await startEndlessServer(320 * MB);
       const cacheDir = path.join(tmp.dir, 'cache');
