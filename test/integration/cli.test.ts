@@ -109,7 +109,7 @@ describe('CLI end to end (dist/cli.js)', function () {
     const common = ['--cache', '', '--attestation-registry', '', '--registry', `${registry!.url}/`];
     const human = await run(['scan', project, ...common], work);
     assert.equal(human.code, 1, human.stdout + human.stderr);
-    assert.match(human.stdout, /verified\s+sigstore@1\.0\.0 \(node_modules\/sigstore\)\s+sigstore\/sigstore-js@0652899/);
+    assert.match(human.stdout, /verified\s+sigstore@1\.0\.0\s.*sigstore\/sigstore-js@0652899/);
     assert.match(human.stdout, /INVALID\s+nuxt@3\.0\.0\s+lockfile-integrity-mismatch/);
     assert.match(human.stdout, /local-thing/);
     const sarif = JSON.parse((await run(['scan', project, '--sarif', ...common], work)).stdout);
