@@ -112,32 +112,19 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   const format = (chosen[0] ?? 'human') as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format takes one of ${FORMATS.join(', ')}`);
   if (values.lockfile && values.direct) throw new UsageError('choose one of --lockfile, --direct');
-  if (command === 'verify' && (format === 'sarif' || format === 'markdown' || values.lockfile || values.direct || values.diff !== undefined)) {
+  if (
+    command === 'verify' &&
+    (format === 'sarif' || format === 'markdown' || values.lockfile || values.direct || values.diff !== undefined)
+  ) {
     throw new UsageError('--sarif, --markdown, --lockfile, --direct and --diff go with scan');
   }
   if (values.diff !== undefined) {
     if (values.direct) throw new UsageError('--diff compares lockfiles: it does not go with --direct');
     // A ref starting with '-' would be read by git as an option.
-    if (!values.diff || values.diff.startsWith('-') || /[\0\s]/.test(values.diff) || values.diff.length > 256) throw new UsageError(`--diff needs a git ref such as origin/main, got '${values.diff}'`);
+    if (!values.diff || values.diff.startsWith('-') || /[\0\s]/.test(values.diff) || values.diff.length > 256)
+      throw new UsageError(`--diff needs a git ref such as origin/main, got '${values.diff}'`);
   }
-  const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
-    throw new UsageError('--concurrency takes a whole number from 1 to 64');
-  }
-  const timeoutMs = values.timeout !== undefined ? Number(values.timeout) : undefined;
-  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 100)) throw new UsageError('--timeout takes milliseconds (at least 100)');
-  for (const flag of ['registry', 'attestation-registry'] as const) {
-    const v = values[flag];
-    if (v) {
-      let u: URL;
-      try {
-        u = new URL(v);
-      } catch {
-        throw new UsageError(`--${flag} needs an http(s) URL, got '${v}'`);
-      }
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--${flag} needs an http(s) URL, got '${v}'`);
-    }
-  }
+  const { concurrency, timeoutMs } = checkValues(values);
   if (command === 'verify' && args.length === 0) throw new UsageError('verify needs at least one <name@version>');
   if (command === 'scan' && args.length > 1) throw new UsageError('scan takes one folder');
   return {
@@ -162,4 +149,31 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       quiet: Boolean(values.quiet),
     },
   };
+}
+
+/** Numbers and URLs given as option values. */
+function checkValues(values: { concurrency?: string; timeout?: string; registry?: string; 'attestation-registry'?: string }): {
+  concurrency?: number;
+  timeoutMs?: number;
+} {
+  const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
+    throw new UsageError('--concurrency takes a whole number from 1 to 64');
+  }
+  const timeoutMs = values.timeout !== undefined ? Number(values.timeout) : undefined;
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 100))
+    throw new UsageError('--timeout takes milliseconds (at least 100)');
+  for (const flag of ['registry', 'attestation-registry'] as const) {
+    const v = values[flag];
+    if (v) {
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        throw new UsageError(`--${flag} needs an http(s) URL, got '${v}'`);
+      }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--${flag} needs an http(s) URL, got '${v}'`);
+    }
+  }
+  return { concurrency, timeoutMs };
 }
