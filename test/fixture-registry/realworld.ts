@@ -61,7 +61,9 @@ const cache = new Map<string, Realworld | undefined>();
 
 function read(resolved: string): Realworld {
   const raw = JSON.parse(fs.readFileSync(path.join(resolved, 'cases.json'), 'utf8')) as { cases?: unknown; registrySignatures?: unknown };
-  const cases = Array.isArray(raw.cases) ? (raw.cases as RealworldCase[]).filter((c) => c && typeof c.id === 'string' && typeof c.name === 'string') : [];
+  const cases = Array.isArray(raw.cases)
+    ? (raw.cases as RealworldCase[]).filter((c) => c && typeof c.id === 'string' && typeof c.name === 'string')
+    : [];
   const registrySignatures = Array.isArray(raw.registrySignatures) ? (raw.registrySignatures as RealworldSignedVersion[]) : [];
   const inside = (relative: string): string => {
     const full = path.resolve(resolved, relative);
