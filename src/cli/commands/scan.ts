@@ -2,7 +2,6 @@
  * `provenance-lens scan [dir]`: a project's dependencies (lockfile or direct), or with `--diff <ref>` only
  * the packages whose version changed in the lockfile since a git ref, each with its trust change.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { diffLockfiles, levelOf, type LockfileChange } from '../../verify/history';
 import { findLockfile, findWorkspacePackages, lockfileKindOf, parseLockfile, readLockfile, LockfileError, type ParsedLockfile } from '../../verify/resolve/lockfile';
@@ -12,6 +11,7 @@ import type { VerifyRequest } from '../../verify/api';
 import type { CliItem, RunContext } from '../context';
 import { fileAtRef, GitError } from '../git';
 import { lockfileLine } from '../lockfile-lines';
+import { FILE_LIMITS, readRegularTextFile } from '../../verify/fs/safeRead';
 import { assessAll } from './trust';
 
 export interface ScanOutcome {
@@ -35,7 +35,7 @@ export async function runScan(ctx: RunContext): Promise<ScanOutcome> {
   const wantLines = ctx.options.format === 'github' || ctx.options.format === 'sarif';
   if (wantLines && scan.lockfile && !items.every((i) => i.region)) {
     // Lockfile entries: point at their line in the lockfile (annotations, SARIF).
-    const text = await fs.readFile(scan.lockfile.path, 'utf8').catch(() => undefined);
+    const text = await readRegularTextFile(scan.lockfile.path, { maxBytes: FILE_LIMITS.lockfile, what: 'lockfile' }).catch(() => undefined);
     if (text !== undefined) {
       for (const item of items) {
         if (item.region) continue;
@@ -56,7 +56,7 @@ async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanO
   let afterText: string;
   try {
     after = await readLockfile(found.path);
-    afterText = await fs.readFile(found.path, 'utf8');
+    afterText = await readRegularTextFile(found.path, { maxBytes: FILE_LIMITS.lockfile, what: 'lockfile' });
   } catch (err) {
     throw new ScanSetupError((err as Error).message);
   }

@@ -9,6 +9,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import semver from 'semver';
 import { FINDING_CODES } from '../history/rules';
 import type { FindingSeverity, TrustFindingCode } from '../history/types';
+import { FILE_LIMITS, readRegularTextFile } from '../fs/safeRead';
 import { POLICY_FILE_NAME, type Policy, type PolicyAllowedSources, type PolicyExclusion, type PolicyRequirement } from './types';
 
 export interface PolicyParseResult {
@@ -174,7 +175,7 @@ export async function loadPolicy(options: { file?: string; dir?: string }): Prom
   if (!file) return { errors: [] };
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readRegularTextFile(file, { maxBytes: FILE_LIMITS.manifest, what: 'policy file' });
   } catch (err) {
     return { path: file, errors: [`${file}: could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`] };
   }
