@@ -8,8 +8,16 @@ import type { LockedPackage } from '../verify/types';
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+let lastText: string | undefined;
+let lastLines: string[] = [];
+
 export function lockfileLine(text: string, pkg: Pick<LockedPackage, 'name' | 'version' | 'location'>): number {
-  const lines = text.split('\n');
+  // A scan asks for every package of one lockfile: split it once.
+  if (text !== lastText) {
+    lastText = text;
+    lastLines = text.split('\n');
+  }
+  const lines = lastLines;
   const find = (test: (line: string, i: number) => boolean): number | undefined => {
     for (let i = 0; i < lines.length; i++) if (test(lines[i]!, i)) return i + 1;
     return undefined;
