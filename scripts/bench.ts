@@ -18,7 +18,8 @@
  *
  * Options: --n N (default 1000)  --latency MS (25)  --sockets N (passes --concurrency N to the CLI;
  * default: the CLI's own default)  --json  --no-build  --skip-editor  --skip-mirror  --keep (keep the
- * temporary folder). Needs `npm run build` (done first unless --no-build).
+ * temporary folder)  --cpu-prof DIR (V8 CPU profiles of every scan process)  --realworld (also sigstore-js's
+ * real lockfile through a delay proxy of the npm-configured registry, cold and warm). Needs `npm run build` (done first unless --no-build).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,6 +34,7 @@ import { RegistryClient } from '../src/verify/registry';
 import type { VerifyRequest } from '../src/verify/api';
 import { startFixtureRegistry, type FixtureRegistry } from '../test/fixture-registry';
 import { generateWorld, writeLockfileProject, type World } from '../test/synthetic/world';
+import { npmConfiguredRegistry, startDelayProxy } from './bench/proxy';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'skip-editor': { type: 'boolean', default: false },
     'skip-mirror': { type: 'boolean', default: false },
+    realworld: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -77,10 +81,10 @@ interface RunResult {
   probe: Probe;
 }
 
-async function runScan(registry: FixtureRegistry, project: string, cacheDir: string, extra: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+async function runScan(registry: FixtureRegistry | { requests: number }, project: string, cacheDir: string, extra: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   const before = registryRequestCount(registry);
   const probeOut = path.join(os.tmpdir(), `pl-bench-probe-${process.pid}-${Date.now()}.json`);
-  const argv = ['--require', PROBE, CLI, 'scan', project, '--lockfile', '--json', '--quiet', '--cache', cacheDir, ...extra];
+  const argv = [...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof'])] : []), '--require', PROBE, CLI, 'scan', project, '--lockfile', '--json', '--quiet', '--cache', cacheDir, ...extra];
   if (SOCKETS_ARG !== undefined) argv.push('--concurrency', String(SOCKETS_ARG));
   const t0 = performance.now();
   const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
@@ -101,7 +105,8 @@ async function runScan(registry: FixtureRegistry, project: string, cacheDir: str
 }
 
 let requestsSeen = 0;
-function registryRequestCount(registry: FixtureRegistry): number {
+function registryRequestCount(registry: FixtureRegistry | { requests: number }): number {
+  if (typeof registry.requests === 'number') return registry.requests; // a delay proxy counts them itself
   // `requests` keeps the latest 50,000: count what was appended since last time, then empty it.
   requestsSeen += registry.requests.length;
   registry.requests.length = 0;
@@ -216,11 +221,16 @@ async function main(): Promise<void> {
     realworldDir: null,
     prefixes: [
       { prefix: 'world', packages: world.fixturePackages, keys: world.data.registryKeys },
-      { prefix: 'mirror', packages: world.fixturePackages, keys: world.data.registryKeys, stripProvenance: true },
     ],
   });
+  // The mirror, as this machine's: strips provenance and sends no caching headers; 25 ms through a delay proxy.
+  const mirrorOrigin = await startFixtureRegistry({
+    realworldDir: null,
+    prefixes: [{ prefix: 'stripping', packages: world.fixturePackages, keys: world.data.registryKeys, stripProvenance: true }],
+  });
+  const mirrorProxy = await startDelayProxy({ upstream: `${mirrorOrigin.url}/stripping/`, latencyMs: LATENCY_MS, cacheHeaders: false, idleExitMs: 10 * 60_000 });
   const registryUrl = `${registry.url}/world/`;
-  const mirrorUrl = `${registry.url}/mirror/`;
+  const mirrorUrl = mirrorProxy.url;
   // An attestation registry nobody answers at (connection refused at once): this machine's situation
   // behind its stripping mirror, without waiting for timeouts.
   const unreachable = await closedPortUrl();
@@ -256,10 +266,12 @@ async function main(): Promise<void> {
       log('through a stripping mirror (attestation registry unreachable): cold, then warm…');
       const mirrorCommon = ['--registry', mirrorUrl, '--attestation-registry', unreachable, '--trusted-root', trustedRootPath];
       const mirrorCache = path.join(dir, 'mirror-cache');
-      const mCold = await runScan(registry, mirrorProject, mirrorCache, mirrorCommon, env);
-      const mWarm = await runScan(registry, mirrorProject, mirrorCache, mirrorCommon, env);
+      const mCold = await runScan(mirrorProxy, mirrorProject, mirrorCache, mirrorCommon, env);
+      const mWarm = await runScan(mirrorProxy, mirrorProject, mirrorCache, mirrorCommon, env);
       mirror = { cold: mCold, warm: mWarm };
     }
+
+    const realworld = args.realworld ? (log('real-world lockfile (sigstore-js) through a delay proxy of the npm-configured registry…'), await realworldScan(dir, env)) : undefined;
 
     const editor = args['skip-editor'] ? undefined : (log('editor figures…'), await editorFigures(world, registryUrl, trustedRootPath, dir));
 
@@ -298,6 +310,8 @@ async function main(): Promise<void> {
             mirror: {
               coldProcessMs: Math.round(mirror.cold.processMs),
               warmProcessMs: Math.round(mirror.warm.processMs),
+              coldScanMs: mirror.cold.scanMs,
+              warmScanMs: mirror.warm.scanMs,
               coldRequests: mirror.cold.requests,
               warmRequests: mirror.warm.requests,
               warmOverCold: Number((mirror.warm.processMs / mirror.cold.processMs).toFixed(2)),
@@ -306,6 +320,7 @@ async function main(): Promise<void> {
           }
         : {}),
       ...(editor ? { editor } : {}),
+      ...(realworld ? { realworld } : {}),
     };
 
     if (args.json) {
@@ -328,7 +343,7 @@ async function main(): Promise<void> {
       if (mirror) {
         out.push(
           `Through a stripping mirror (attestation registry unreachable)`,
-          `  cold ${s(mirror.cold.processMs)} (${mirror.cold.requests} requests), warm ${s(mirror.warm.processMs)} (${mirror.warm.requests} requests): warm = ${Math.round(result.mirror!.warmOverCold * 100)} % of cold`,
+          `  cold ${s(mirror.cold.processMs)} (scan ${s(mirror.cold.scanMs)}; ${mirror.cold.requests} requests), warm ${s(mirror.warm.processMs)} (scan ${s(mirror.warm.scanMs)}; ${mirror.warm.requests} requests): warm = ${Math.round(result.mirror!.warmOverCold * 100)} % of cold`,
         );
       }
       if (editor) {
@@ -339,12 +354,54 @@ async function main(): Promise<void> {
           `  hover from the cache           p50 ${m(editor.hover.p50Ms)}, p95 ${m(editor.hover.p95Ms)}, max ${m(editor.hover.maxMs)}`,
         );
       }
+      if (realworld) {
+        out.push(
+          `Real-world lockfile: ${realworld.project} (${realworld.summary.total} packages) via ${realworld.upstream} + ${LATENCY_MS} ms`,
+          `  cold ${s(realworld.coldProcessMs)} (${realworld.coldRequests} requests), warm ${s(realworld.warmProcessMs)} (${realworld.warmRequests} requests); ${JSON.stringify(realworld.summary)}`,
+        );
+      }
       process.stdout.write(`${out.join('\n')}\n`);
     }
   } finally {
     await registry.close();
+    await mirrorProxy.close();
+    await mirrorOrigin.close();
     if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
+  }
+}
+
+/**
+ * sigstore-js's real lockfile (/work/shared/realworld/projects/sigstore-js, else the in-repository copy)
+ * scanned through a loopback delay proxy of the registry npm's configuration names: cold, then warm.
+ */
+async function realworldScan(dir: string, env: NodeJS.ProcessEnv) {
+  const candidates = ['/work/shared/realworld/projects/sigstore-js', path.join(ROOT, 'test', 'fixtures', 'realworld', 'projects', 'sigstore-js')];
+  const source = candidates.find((c) => fs.existsSync(path.join(c, 'package-lock.json')));
+  if (!source) throw new Error('no sigstore-js project found (looked in ' + candidates.join(', ') + ')');
+  const project = path.join(dir, 'sigstore-js');
+  fs.cpSync(source, project, { recursive: true });
+  const upstream = npmConfiguredRegistry();
+  const proxy = await startDelayProxy({ upstream, latencyMs: LATENCY_MS, idleExitMs: 5 * 60_000 });
+  try {
+    // The proxy is the registry and the attestation registry (as this machine's npm config: one registry).
+    const flags = ['--registry', proxy.url, '--attestation-registry', proxy.url];
+    const cache = path.join(dir, 'realworld-cache');
+    const cold = await runScan(proxy, project, cache, flags, env);
+    const warm = await runScan(proxy, project, cache, flags, env);
+    return {
+      project: source,
+      upstream,
+      coldProcessMs: Math.round(cold.processMs),
+      warmProcessMs: Math.round(warm.processMs),
+      coldRequests: cold.requests,
+      warmRequests: warm.requests,
+      peakRssMB: Math.round(cold.probe.maxRssMB),
+      longestLoopBlockMs: Number(cold.probe.loopMaxMs.toFixed(1)),
+      summary: cold.summary,
+    };
+  } finally {
+    await proxy.close();
   }
 }
 

@@ -8,7 +8,10 @@
  *  3. the seed shipped inside @sigstore/tuf (`seeds.json`).
  * `trustedRootPath` / `npmKeysPath` override either part (source `custom`).
  *
- * A failed refresh is remembered for the rest of the process, so its timeout is paid at most once.
+ * A failed refresh is remembered for the rest of the process, so its timeout is paid at most once, and,
+ * with a cache folder, across processes for `failedRefreshBackoffMs` (10 minutes); a saved copy younger
+ * than `refreshIntervalMs` (1 hour) is used without asking the TUF repository again. The same text is
+ * parsed once per process.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -44,6 +47,10 @@ export interface LoadTrustOptions {
   refresh?: boolean;
   /** Upper bound for the whole refresh attempt. Default 5000 ms. */
   tufTimeoutMs?: number;
+  /** A saved copy refreshed less than this long ago is used without a refresh. Default 1 hour; 0: always refresh. */
+  refreshIntervalMs?: number;
+  /** After a failed refresh (noted in the cache folder), later processes skip refreshing for this long. Default 10 minutes; 0: never skip. */
+  failedRefreshBackoffMs?: number;
   /** TUF repository mirror. Default the public Sigstore repository. */
   mirrorUrl?: string;
   /**
@@ -57,6 +64,9 @@ export const TRUSTED_ROOT_TARGET = 'trusted_root.json';
 /** The TUF target name (the seed and the TUF cache store it URL-encoded, as registry.npmjs.org%2Fkeys.json). */
 export const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
 const CACHE_FILE = 'trust-material.json';
+const FAILED_FILE = 'refresh-failed.json';
+const DEFAULT_REFRESH_INTERVAL_MS = 60 * 60_000;
+const DEFAULT_FAILED_BACKOFF_MS = 10 * 60_000;
 const CACHE_FORMAT = 1;
 const DEFAULT_TUF_TIMEOUT_MS = 5000;
 
@@ -76,6 +86,32 @@ export function resetTrustRefreshMemo(): void {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parsed texts by content (trusted roots and keys are a few kB; a process sees one or two). */
+const parsedRoots = new Map<string, TrustedRootJson>();
+const parsedKeys = new Map<string, NpmKey[]>();
+const MAX_MEMO = 8;
+
+function memo<T>(map: Map<string, T>, text: string, make: () => T): T {
+  const key = createHash('sha256').update(text).digest('hex');
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    if (map.size >= MAX_MEMO) map.delete(map.keys().next().value as string);
+    map.set(key, v);
+  }
+  return v;
+}
+
+/** parseTrustedRoot for a text, once per process (the same object back: verifiers built from it are reused). */
+function parseRootText(text: string): TrustedRootJson {
+  return memo(parsedRoots, text, () => parseTrustedRoot(text));
+}
+
+/** parseNpmKeys for a text, once per process. */
+function parseKeysText(text: string): NpmKey[] {
+  return memo(parsedKeys, text, () => parseNpmKeys(text));
 }
 
 /** Parse and check a trusted root: it must build into usable trust material with at least one CA and one log. */
@@ -142,7 +178,7 @@ function seedTarget(name: string): string {
 }
 
 function loadSeed(): Material {
-  return { trustedRoot: parseTrustedRoot(seedTarget(TRUSTED_ROOT_TARGET)), npmKeys: parseNpmKeys(seedTarget(NPM_KEYS_TARGET)) };
+  return { trustedRoot: parseRootText(seedTarget(TRUSTED_ROOT_TARGET)), npmKeys: parseKeysText(seedTarget(NPM_KEYS_TARGET)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,8 +215,12 @@ async function tufFetch(mirrorUrl: string, tufCachePath: string, timeoutMs: numb
   return { rootText, keysText };
 }
 
+function refreshKey(mirrorUrl: string, cacheDir: string | undefined, tufRootPath: string | undefined): string {
+  return `${mirrorUrl}\n${cacheDir ?? '(temporary)'}\n${tufRootPath ?? ''}`;
+}
+
 function refreshOnce(mirrorUrl: string, cacheDir: string | undefined, timeoutMs: number, tufRootPath: string | undefined): Promise<RefreshOutcome> {
-  const key = `${mirrorUrl}\n${cacheDir ?? '(temporary)'}\n${tufRootPath ?? ''}`;
+  const key = refreshKey(mirrorUrl, cacheDir, tufRootPath);
   let memo = refreshMemo.get(key);
   if (!memo) {
     memo = (async (): Promise<RefreshOutcome> => {
@@ -189,8 +229,8 @@ function refreshOnce(mirrorUrl: string, cacheDir: string | undefined, timeoutMs:
         const tufCachePath = cacheDir ? path.join(cacheDir, 'tuf') : (tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-tuf-')));
         const { rootText, keysText } = await withTimeout(tufFetch(mirrorUrl, tufCachePath, timeoutMs, tufRootPath), timeoutMs, 'TUF refresh');
         // Check both before accepting them.
-        parseTrustedRoot(rootText);
-        parseNpmKeys(keysText);
+        parseRootText(rootText);
+        parseKeysText(keysText);
         return { ok: true, rootText, keysText, fetchedAt: new Date() };
       } catch (err) {
         return { ok: false, reason: `TUF refresh failed: ${describeTufError(err)}` };
@@ -261,7 +301,7 @@ function readCache(cacheDir: string, mirrorUrl: string): { material: Material; f
     if (body.mirrorUrl !== mirrorUrl) return undefined;
     const fetchedAt = new Date(typeof body.fetchedAt === 'string' ? body.fetchedAt : NaN);
     if (Number.isNaN(fetchedAt.getTime())) return { problem: 'the cached trust material has no valid fetch time' };
-    return { material: { trustedRoot: parseTrustedRoot(body.trustedRoot), npmKeys: parseNpmKeys(body.npmKeys) }, fetchedAt };
+    return { material: { trustedRoot: parseRootText(body.trustedRoot), npmKeys: parseKeysText(body.npmKeys) }, fetchedAt };
   } catch (err) {
     return { problem: `the cached trust material is unusable: ${errorMessage(err)}` };
   }
@@ -274,21 +314,78 @@ interface Sourced {
   info: TrustInfo;
 }
 
+/** A failed refresh noted by an earlier process, when it is recent enough to skip refreshing again. */
+function recentFailure(cacheDir: string, mirrorUrl: string, backoffMs: number): { at: Date; reason: string } | undefined {
+  if (backoffMs <= 0) return undefined;
+  try {
+    const body = JSON.parse(fs.readFileSync(path.join(cacheDir, FAILED_FILE), 'utf8')) as unknown;
+    if (!isRecord(body) || body.mirrorUrl !== mirrorUrl || typeof body.at !== 'string' || typeof body.reason !== 'string') return undefined;
+    const at = new Date(body.at);
+    const age = Date.now() - at.getTime();
+    return age >= 0 && age < backoffMs ? { at, reason: body.reason.slice(0, 500) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function noteFailure(cacheDir: string, mirrorUrl: string, reason: string | undefined): void {
+  const file = path.join(cacheDir, FAILED_FILE);
+  try {
+    if (reason === undefined) {
+      fs.rmSync(file, { force: true });
+      return;
+    }
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ mirrorUrl, at: new Date().toISOString(), reason }));
+    fs.renameSync(tmp, file);
+  } catch {
+    /* only an optimisation */
+  }
+}
+
 async function loadChain(opts: LoadTrustOptions): Promise<Sourced> {
   const mirrorUrl = (opts.mirrorUrl ?? DEFAULT_MIRROR_URL).replace(/\/+$/, '');
   const notes: string[] = [];
-  const refresh = !opts.offline && opts.refresh !== false;
+  let refresh = !opts.offline && opts.refresh !== false;
+  if (refresh && opts.cacheDir) {
+    // Recently refreshed (by this or another process), or recently failed: do not ask again yet.
+    const interval = opts.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+    const cached = interval > 0 ? readCache(opts.cacheDir, mirrorUrl) : undefined;
+    if (cached && 'material' in cached) {
+      const age = Date.now() - cached.fetchedAt.getTime();
+      if (age >= 0 && age < interval) {
+        return {
+          material: cached.material,
+          info: {
+            source: 'tuf-cache',
+            updated: cached.fetchedAt.toISOString(),
+            age: humanAge(cached.fetchedAt),
+            note: `refreshed ${humanAge(cached.fetchedAt)} ago; the next refresh is due after ${humanAge(new Date(Date.now() - interval))}`,
+          },
+        };
+      }
+    }
+    // (a refresh this process already tried answers for itself, below)
+    const triedHere = refreshMemo.has(refreshKey(mirrorUrl, opts.cacheDir, opts.tufRootPath));
+    const failed = triedHere ? undefined : recentFailure(opts.cacheDir, mirrorUrl, opts.failedRefreshBackoffMs ?? DEFAULT_FAILED_BACKOFF_MS);
+    if (failed) {
+      refresh = false;
+      notes.push(`${failed.reason} (${humanAge(failed.at)} ago; not retried for ${humanAge(new Date(Date.now() - (opts.failedRefreshBackoffMs ?? DEFAULT_FAILED_BACKOFF_MS)))})`);
+    }
+  }
   if (refresh) {
     const outcome = await refreshOnce(mirrorUrl, opts.cacheDir, opts.tufTimeoutMs ?? DEFAULT_TUF_TIMEOUT_MS, opts.tufRootPath);
+    if (opts.cacheDir) noteFailure(opts.cacheDir, mirrorUrl, outcome.ok ? undefined : outcome.reason);
     if (outcome.ok) {
-      const material = { trustedRoot: parseTrustedRoot(outcome.rootText), npmKeys: parseNpmKeys(outcome.keysText) };
+      const material = { trustedRoot: parseRootText(outcome.rootText), npmKeys: parseKeysText(outcome.keysText) };
       const saveProblem = opts.cacheDir ? saveCache(opts.cacheDir, mirrorUrl, outcome) : undefined;
       const info: TrustInfo = { source: 'tuf', updated: outcome.fetchedAt.toISOString(), age: humanAge(outcome.fetchedAt) };
       if (saveProblem) info.note = saveProblem;
       return { material, info };
     }
     notes.push(outcome.reason);
-  } else {
+  } else if (notes.length === 0) {
     notes.push(opts.offline ? 'TUF refresh skipped (offline)' : 'TUF refresh skipped (disabled)');
   }
 
@@ -330,7 +427,7 @@ export async function loadTrustMaterial(opts: LoadTrustOptions = {}): Promise<Tr
     if (opts.trustedRootPath) {
       const { text, mtime } = readCustomFile(opts.trustedRootPath, 'trusted root');
       try {
-        trustedRoot = parseTrustedRoot(text);
+        trustedRoot = parseRootText(text);
       } catch (err) {
         throw new TrustMaterialError(`the trusted root at ${opts.trustedRootPath}: ${errorMessage(err)}`, { cause: err });
       }
@@ -339,7 +436,7 @@ export async function loadTrustMaterial(opts: LoadTrustOptions = {}): Promise<Tr
     if (opts.npmKeysPath) {
       const { text, mtime } = readCustomFile(opts.npmKeysPath, 'npm keys file');
       try {
-        npmKeys = parseNpmKeys(text);
+        npmKeys = parseKeysText(text);
       } catch (err) {
         throw new TrustMaterialError(`the npm keys at ${opts.npmKeysPath}: ${errorMessage(err)}`, { cause: err });
       }

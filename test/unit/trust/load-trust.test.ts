@@ -71,7 +71,8 @@ describe('trust material', function () {
       repo = await startTufRepo({ targets: { 'trusted_root.json': SEED_ROOT, 'registry.npmjs.org/keys.json': newKeyOnly() } });
       const rootFile = path.join(tmp, 'tuf-root.json');
       fs.writeFileSync(rootFile, repo.rootJson);
-      const opts = { cacheDir: path.join(tmp, 'cache'), mirrorUrl: repo.url, tufRootPath: rootFile, tufTimeoutMs: 5000 };
+      // refreshIntervalMs 0: every load refreshes (the interval has its own test below)
+      const opts = { cacheDir: path.join(tmp, 'cache'), mirrorUrl: repo.url, tufRootPath: rootFile, tufTimeoutMs: 5000, refreshIntervalMs: 0 };
 
       const before = Date.now();
       const fresh = await loadTrustMaterial(opts);
@@ -100,6 +101,63 @@ describe('trust material', function () {
       // A copy saved from another repository is not used for this one.
       const other = await loadTrustMaterial({ ...opts, mirrorUrl: 'http://127.0.0.1:9', refresh: false });
       assert.equal(other.info.source, 'seed');
+    });
+
+    it('a copy refreshed less than refreshIntervalMs ago is used by the next process without asking the repository', async () => {
+      repo = await startTufRepo({ targets: { 'trusted_root.json': SEED_ROOT, 'registry.npmjs.org/keys.json': newKeyOnly() } });
+      const rootFile = path.join(tmp, 'tuf-root.json');
+      fs.writeFileSync(rootFile, repo.rootJson);
+      const opts = { cacheDir: path.join(tmp, 'cache'), mirrorUrl: repo.url, tufRootPath: rootFile, tufTimeoutMs: 5000 };
+      const fresh = await loadTrustMaterial(opts);
+      assert.equal(fresh.info.source, 'tuf', fresh.info.note);
+      const asked = repo.requests.length;
+
+      resetTrustRefreshMemo(); // a new process
+      const next = await loadTrustMaterial(opts);
+      assert.equal(repo.requests.length, asked, 'no request to the TUF repository');
+      assert.equal(next.info.source, 'tuf-cache');
+      assert.equal(next.fingerprint, fresh.fingerprint);
+      assert.match(next.info.note ?? '', /refreshed less than a minute ago; the next refresh is due after 1 hour/);
+
+      resetTrustRefreshMemo();
+      const again = await loadTrustMaterial({ ...opts, refreshIntervalMs: 0 });
+      assert.equal(again.info.source, 'tuf');
+      assert.ok(repo.requests.length > asked, 'refreshIntervalMs 0 refreshes');
+    });
+
+    it('a failed refresh is not retried by the next processes for failedRefreshBackoffMs, and says so', async () => {
+      repo = await startTufRepo({ targets: {}, hang: true });
+      const opts = { cacheDir: path.join(tmp, 'cache'), mirrorUrl: repo.url, tufTimeoutMs: 300 };
+      const first = await loadTrustMaterial(opts);
+      assert.match(first.info.note ?? '', /TUF refresh failed/);
+      const seen = repo.requests.length;
+      assert.ok(seen > 0);
+
+      resetTrustRefreshMemo(); // a new process
+      const second = await loadTrustMaterial(opts);
+      assert.equal(repo.requests.length, seen, 'not retried');
+      assert.equal(second.info.source, 'seed');
+      assert.match(second.info.note ?? '', /TUF refresh failed: .*\(less than a minute ago; not retried for 10 minutes\)/);
+      assert.equal(second.fingerprint, first.fingerprint);
+
+      resetTrustRefreshMemo();
+      await loadTrustMaterial({ ...opts, failedRefreshBackoffMs: 0 });
+      assert.ok(repo.requests.length > seen, 'failedRefreshBackoffMs 0 retries');
+    });
+
+    it('parses the same trust text once per process: the same objects come back', async () => {
+      const rootFile = path.join(tmp, 'root.json');
+      const keysFile = path.join(tmp, 'keys.json');
+      fs.writeFileSync(rootFile, SEED_ROOT);
+      fs.writeFileSync(keysFile, SEED_KEYS);
+      const a = await loadTrustMaterial({ trustedRootPath: rootFile, npmKeysPath: keysFile });
+      const b = await loadTrustMaterial({ trustedRootPath: rootFile, npmKeysPath: keysFile });
+      assert.equal(a.trustedRoot, b.trustedRoot);
+      assert.equal(a.npmKeys, b.npmKeys);
+      fs.writeFileSync(keysFile, newKeyOnly());
+      const c = await loadTrustMaterial({ trustedRootPath: rootFile, npmKeysPath: keysFile });
+      assert.notEqual(c.npmKeys, a.npmKeys, 'other text, parsed anew');
+      assert.deepEqual([...new Set(c.npmKeys.map((k) => k.keyId))], [NEW_KEY]);
     });
 
     it('does not accept targets that are not usable trust material', async () => {
