@@ -3,8 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EngineLogger, EngineOptions } from '../verify/api';
 import { ProvenanceEngine } from '../verify/engine';
-import { RegistryClient } from '../verify/registry';
-import { TrustHistory } from '../verify/history';
+import { createTrustHistory as wireTrustHistory, type TrustHistory } from '../verify/history';
 import type { Policy } from '../verify/policy';
 import type { ReportItem } from '../verify/report';
 import type { TrustLevel } from '../verify/history';
@@ -73,29 +72,7 @@ export function createEngine(options: EngineOptions): ProvenanceEngine {
   return new ProvenanceEngine(options);
 }
 
-/**
- * The trust-history service wired to this run: full packuments through a registry client configured like
- * the engine's (same .npmrc, registry, cache folder — its HTTP cache revalidates), versions verified by the
- * engine.
- */
+/** The trust-history service wired to this run (see src/verify/history/wire.ts). */
 export function createTrustHistory(engine: ProvenanceEngine, options: EngineOptions, policy: Policy | undefined): TrustHistory {
-  let client: RegistryClient | undefined;
-  const registryClient = (): RegistryClient =>
-    (client ??= new RegistryClient({
-      registry: options.registry,
-      attestationRegistry: options.attestationRegistry,
-      npmrcDir: options.npmrcDir,
-      cacheDir: options.cacheDir,
-      offline: options.offline,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      ...(options.logger ? { logger: options.logger } : {}),
-    }));
-  return new TrustHistory(
-    {
-      fetchPackument: (name, o) => registryClient().getPackument(name, { full: true, ...o }),
-      verifyVersion: (request, o) => engine.verify(request, o ?? {}),
-    },
-    { policy },
-  );
+  return wireTrustHistory(engine, options, policy);
 }

@@ -7,3 +7,4 @@ export { repositoryKey, repositoryMatches, workflowFile, refKind } from './repos
 export { TRUST_RULES, DEFAULT_SEVERITY, FINDING_CODES, type TrustRule, type RuleContext, type RuleResult } from './rules';
 export { TrustHistory, levelOf, type AssessOptions } from './service';
 export { diffLockfiles, type LockfileChange } from './diff';
+export { createTrustHistory } from './wire';
