@@ -69,6 +69,7 @@ interface Probe {
   cpuSystemMs: number;
   mainThreadCpuMs?: number;
   wallMs: number;
+  startupMs: number;
 }
 
 interface RunResult {
@@ -289,6 +290,7 @@ async function main(): Promise<void> {
         mainThreadCpuMs: cold.probe.mainThreadCpuMs,
         processCpuMs: Math.round(cold.probe.cpuUserMs + cold.probe.cpuSystemMs),
         longestLoopBlockMs: Number(cold.probe.loopMaxMs.toFixed(1)),
+        startupMs: Math.round(cold.probe.startupMs),
       },
       floor: {
         msPerBundle: Number(cost.msPerBundle.toFixed(3)),
@@ -337,7 +339,7 @@ async function main(): Promise<void> {
         `  warm rescan (new process)      ${s(warm.processMs)} (scan ${s(warm.scanMs)}), ${warm.requests} requests`,
         `  peak RSS                       ${result.cold.peakRssMB} MB (warm ${result.warm.peakRssMB} MB)`,
         `  main thread CPU                ${cold.probe.mainThreadCpuMs ?? '?'} ms of ${result.cold.processCpuMs} ms`,
-        `  longest event-loop block       ${m(cold.probe.loopMaxMs)} (warm ${m(warm.probe.loopMaxMs)})`,
+        `  longest event-loop block       ${m(cold.probe.loopMaxMs)} (warm ${m(warm.probe.loopMaxMs)}), after loading dist/cli.js in ${m(cold.probe.startupMs)}`,
         `  verdicts                       ${JSON.stringify(cold.summary)}`,
       ];
       if (mirror) {
