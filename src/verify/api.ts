@@ -95,6 +95,11 @@ export interface ProvenanceEngineApi {
     text: string,
     options?: { signal?: AbortSignal; lockfile?: Lockfile | null },
   ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[]; notes?: string[] }>;
+  /**
+   * The full packument of `name` (with `time` and `_npmUser`, for trust history), from `registry` when
+   * given, through the registry client's HTTP cache. Throws when it cannot be fetched.
+   */
+  fetchPackument?(name: string, options?: { registry?: string; signal?: AbortSignal }): Promise<unknown>;
   trustInfo(): Promise<TrustInfo>;
   /** What was observed about each registry so far (mirror detection). */
   registryObservations(): RegistryObservation[];

@@ -131,6 +131,11 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return p;
   }
 
+  /** The full packument of `name` (trust history), through the registry client and its HTTP cache. */
+  fetchPackument(name: string, options: { registry?: string; signal?: AbortSignal } = {}): Promise<unknown> {
+    return this.client.getPackument(name, { full: true, ...options });
+  }
+
   /** Publish times of a package (full packument `time`), fetched once per package and registry. */
   publishTimesOf(name: string, registry: string, signal?: AbortSignal): Promise<Record<string, string> | undefined> {
     const key = `${registry} ${name}`;
