@@ -61,7 +61,14 @@ export interface Mutation {
 interface UnboundRule {
   id: string;
   why: string;
-  matches(edit: Edit, before: Json, after: Json): boolean;
+  /** `before`/`after`: the edited document; `served`: both documents as served after every edit of the mutation. */
+  matches(edit: Edit, before: Json, after: Json, served: Served): boolean;
+}
+
+/** What the engine is served for a mutation, and whether the version document is the recorded one. */
+export interface Served {
+  versionDoc: Json;
+  versionDocUnchanged: boolean;
 }
 
 const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\+json;version=\d\.\d|\.v\d\.\d\+json)/;
@@ -112,6 +119,25 @@ export const UNBOUND: readonly UnboundRule[] = [
       // every remaining entry is one of the original ones (a removal, or a copy)
       const originals = new Set(was.map((x) => JSON.stringify(x)));
       return now.every((x) => originals.has(JSON.stringify(x)));
+    },
+  },
+  {
+    id: 'publish-attestation-removed-registry-signature-stays',
+    why:
+      'Removing the npm publish attestation while the version document keeps its registry signature: documented policy (README, ' +
+      '"What verified means", the registry\'s endorsement) accepts either the publish attestation or a valid dist.signatures ' +
+      "entry as the registry's word for name, version and integrity; the provenance still binds the digest. Without a registry " +
+      'signature the same removal stays in the fuzz (it must be unavailable: registry-endorsement-missing).',
+    matches: (e, before, after, served) => {
+      if (e.doc !== 'attestations' || e.path.length !== 1 || e.path[0] !== 'attestations') return false;
+      const sigs = getAt(served.versionDoc, ['dist', 'signatures']);
+      if (!served.versionDocUnchanged || !Array.isArray(sigs) || sigs.length === 0) return false;
+      const was = getAt(before, ['attestations']);
+      const now = getAt(after, ['attestations']);
+      if (!Array.isArray(was) || !Array.isArray(now)) return false;
+      const isPublish = (a: Json): boolean => isObject(a) && a.predicateType === PUBLISH;
+      const rest = (xs: Json[]): string => JSON.stringify(xs.filter((a) => !isPublish(a)));
+      return was.some(isPublish) && !now.some(isPublish) && rest(was) === rest(now);
     },
   },
   {
@@ -301,8 +327,8 @@ export const UNBOUND: readonly UnboundRule[] = [
 ];
 
 /** The first rule an edit matches, given the document before and after all edits of the mutation. */
-export function unboundRule(edit: Edit, before: Json, after: Json): UnboundRule | undefined {
-  return UNBOUND.find((r) => r.matches(edit, before, after));
+export function unboundRule(edit: Edit, before: Json, after: Json, served: Served): UnboundRule | undefined {
+  return UNBOUND.find((r) => r.matches(edit, before, after, served));
 }
 
 function canonicalBundle(b: Json | undefined): string | undefined {
@@ -1248,7 +1274,12 @@ export function generateMutation(rng: Rng, index: number, cases: readonly FuzzCa
     const changedAttestations = JSON.stringify(attestations) !== JSON.stringify(c.attestations);
     if (!changedVersion && !changedAttestations) continue;
     const rule = draft.edits
-      .map((e) => unboundRule(e, e.doc === 'version' ? c.versionDoc : c.attestations, e.doc === 'version' ? versionDoc : attestations))
+      .map((e) =>
+        unboundRule(e, e.doc === 'version' ? c.versionDoc : c.attestations, e.doc === 'version' ? versionDoc : attestations, {
+          versionDoc,
+          versionDocUnchanged: !changedVersion,
+        }),
+      )
       .find(Boolean);
     if (rule) {
       avoided.push({ rule: rule.id, target: draft.target });
