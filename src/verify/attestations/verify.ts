@@ -23,6 +23,7 @@ import type { InvalidCode, ProvenanceFacts, TransparencyLogEntry as TlogFact } f
 import { TrustMaterialError, errorMessage } from '../errors';
 import { keysFor, keyValidAt, type NpmKey } from '../trust/keys';
 import type { TrustedRootJson } from '../trust/load';
+import { memoizeTrustMaterial } from '../trust/memo';
 import { CertificateExtensionError, readFulcioClaims } from './certificate';
 import { transparencyLogLink } from './links';
 import { interpretProvenance, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from './provenance';
@@ -100,7 +101,8 @@ function contextFor(trustedRoot: TrustedRootJson, npmKeys: readonly NpmKey[]): V
   if (!ctx) {
     let material;
     try {
-      material = toTrustMaterial(TrustedRoot.fromJSON(trustedRoot), keyFinder(npmKeys));
+      // the CA certificates' pure results (DER, keys, root-signs-intermediate) once per process
+      material = memoizeTrustMaterial(toTrustMaterial(TrustedRoot.fromJSON(trustedRoot), keyFinder(npmKeys)));
     } catch (err) {
       throw new TrustMaterialError(`the trusted root is unusable: ${errorMessage(err)}`, { cause: err });
     }

@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import { bundleFromJSON } from '@sigstore/bundle';
+import { X509Certificate } from '@sigstore/core';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { memoizeTrustMaterial, memoizeTrustedCertificate } from '../../../src/verify/trust/memo';
+import { generateSyntheticData, type SyntheticData } from '../../synthetic/generate';
+
+/** What @sigstore/verify says about a bundle: 'valid', its error code, or 'malformed'. */
+function outcome(verifier: Verifier, bundle: unknown): string {
+  let entity;
+  try {
+    entity = toSignedEntity(bundleFromJSON(bundle));
+  } catch {
+    return 'malformed';
+  }
+  try {
+    verifier.verify(entity);
+    return 'valid';
+  } catch (err) {
+    return (err as { code?: string }).code ?? 'error';
+  }
+}
+
+describe('trusted certificates: pure results kept once per process', function () {
+  this.timeout(30_000);
+  let data: SyntheticData;
+  before(async () => {
+    data = await generateSyntheticData({ seed: 'trust-memo' });
+  });
+
+  it('every provenance bundle gets exactly what @sigstore/verify says without the memo, twice over (rogue CA, tampered signature and proof included)', () => {
+    const material = () => toTrustMaterial(TrustedRoot.fromJSON(data.trustedRoot), () => { throw new Error('no keys'); });
+    const plain = new Verifier(material());
+    const memoized = new Verifier(memoizeTrustMaterial(material()));
+    const cases = data.packages.filter((c) => c.attestations && c.sigstore.provenance);
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 2; round++) {
+      for (const c of cases) {
+        const bundle = c.attestations!.attestations.find((a) => a.predicateType !== 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1')!.bundle;
+        const expected = outcome(plain, bundle);
+        assert.equal(outcome(memoized, bundle), expected, `${c.id} (round ${round + 1})`);
+        assert.equal(expected, c.sigstore.provenance, c.id);
+        outcomes.add(expected);
+      }
+    }
+    for (const o of ['valid', 'CERTIFICATE_ERROR', 'SIGNATURE_ERROR', 'TLOG_INCLUSION_PROOF_ERROR', 'malformed']) assert.ok(outcomes.has(o), `covers ${o}`);
+  });
+
+  it('keeps DER and signature checks of trusted certificates; an untrusted issuer is always checked afresh', () => {
+    const root = TrustedRoot.fromJSON(data.trustedRoot);
+    const [intermediate, ca] = root.certificateAuthorities[0]!.certChain!.certificates.map((c) => X509Certificate.parse(Buffer.from(c.rawBytes)));
+    let checks = 0;
+    const verifyOriginal = X509Certificate.prototype.verify;
+    X509Certificate.prototype.verify = function (this: X509Certificate, issuer?: X509Certificate) {
+      checks++;
+      return verifyOriginal.call(this, issuer);
+    };
+    try {
+      let encodes = 0;
+      const toDER = intermediate!.root.toDER.bind(intermediate!.root);
+      intermediate!.root.toDER = () => (encodes++, toDER());
+      memoizeTrustedCertificate(intermediate!);
+      memoizeTrustedCertificate(intermediate!); // idempotent
+      const der = intermediate!.root.toDER();
+      assert.equal(intermediate!.root.toDER(), der);
+      assert.equal(encodes, 1);
+      assert.ok(intermediate!.equals(intermediate!));
+
+      // verify(issuer): kept only for trusted issuers
+      const plainRoot = X509Certificate.parse(ca!.root.toDER());
+      assert.equal(intermediate!.verify(plainRoot), true);
+      assert.equal(intermediate!.verify(plainRoot), true);
+      assert.equal(checks, 2, 'an issuer that is not memoized is checked every time');
+      memoizeTrustedCertificate(ca!);
+      assert.equal(intermediate!.verify(ca!), true);
+      assert.equal(intermediate!.verify(ca!), true);
+      assert.equal(checks, 3, 'a trusted issuer: once');
+      assert.equal(ca!.verify(intermediate!), false, 'the root is not signed by the intermediate');
+    } finally {
+      X509Certificate.prototype.verify = verifyOriginal;
+    }
+  });
+});
