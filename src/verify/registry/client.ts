@@ -76,6 +76,11 @@ export interface RegistryClientOptions {
    * as some mirrors serve) is reused from the disk cache without asking again. Default 5 minutes; 0: always ask.
    */
   heuristicFreshnessMs?: number;
+  /**
+   * After a registry host refuses connections (or does not resolve), further requests to it fail at
+   * once, with the same error, for this long instead of each trying again. Default 30 s; 0: always try.
+   */
+  unreachableMemoryMs?: number;
   logger?: EngineLogger;
   // --- beyond the engine's options (tests, tuning) ---
   /** Environment for npm_config_*, ${VAR} expansion, HOME. Default process.env. */
@@ -100,6 +105,9 @@ export interface RequestOptions {
   /** 'no-store': skip the disk HTTP cache (the caller keeps what it derives from the document, e.g. a verdict). */
   cache?: 'default' | 'no-store';
 }
+
+/** Connection failures that say the host cannot be reached at all (not a slow or flaky answer). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_NONAME']);
 
 /** npm's default `maxsockets`. */
 export const NPM_DEFAULT_MAXSOCKETS = 15;
@@ -152,6 +160,9 @@ export class RegistryClient {
   private readonly inflight = new Map<string, SharedFetch<unknown>>();
   private readonly keys = new Map<string, Promise<RegistryKeysDocument | null>>();
   private readonly stats = new Map<string, RegistryStats>();
+  /** origin → until when, and the error that said it cannot be reached. */
+  private readonly unreachable = new Map<string, { until: number; error: RegistryError }>();
+  private readonly unreachableMemoryMs: number;
 
   constructor(options: RegistryClientOptions = {}) {
     // every line logged from here names registries: credentials in their URLs are redacted
@@ -180,6 +191,7 @@ export class RegistryClient {
       this.attestationRegistry = normalized;
     }
     this.offline = options.offline === true;
+    this.unreachableMemoryMs = Math.max(0, options.unreachableMemoryMs ?? 30_000);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? npmMaxSockets(this.config, options.env ?? process.env)));
     this.sockets = concurrency;
@@ -365,6 +377,16 @@ export class RegistryClient {
     const { signal, ...shared } = req;
     const cancelledError = (): RegistryError => new RegistryError('cancelled', `${req.what}: cancelled`, { url: req.url });
     if (signal?.aborted) return Promise.reject(cancelledError());
+    const origin = originOf(req.url);
+    const down = this.unreachable.get(origin);
+    if (down && Date.now() < down.until) {
+      return Promise.reject(
+        new RegistryError('network-error', `${req.what}: ${down.error.message.replace(/^.*?: (could not reach)/, '$1')} (a moment ago; not retried for ${Math.round(this.unreachableMemoryMs / 1000)} s)`, {
+          url: req.url,
+          cause: down.error,
+        }),
+      );
+    }
     const key = `${req.accept}\n${req.url}`;
     let entry = this.inflight.get(key) as SharedFetch<T | null> | undefined;
     if (!entry) {
@@ -373,7 +395,12 @@ export class RegistryClient {
         users: 0,
         settled: false,
         controller,
-        promise: this.transport.get({ ...shared, signal: controller.signal }).then(async (res) => {
+        promise: this.transport.get({ ...shared, signal: controller.signal }).catch((err: unknown) => {
+          if (this.unreachableMemoryMs > 0 && err instanceof RegistryError && err.code === 'network-error' && UNREACHABLE_CODES.has(causeCode(err))) {
+            this.unreachable.set(origin, { until: Date.now() + this.unreachableMemoryMs, error: err });
+          }
+          throw err;
+        }).then(async (res) => {
           this.logger?.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
           if (res.status === 404) {
             if (onNotFound === null) return null;
@@ -423,6 +450,19 @@ interface SharedFetch<T> {
   settled: boolean;
   controller: AbortController;
   promise: Promise<T>;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function causeCode(err: RegistryError): string {
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : '';
 }
 
 function signalOpt(signal: AbortSignal | undefined): { signal?: AbortSignal } {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { NPM_DEFAULT_MAXSOCKETS, RegistryClient, npmMaxSockets } from '../../../src/verify/registry/client';
 import { startFixtureRegistry, type FixtureRegistry } from '../../fixture-registry';
@@ -103,6 +104,34 @@ describe('registry client: sockets and HTTP cache policy', function () {
       await testClient(`${registry.url}/w/`, tmp.dir, { cacheDir }).getVersion(d.name, d.version);
       const statuses = registry.requests.filter((r) => decodeURIComponent(r.url).includes(`/w/${d.name}/${d.version}`)).map((r) => r.status);
       assert.deepEqual(statuses, [200, 304], 'revalidated with its ETag, not taken as fresh');
+    });
+  });
+
+  describe('a registry host that cannot be reached', () => {
+    it('is not asked again for a short while after it refused a connection; other hosts are unaffected; then it is asked again', async () => {
+      const c = world.data.packages[0]!;
+      const probe = net.createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as net.AddressInfo).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+      const client = testClient(`http://127.0.0.1:${port}/w/`, tmp.dir, { unreachableMemoryMs: 400, retry: { retries: 0 } });
+      await assert.rejects(client.getVersion(c.name, c.version), (err: { code?: string; message: string }) => err.code === 'network-error' && /ECONNREFUSED/.test(err.message));
+      const late = await startFixtureRegistry({ port, realworldDir: null, prefixes: [{ prefix: 'w', packages: world.fixturePackages, keys: world.data.registryKeys }] });
+      try {
+        // the host answers now, but this client remembers it refused a moment ago
+        await assert.rejects(client.getVersion(c.name, c.version), (err: { code?: string; message: string }) => err.code === 'network-error' && /not retried for 0 s|not retried/.test(err.message));
+        assert.equal(late.requests.length, 0, 'no request reached the host');
+        // another host is asked as usual
+        assert.equal((await client.getVersion(c.name, c.version, { registry: `${registry.url}/w/` })).dist.integrity, c.integrity);
+        // a client that does not remember asks at once
+        const forgetful = testClient(`http://127.0.0.1:${port}/w/`, tmp.dir, { unreachableMemoryMs: 0 });
+        assert.equal((await forgetful.getVersion(c.name, c.version)).dist.integrity, c.integrity);
+        await new Promise((r) => setTimeout(r, 450));
+        assert.equal((await client.getVersion(c.name, c.version)).dist.integrity, c.integrity, 'asked again after the memory ran out');
+      } finally {
+        await late.close();
+      }
     });
   });
 });
