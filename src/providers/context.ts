@@ -13,6 +13,7 @@ import { EngineHost } from './engine/host';
 import { ResultsView } from './scan/resultsView';
 import { DocumentController } from './state/documents';
 import { ProvenanceStatusBar } from './statusBar/statusBar';
+import { TrustHistoryController } from './trust/controller';
 
 export class LensContext {
   readonly log: vscode.LogOutputChannel;
@@ -27,6 +28,8 @@ export class LensContext {
   readonly badges: BadgeDecorations;
   readonly results: ResultsView;
   readonly statusBar: ProvenanceStatusBar;
+  /** Trust history of the open package.json files' dependencies, and the policy file. */
+  readonly trust: TrustHistoryController;
 
   /** Everything created here is disposed with `extension.subscriptions`. */
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -43,12 +46,13 @@ export class LensContext {
     this.toolVersion = String((extension.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? '0.0.0');
 
     this.documents = new DocumentController(this.host, () => this.settings, this.log);
+    this.trust = new TrustHistoryController(this.documents, () => this.settings, this.log);
     this.diagnostics = new ProvenanceDiagnostics(this.documents, this.host, () => this.settings, this.log);
     this.badges = new BadgeDecorations(extension.extensionUri, this.documents, () => this.settings.badgeStyle, this.log);
     this.results = new ResultsView();
     this.statusBar = new ProvenanceStatusBar(this.documents, () => this.notes(), this.log);
     this.results.updateMessage();
-    extension.subscriptions.push(this.documents, this.diagnostics, this.badges, this.results, this.statusBar);
+    extension.subscriptions.push(this.documents, this.trust, this.diagnostics, this.badges, this.results, this.statusBar);
   }
 
   /** What the status bar's tooltip adds: Restricted Mode, registries that strip provenance, offline. */
@@ -60,6 +64,7 @@ export class LensContext {
       if (o.stripsProvenance) out.push(`${o.registry} serves no signatures or attestations (${o.versionsSeen} versions seen).`);
     }
     if (this.settings.offline) out.push('Offline: only cached results are used.');
+    out.push(...this.trust.notes());
     return out;
   }
 
@@ -68,5 +73,6 @@ export class LensContext {
     this.host.reset();
     this.results.outdate(why);
     this.documents.rerunAll(true);
+    this.trust.reload(why);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Quick fixes for Provenance Lens diagnostics: use a version whose provenance verifies, ignore the
- * package, configure the attestation registry; and a fix-all for the file.
+ * package, configure the attestation registry; for a trust downgrade, the newest version of the release
+ * line that keeps the line's evidence; and a fix-all for the file.
  */
 import * as vscode from 'vscode';
 import type { DependencyState } from '../state/model';
@@ -10,6 +11,9 @@ import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { fixFor, wantsVersionFix } from './model';
+import { LINE_FIX_CODES, lineFixFor } from './trust';
+import type { TrustTracker } from '../state/trust';
+import { FINDING_CODES } from '../../verify/history/rules';
 import { MAX_NAME_LENGTH } from '../format/hover';
 import { cleanText } from '../../verify/format/text';
 
@@ -32,6 +36,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
   constructor(
     private readonly documents: DocumentController,
     private readonly log: vscode.LogOutputChannel,
+    private readonly trust?: TrustTracker,
   ) {}
 
   async provideCodeActions(
@@ -49,6 +54,16 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     } catch (err) {
       this.log.error(`Code actions failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return [];
+    }
+  }
+
+  private async raceCancel<T>(pending: Promise<T | undefined>, token: vscode.CancellationToken): Promise<T | undefined> {
+    const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
+    try {
+      return await Promise.race([pending, cancelled]);
+    } catch (err) {
+      this.log.warn(`No version fix for the trust finding: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
     }
   }
 
@@ -81,6 +96,22 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
       const hit = dependencyAt(located, document.offsetAt(diagnostic.range.start));
       if (!hit || hit.part !== 'spec') continue;
       const dep = state?.deps.get(dependencyKey(hit.dependency.section, hit.dependency.name));
+      if ((FINDING_CODES as readonly string[]).includes(code)) {
+        // A trust-history finding: only a downgrade has a version fix (the line's newest version keeping its evidence).
+        if (!LINE_FIX_CODES.has(code) || !dep || !this.trust || dep.dependency.spec !== hit.dependency.spec) continue;
+        const lineFix = await this.raceCancel(this.trust.lineFix(document.uri.fsPath, dep), token);
+        if (token.isCancellationRequested) return [];
+        const fix = lineFix && lineFixFor(hit.dependency, dep, lineFix);
+        if (fix) {
+          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+          action.edit = new vscode.WorkspaceEdit();
+          action.edit.replace(document.uri, specRange(document, hit.dependency), jsonStringBody(fix.newSpec));
+          action.diagnostics = [diagnostic];
+          action.isPreferred = true;
+          actions.push(action);
+        }
+        continue;
+      }
       if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== hit.dependency.spec) continue;
       const suggestion = await this.suggestionFor(document, dep, token);
       if (token.isCancellationRequested) return [];

@@ -13,7 +13,7 @@ export const SECTION = 'provenanceLens';
  * Settings a workspace may only set when it is trusted: they decide what is trusted, or (offline) make
  * the window answer from the cache instead of checking.
  */
-export const RESTRICTED_SETTINGS = ['registry', 'attestationRegistry', 'trustedRoot', 'npmKeys', 'offline'] as const;
+export const RESTRICTED_SETTINGS = ['registry', 'attestationRegistry', 'trustedRoot', 'npmKeys', 'offline', 'policyFile'] as const;
 
 /** Where a setting's value in force comes from. */
 export type SettingScope = 'default' | 'user' | 'workspace' | 'workspaceFolder';
@@ -70,6 +70,11 @@ export interface LensSettings {
   /** Where trustedRoot / npmKeys come from: only workspace values may be relative to the workspace folder. */
   trustedRootScope: SettingScope;
   npmKeysScope: SettingScope;
+  /** Judge each direct dependency against the earlier versions of its release line (full packuments). */
+  trustHistory: boolean;
+  /** The trust policy file; empty: `.provenance-lens.json` found as the CLI finds it. */
+  policyFile: string;
+  policyFileScope: SettingScope;
 }
 
 export const DEFAULT_ATTESTATION_REGISTRY = 'https://registry.npmjs.org';
@@ -103,6 +108,9 @@ export function normaliseSettings(get: (key: string) => unknown, scopeOf: (key: 
     completionVerifiedOnly: get('completion.verifiedOnly') === true,
     trustedRootScope: scopeOf('trustedRoot'),
     npmKeysScope: scopeOf('npmKeys'),
+    trustHistory: get('trustHistory.enabled') !== false,
+    policyFile: str(get('policyFile')),
+    policyFileScope: scopeOf('policyFile'),
   };
 }
 
@@ -120,7 +128,7 @@ export interface PathSettingResult {
  * workspace is open, so an untrusted workspace could supply the trust file. It is refused instead.
  */
 export function resolvePathSetting(
-  key: 'trustedRoot' | 'npmKeys',
+  key: 'trustedRoot' | 'npmKeys' | 'policyFile',
   raw: string,
   scope: SettingScope,
   context: { trusted: boolean; resolveRelative?: (p: string) => string; home?: string },

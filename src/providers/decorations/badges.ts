@@ -1,10 +1,12 @@
 /**
  * Badges after each dependency's version string: one decoration type per status (colour from the
  * theme colours contributed in package.json, a gutter icon from media/ in full style), with the
- * per-dependency text as `after.contentText`.
+ * per-dependency text as `after.contentText`. A version that lost the evidence its release line had
+ * (trust history) gets its own type, in the warning colour, apart from "no provenance".
  */
 import * as vscode from 'vscode';
 import { type BadgeStyle, badgeFor } from '../format/badge';
+import { trustBadge } from '../format/trust';
 import { locateDependencies } from '../locate/manifestLocator';
 import type { DisplayStatus } from '../state/model';
 import { type DocumentController, isPackageJson } from '../state/documents';
@@ -12,7 +14,12 @@ import { joinState } from '../state/view';
 
 const STATUSES: DisplayStatus[] = ['verified', 'invalid', 'no-provenance', 'pending', 'unavailable', 'not-applicable'];
 
-const COLOR: Record<DisplayStatus, string> = {
+/** A decoration type per status, and one for the downgrade mark. */
+type BadgeKind = DisplayStatus | 'downgrade';
+const KINDS: BadgeKind[] = [...STATUSES, 'downgrade'];
+
+const COLOR: Record<BadgeKind, string> = {
+  downgrade: 'provenanceLens.downgradeForeground',
   verified: 'provenanceLens.verifiedForeground',
   invalid: 'provenanceLens.invalidForeground',
   'no-provenance': 'provenanceLens.noProvenanceForeground',
@@ -21,7 +28,8 @@ const COLOR: Record<DisplayStatus, string> = {
   'not-applicable': 'provenanceLens.notApplicableForeground',
 };
 
-const ICON: Partial<Record<DisplayStatus, string>> = {
+const ICON: Partial<Record<BadgeKind, string>> = {
+  downgrade: 'downgrade.svg',
   verified: 'verified.svg',
   invalid: 'invalid.svg',
   'no-provenance': 'no-provenance.svg',
@@ -29,7 +37,7 @@ const ICON: Partial<Record<DisplayStatus, string>> = {
 };
 
 export class BadgeDecorations implements vscode.Disposable {
-  private types = new Map<DisplayStatus, vscode.TextEditorDecorationType>();
+  private types = new Map<BadgeKind, vscode.TextEditorDecorationType>();
   private style: BadgeStyle;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -54,7 +62,7 @@ export class BadgeDecorations implements vscode.Disposable {
   private createTypes(): void {
     for (const type of this.types.values()) type.dispose();
     this.types.clear();
-    for (const status of STATUSES) {
+    for (const status of KINDS) {
       const icon = ICON[status];
       this.types.set(
         status,
@@ -98,7 +106,7 @@ export class BadgeDecorations implements vscode.Disposable {
   private renderEditor(editor: vscode.TextEditor): void {
     const document = editor.document;
     if (!isPackageJson(document)) return;
-    const byStatus = new Map<DisplayStatus, vscode.DecorationOptions[]>(STATUSES.map((s) => [s, []]));
+    const byStatus = new Map<BadgeKind, vscode.DecorationOptions[]>(KINDS.map((s) => [s, []]));
     const state = this.documents.get(document.uri);
     if (state && this.style !== 'off') {
       const text = document.getText();
@@ -107,13 +115,13 @@ export class BadgeDecorations implements vscode.Disposable {
         const verdict = view.stale ? undefined : view.state?.verdict;
         const awaiting = state.running || document.version !== state.docVersion;
         if (!verdict && !awaiting) continue;
-        const badge = badgeFor(verdict, this.style, view.located.spec);
+        const badge = (verdict && trustBadge(verdict, view.state?.trust, this.style, view.located.spec)) || badgeFor(verdict, this.style, view.located.spec);
         if (!badge) continue;
         let end = document.positionAt(view.located.specSpan.offset + view.located.specSpan.length);
         // At the end of the line when only a comma follows (the usual layout), else right after the version.
         const lineEnd = document.lineAt(end.line).range.end;
         if (/^\s*,?\s*$/.test(document.getText(new vscode.Range(end, lineEnd)))) end = lineEnd;
-        byStatus.get(badge.status)?.push({
+        byStatus.get(badge.mark ?? badge.status)?.push({
           range: new vscode.Range(end, end),
           renderOptions: { after: { contentText: badge.text } },
         });

@@ -32,6 +32,7 @@ export function buildRuleContext(document: vscode.TextDocument, documents: Docum
     engineProblems: current && !state.running ? state.manifest?.problems ?? [] : [],
     runError: state.running ? undefined : state.error,
     observations: host.observations(),
+    ...(state.trustPolicy ? { trustPolicy: state.trustPolicy } : {}),
     settings: { noProvenanceSeverity: settings.noProvenanceSeverity, attestationRegistry: settings.attestationRegistry },
   };
 }

@@ -5,7 +5,7 @@
 import type { RegistryObservation, TextSpan } from '../../verify/types';
 import { cleanText } from '../../verify/format/text';
 import type { LocatedDependency, LocatedManifest } from '../locate/manifestLocator';
-import type { DependencyState } from '../state/model';
+import type { DependencyState, TrustPolicyStatus } from '../state/model';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'none';
@@ -38,6 +38,8 @@ export interface RuleContext {
   /** The run failed as a whole. */
   runError?: string;
   observations: RegistryObservation[];
+  /** The trust policy for this file, once the trust history has looked for it. */
+  trustPolicy?: TrustPolicyStatus;
   settings: {
     noProvenanceSeverity: SeveritySetting;
     attestationRegistry: string;

@@ -20,6 +20,9 @@ export function registerConfigurationWatcher(lens: LensContext): vscode.Disposab
       lens.documents.rerunAll(false);
     }
     if (e.affectsConfiguration('provenanceLens.badges.style')) lens.badges.refreshStyle();
+    if (e.affectsConfiguration('provenanceLens.trustHistory.enabled') || e.affectsConfiguration('provenanceLens.policyFile')) {
+      lens.trust.reload('Trust history settings changed');
+    }
     lens.diagnostics.refreshAll();
     lens.statusBar.update();
     lens.results.updateMessage();

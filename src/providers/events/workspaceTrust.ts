@@ -10,7 +10,7 @@ export function registerTrustGrant(lens: LensContext): vscode.Disposable {
   return vscode.workspace.onDidGrantWorkspaceTrust(() => {
     lens.log.info('Workspace trusted: project .npmrc and workspace settings now apply.');
     lens.settings = readSettings();
-    lens.restartEngines('The workspace is now trusted.');
+    lens.restartEngines('The workspace is now trusted.'); // the workspace's trust policy now applies too
     lens.statusBar.update();
     lens.results.updateMessage();
   });

@@ -22,6 +22,8 @@ export const BADGE_GLYPH: Record<DisplayStatus, string> = {
 export interface Badge {
   status: DisplayStatus;
   text: string;
+  /** Shown apart from the status (its own colour): a downgrade against the release line (./trust.ts). */
+  mark?: 'downgrade';
 }
 
 /**

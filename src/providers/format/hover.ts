@@ -9,6 +9,8 @@ import { reasonDocsUrl, shortReason } from './reasons';
 import { BADGE_GLYPH } from './badge';
 import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
 import { redactSecrets, redactVerdict } from '../../verify/format/redact';
+import type { DependencyTrust, TrustPolicyStatus } from '../state/model';
+import { trustHoverLines } from './trust';
 
 /** npm's longest package name. A longer "name" is not a package: it is described, never echoed. */
 export const MAX_NAME_LENGTH = 214;
@@ -63,6 +65,10 @@ export interface HoverInput {
   /** A note from resolution, e.g. the lockfile is out of date. */
   note?: string;
   suggestion?: HoverSuggestion;
+  /** The trust history of the verdict's version (release line), when it was asked for. */
+  trust?: DependencyTrust;
+  /** The trust policy in force for the file. */
+  trustPolicy?: TrustPolicyStatus;
 }
 
 const BUILDER_KIND: Record<ProvenanceFacts['builderKind'], string> = {
@@ -238,6 +244,7 @@ export function buildHoverMarkdown(input: HoverInput): string {
     if (published && verdict.status !== 'not-applicable') out.push(`- **Published:** ${escapeMarkdown(published)}`);
     if (verdict.attestationRegistry) out.push(`- **Attestations from:** ${escapeMarkdown(verdict.attestationRegistry)}`);
     if (verdict.cached) out.push('', '_From the verification cache._');
+    out.push(...trustHoverLines(verdict, input.trust, input.trustPolicy));
   }
   // Command arguments carry the name in full (a command needs the exact key): a name longer than npm
   // allows gets no such link, and no link carries more than MAX_COMMAND_ARGS_LENGTH of arguments.

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildHoverMarkdown, HOVER_COMMANDS, type HoverSuggestion } from '../format/hover';
 import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
-import { dependencyKey } from '../state/model';
+import { currentTrust, dependencyKey } from '../state/model';
 import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../state/suggestions';
 import { isRewritable, rewriteSpec } from '../codeActions/model';
@@ -69,6 +69,8 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
         stale: stale && (state.running || document.version !== state.docVersion),
         note: stale ? undefined : dep?.resolved?.note,
         suggestion,
+        trust: stale ? undefined : currentTrust(dep),
+        trustPolicy: state.trustPolicy,
       });
       const content = new vscode.MarkdownString(markdown);
       content.supportHtml = false;

@@ -168,6 +168,11 @@ export class DocumentController implements vscode.Disposable {
     return state;
   }
 
+  /** Tells the providers that a document's state changed outside a verification run (trust history arrived). */
+  notify(uri: vscode.Uri): void {
+    if (this.states.has(uri.toString())) this.changed.fire(uri);
+  }
+
   /** Replaces one dependency's verdict (Verify Dependency at Cursor). */
   setVerdict(uri: vscode.Uri, key: string, verdict: Verdict): void {
     const state = this.states.get(uri.toString());

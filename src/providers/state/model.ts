@@ -2,6 +2,8 @@
  * What the editor knows about one package.json: its dependencies and their verdicts.
  * No `vscode` import.
  */
+import { VERDICT_STATUSES } from '../../verify/reasons/catalogue';
+import { tally } from '../../verify/summary';
 import type {
   DependencySection,
   LockfileKind,
@@ -12,6 +14,7 @@ import type {
   Verdict,
   VerdictStatus,
 } from '../../verify/types';
+import type { TrustAssessment, TrustFinding } from '../../verify/history/types';
 
 export type DisplayStatus = VerdictStatus | 'pending';
 
@@ -20,6 +23,43 @@ export interface DependencyState {
   resolved?: ResolvedDependency;
   /** Undefined while pending. */
   verdict?: Verdict;
+  /** Trust history of the verdict's version (./trust.ts), once asked for; compare `id` with the verdict. */
+  trust?: DependencyTrust;
+}
+
+/** The trust history of one verified (or unattested) version, as the editor shows it. */
+export interface DependencyTrust {
+  /** `name@version` of the verdict it was assessed for. */
+  id: string;
+  /** `pending` while the history is fetched and judged. */
+  state: 'pending' | 'done';
+  assessment?: TrustAssessment;
+  /** Why there is no assessment (e.g. "trust history unavailable: …"). */
+  note?: string;
+}
+
+/** What the editor knows about the trust policy that applies to a package.json. */
+export interface TrustPolicyStatus {
+  /** The policy file found (or set), when there is one. */
+  path?: string;
+  /** Errors that keep it from being applied. */
+  errors: string[];
+  /** Why a policy file that was found is not applied (Restricted Mode). */
+  notApplied?: string;
+  /** Whether a policy is in force. */
+  applied: boolean;
+}
+
+/** The downgrade finding (provenance-lost, trusted-publisher-lost) of an assessment, unless the policy turned it off. */
+export function downgradeOf(assessment: TrustAssessment | undefined): TrustFinding | undefined {
+  return assessment?.findings.find((f) => (f.code === 'provenance-lost' || f.code === 'trusted-publisher-lost') && f.severity !== 'off' && f.previous);
+}
+
+/** The dependency's trust history when it is for its current verdict. */
+export function currentTrust(dep: DependencyState | undefined): DependencyTrust | undefined {
+  const v = dep?.verdict;
+  const t = dep?.trust;
+  return v && t && t.id === `${v.name}@${v.version}` ? t : undefined;
 }
 
 export interface DocumentState {
@@ -33,6 +73,8 @@ export interface DocumentState {
   lockfile?: { kind: LockfileKind; path: string };
   /** Keyed by `dependencyKey`. */
   deps: Map<string, DependencyState>;
+  /** The trust policy in force for this file (set with the trust history). */
+  trustPolicy?: TrustPolicyStatus;
   /** Set when the run failed as a whole (the engine could not be loaded, resolveManifest threw). */
   error?: string;
   finishedAt?: number;
@@ -49,17 +91,14 @@ export function displayStatus(state: DependencyState | undefined): DisplayStatus
 /** A scan summary's counts, plus the dependencies still being verified. */
 export type StatusCounts = Omit<ScanSummary, 'elapsedMs'> & { pending: number };
 
+const DISPLAY_STATUSES: readonly DisplayStatus[] = [...VERDICT_STATUSES, 'pending'];
+
 export function emptyCounts(): StatusCounts {
-  return { total: 0, verified: 0, 'no-provenance': 0, invalid: 0, unavailable: 0, 'not-applicable': 0, pending: 0 };
+  return countStatuses([]);
 }
 
 export function countStatuses(states: Iterable<DisplayStatus>): StatusCounts {
-  const counts = emptyCounts();
-  for (const status of states) {
-    counts.total++;
-    counts[status]++;
-  }
-  return counts;
+  return tally(DISPLAY_STATUSES, states);
 }
 
 export function documentCounts(doc: DocumentState): StatusCounts {

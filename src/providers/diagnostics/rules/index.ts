@@ -3,8 +3,10 @@ import { invalidProvenance } from './invalid';
 import { manifestProblems } from './manifestProblems';
 import { mirrorStripsProvenance } from './mirror';
 import { noProvenance } from './noProvenance';
+import { trustFindings } from './trust-findings';
+import { trustPolicy } from './trust-policy';
 import { unavailableNotice } from './unavailable';
 
-export const RULES: readonly DiagnosticRule[] = [invalidProvenance, noProvenance, unavailableNotice, mirrorStripsProvenance, manifestProblems];
+export const RULES: readonly DiagnosticRule[] = [invalidProvenance, noProvenance, unavailableNotice, mirrorStripsProvenance, manifestProblems, trustFindings, trustPolicy];
 
-export { invalidProvenance, manifestProblems, mirrorStripsProvenance, noProvenance, unavailableNotice };
+export { invalidProvenance, manifestProblems, mirrorStripsProvenance, noProvenance, trustFindings, trustPolicy, unavailableNotice };

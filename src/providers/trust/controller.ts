@@ -1,0 +1,143 @@
+/**
+ * The editor's trust history: wires the tracker (../state/trust.ts) to the open package.json files, one
+ * trust-history service per engine (full packuments through that engine's registry client and HTTP
+ * cache, earlier versions verified by it), and the policy file (../state/policy.ts), judged again when
+ * the policy file or the settings change, or the workspace is trusted.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProvenanceEngineApi } from '../../verify/api';
+import { POLICY_FILE_NAME } from '../../verify/policy/types';
+import type { LensSettings } from '../config/model';
+import { resolvePathSetting } from '../config/model';
+import { resolveSettingPath } from '../config/settings';
+import type { DocumentController } from '../state/documents';
+import { PolicyStore } from '../state/policy';
+import { TrustTracker, type TrustScope, type TrustService } from '../state/trust';
+
+type HistoryModule = typeof import('../../verify/history/service');
+
+let historyModule: HistoryModule | undefined;
+function loadHistoryModule(): HistoryModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  historyModule ??= require('../../verify/history/service') as HistoryModule;
+  return historyModule;
+}
+
+/** A trust-history service on one engine: its packuments and verifications are the engine's. */
+export function serviceFor(engine: ProvenanceEngineApi): TrustService {
+  const { TrustHistory } = loadHistoryModule();
+  return new TrustHistory({
+    fetchPackument: (name, options) => {
+      if (!engine.fetchPackument) return Promise.reject(new Error('this engine cannot fetch full packuments'));
+      return engine.fetchPackument(name, options);
+    },
+    verifyVersion: (request, options) => engine.verify(request, options ?? {}),
+  });
+}
+
+const RELOAD_DEBOUNCE_MS = 300;
+
+export class TrustHistoryController implements vscode.Disposable {
+  readonly tracker: TrustTracker;
+  readonly policies: PolicyStore;
+  private readonly services = new WeakMap<ProvenanceEngineApi, TrustService>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private settingWatcher: vscode.Disposable | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly documents: DocumentController,
+    private readonly settings: () => LensSettings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.policies = new PolicyStore({
+      trusted: () => vscode.workspace.isTrusted,
+      policyFile: () => {
+        const s = this.settings();
+        return resolvePathSetting('policyFile', s.policyFile, s.policyFileScope, { trusted: vscode.workspace.isTrusted, resolveRelative: resolveSettingPath });
+      },
+      workspaceFolderOf: (fsPath) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath))?.uri.fsPath,
+    });
+    this.tracker = new TrustTracker({
+      enabled: () => this.settings().trustHistory,
+      scopeFor: (fsPath) => this.scopeFor(fsPath),
+      notify: (uri) => this.documents.notify(vscode.Uri.parse(uri)),
+      current: (uri) => this.documents.get(uri),
+      log: this.log,
+    });
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${POLICY_FILE_NAME}`);
+    const onPolicy = (uri: vscode.Uri) => this.scheduleReload(`${uri.fsPath} changed`);
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(onPolicy),
+      watcher.onDidCreate(onPolicy),
+      watcher.onDidDelete(onPolicy),
+      documents.onDidChange((uri) => {
+        const state = documents.get(uri);
+        if (state) this.tracker.track(state);
+        else this.tracker.forget(uri.toString());
+      }),
+    );
+    this.watchSettingFile();
+  }
+
+  private async scopeFor(fsPath: string): Promise<TrustScope> {
+    const engine = this.documents.engineFor(fsPath);
+    let service = this.services.get(engine);
+    if (!service) {
+      service = serviceFor(engine);
+      this.services.set(engine, service);
+    }
+    const loaded = await this.policies.forManifest(fsPath);
+    if (loaded.status.notApplied) this.log.warn(loaded.status.notApplied);
+    else if (loaded.status.errors.length) this.log.warn(`Trust policy not applied: ${loaded.status.errors.join('; ')}`);
+    else if (loaded.status.applied) this.log.info(`Trust policy for ${path.dirname(fsPath)}: ${loaded.status.path}.`);
+    service.setPolicy(loaded.policy);
+    return { service, engine, policy: loaded.status };
+  }
+
+  /** The `provenanceLens.policyFile` file, when it is outside what the workspace watcher sees. */
+  private watchSettingFile(): void {
+    this.settingWatcher?.dispose();
+    this.settingWatcher = undefined;
+    const s = this.settings();
+    const file = resolvePathSetting('policyFile', s.policyFile, s.policyFileScope, { trusted: vscode.workspace.isTrusted, resolveRelative: resolveSettingPath }).path;
+    if (!file || !path.isAbsolute(file) || path.basename(file) === POLICY_FILE_NAME) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const onChange = () => this.scheduleReload(`${file} changed`);
+    this.settingWatcher = vscode.Disposable.from(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
+  }
+
+  private scheduleReload(why: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.reload(why);
+    }, RELOAD_DEBOUNCE_MS);
+  }
+
+  /** The policy, the settings or the engines changed: read the policy again and judge every open file again. */
+  reload(why: string): void {
+    this.log.info(`Trust history: ${why}; judging the open package.json files again.`);
+    this.watchSettingFile();
+    this.policies.clear();
+    this.tracker.invalidate();
+  }
+
+  /** Notes for the status bar: policies not applied (Restricted Mode, errors). */
+  notes(): string[] {
+    const out = new Set<string>();
+    for (const p of this.tracker.policyStatuses()) {
+      if (p.notApplied) out.add(p.notApplied);
+      else if (p.errors.length) out.add(`The trust policy${p.path ? ` ${p.path}` : ''} has errors and is not applied.`);
+    }
+    return [...out];
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.settingWatcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
