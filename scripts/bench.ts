@@ -82,10 +82,29 @@ interface RunResult {
   probe: Probe;
 }
 
-async function runScan(registry: FixtureRegistry | { requests: number }, project: string, cacheDir: string, extra: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+async function runScan(
+  registry: FixtureRegistry | { requests: number },
+  project: string,
+  cacheDir: string,
+  extra: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult> {
   const before = registryRequestCount(registry);
   const probeOut = path.join(os.tmpdir(), `pl-bench-probe-${process.pid}-${Date.now()}.json`);
-  const argv = [...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof'])] : []), '--require', PROBE, CLI, 'scan', project, '--lockfile', '--json', '--quiet', '--cache', cacheDir, ...extra];
+  const argv = [
+    ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof'])] : []),
+    '--require',
+    PROBE,
+    CLI,
+    'scan',
+    project,
+    '--lockfile',
+    '--json',
+    '--quiet',
+    '--cache',
+    cacheDir,
+    ...extra,
+  ];
   if (SOCKETS_ARG !== undefined) argv.push('--concurrency', String(SOCKETS_ARG));
   const t0 = performance.now();
   const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
@@ -95,14 +114,22 @@ async function runScan(registry: FixtureRegistry | { requests: number }, project
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (c) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: c }));
+    child.on('close', (c) =>
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: c }),
+    );
   });
   const processMs = performance.now() - t0;
   if (code !== 0 && code !== 1) throw new Error(`scan exited with ${code}: ${stderr.slice(0, 2000)}`);
   const report = JSON.parse(stdout) as { summary: Record<string, number> };
   const probe = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as Probe;
   fs.rmSync(probeOut, { force: true });
-  return { processMs, scanMs: report.summary.elapsedMs ?? NaN, requests: registryRequestCount(registry) - before, summary: report.summary, probe };
+  return {
+    processMs,
+    scanMs: report.summary.elapsedMs ?? NaN,
+    requests: registryRequestCount(registry) - before,
+    summary: report.summary,
+    probe,
+  };
 }
 
 let requestsSeen = 0;
@@ -121,7 +148,14 @@ async function perBundleCost(world: World, trustedRootPath: string): Promise<{ m
   const npmKeys = parseNpmKeys(JSON.stringify(world.data.npmKeys));
   const cases = world.data.packages.filter((c) => c.attestations).slice(0, 40);
   const run = (c: (typeof cases)[number]) =>
-    verifyAttestations({ name: c.name, version: c.version, integrity: c.integrity, document: c.attestations, trustedRoot: trust.trustedRoot, npmKeys });
+    verifyAttestations({
+      name: c.name,
+      version: c.version,
+      integrity: c.integrity,
+      document: c.attestations,
+      trustedRoot: trust.trustedRoot,
+      npmKeys,
+    });
   for (const c of cases.slice(0, 5)) run(c); // warm-up (trust material built once, JIT)
   let bundles = 0;
   const t0 = performance.now();
@@ -135,7 +169,9 @@ async function perBundleCost(world: World, trustedRootPath: string): Promise<{ m
 
 /** The editor's figures: 50 dependencies through the engine (worker as in the extension), at the given latency. */
 async function editorFigures(world: World, registryUrl: string, trustedRootPath: string, dir: string) {
-  const activation = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'bench', 'activation.cjs')], { encoding: 'utf8' })) as {
+  const activation = JSON.parse(
+    execFileSync(process.execPath, [path.join(__dirname, 'bench', 'activation.cjs')], { encoding: 'utf8' }),
+  ) as {
     loadMs: number;
     activateMs: number;
     bytes: number;
@@ -220,16 +256,19 @@ async function main(): Promise<void> {
   const registry = await startFixtureRegistry({
     latencyMs: LATENCY_MS,
     realworldDir: null,
-    prefixes: [
-      { prefix: 'world', packages: world.fixturePackages, keys: world.data.registryKeys },
-    ],
+    prefixes: [{ prefix: 'world', packages: world.fixturePackages, keys: world.data.registryKeys }],
   });
   // The mirror, as this machine's: strips provenance and sends no caching headers; 25 ms through a delay proxy.
   const mirrorOrigin = await startFixtureRegistry({
     realworldDir: null,
     prefixes: [{ prefix: 'stripping', packages: world.fixturePackages, keys: world.data.registryKeys, stripProvenance: true }],
   });
-  const mirrorProxy = await startDelayProxy({ upstream: `${mirrorOrigin.url}/stripping/`, latencyMs: LATENCY_MS, cacheHeaders: false, idleExitMs: 10 * 60_000 });
+  const mirrorProxy = await startDelayProxy({
+    upstream: `${mirrorOrigin.url}/stripping/`,
+    latencyMs: LATENCY_MS,
+    cacheHeaders: false,
+    idleExitMs: 10 * 60_000,
+  });
   const registryUrl = `${registry.url}/world/`;
   const mirrorUrl = mirrorProxy.url;
   // An attestation registry nobody answers at (connection refused at once): this machine's situation
@@ -272,9 +311,13 @@ async function main(): Promise<void> {
       mirror = { cold: mCold, warm: mWarm };
     }
 
-    const realworld = args.realworld ? (log('real-world lockfile (sigstore-js) through a delay proxy of the npm-configured registry…'), await realworldScan(dir, env)) : undefined;
+    const realworld = args.realworld
+      ? (log('real-world lockfile (sigstore-js) through a delay proxy of the npm-configured registry…'), await realworldScan(dir, env))
+      : undefined;
 
-    const editor = args['skip-editor'] ? undefined : (log('editor figures…'), await editorFigures(world, registryUrl, trustedRootPath, dir));
+    const editor = args['skip-editor']
+      ? undefined
+      : (log('editor figures…'), await editorFigures(world, registryUrl, trustedRootPath, dir));
 
     const result = {
       machine: { cores, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((l) => Number(l.toFixed(2))) },
@@ -378,7 +421,10 @@ async function main(): Promise<void> {
  * scanned through a loopback delay proxy of the registry npm's configuration names: cold, then warm.
  */
 async function realworldScan(dir: string, env: NodeJS.ProcessEnv) {
-  const candidates = ['/work/shared/realworld/projects/sigstore-js', path.join(ROOT, 'test', 'fixtures', 'realworld', 'projects', 'sigstore-js')];
+  const candidates = [
+    '/work/shared/realworld/projects/sigstore-js',
+    path.join(ROOT, 'test', 'fixtures', 'realworld', 'projects', 'sigstore-js'),
+  ];
   const source = candidates.find((c) => fs.existsSync(path.join(c, 'package-lock.json')));
   if (!source) throw new Error('no sigstore-js project found (looked in ' + candidates.join(', ') + ')');
   const project = path.join(dir, 'sigstore-js');

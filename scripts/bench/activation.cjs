@@ -46,7 +46,17 @@ const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-activation-'));
 const uri = { fsPath: storage, path: storage, scheme: 'file', toString: () => `file://${storage}` };
 const memento = { get: () => undefined, update: async () => undefined, keys: () => [] };
 const context = new Proxy(
-  { subscriptions: [], globalStorageUri: uri, storageUri: uri, logUri: uri, extensionUri: uri, extensionPath: storage, globalState: memento, workspaceState: memento, extension: { packageJSON: { version: '0.0.0' } } },
+  {
+    subscriptions: [],
+    globalStorageUri: uri,
+    storageUri: uri,
+    logUri: uri,
+    extensionUri: uri,
+    extensionPath: storage,
+    globalState: memento,
+    workspaceState: memento,
+    extension: { packageJSON: { version: '0.0.0' } },
+  },
   { get: (t, p) => (p in t ? t[p] : vscode[p]) },
 );
 
@@ -60,6 +70,8 @@ try {
   error = String(err && err.message ? err.message : err);
 }
 const t2 = performance.now();
-process.stdout.write(JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, bytes: fs.statSync(script).size, ...(error ? { error } : {}) }) + '\n');
+process.stdout.write(
+  JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, bytes: fs.statSync(script).size, ...(error ? { error } : {}) }) + '\n',
+);
 fs.rmSync(storage, { recursive: true, force: true });
 process.exit(0);

@@ -52,7 +52,12 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   const client = upstream.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: 64 });
   const latency = options.latencyMs ?? 25;
-  const passBack = ['content-type', 'content-length', 'content-encoding', ...(options.cacheHeaders === false ? [] : ['etag', 'last-modified', 'cache-control'])];
+  const passBack = [
+    'content-type',
+    'content-length',
+    'content-encoding',
+    ...(options.cacheHeaders === false ? [] : ['etag', 'last-modified', 'cache-control']),
+  ];
   let count = 0;
   let idle: NodeJS.Timeout | undefined;
   let stop!: () => void;

@@ -14,7 +14,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateSyntheticData, toFixturePackages, type SyntheticData, type SyntheticFixturePackage, type SyntheticScenario } from './generate';
+import {
+  generateSyntheticData,
+  toFixturePackages,
+  type SyntheticData,
+  type SyntheticFixturePackage,
+  type SyntheticScenario,
+} from './generate';
 
 export interface WorldOptions {
   /** Distinct packages (one version each). Default 1000. */
@@ -94,7 +100,12 @@ export async function generateWorld(options: WorldOptions = {}): Promise<World> 
   const scenarios = worldScenarios(count, options.provenanceShare ?? 0.3);
   // Every signing time within the generator's 30 → 23 days window, whatever the count.
   const spacingMs = Math.max(1000, Math.floor((6 * 24 * 3600 * 1000) / count));
-  const data = await generateSyntheticData({ seed: options.seed ?? 'world', scenarios, spacingMs, ...(options.now !== undefined ? { now: options.now } : {}) });
+  const data = await generateSyntheticData({
+    seed: options.seed ?? 'world',
+    scenarios,
+    spacingMs,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+  });
   return {
     data,
     fixturePackages: toFixturePackages(data),
@@ -118,7 +129,12 @@ export function writeLockfileProject(dir: string, world: Pick<World, 'data'>, re
   const packages: Record<string, unknown> = {};
   for (const c of world.data.packages) {
     dependencies[c.name] = `^${c.version}`;
-    packages[`node_modules/${c.name}`] = { version: c.version, resolved: tarballUrl(registry, c.name, c.version), integrity: c.integrity, license: 'MIT' };
+    packages[`node_modules/${c.name}`] = {
+      version: c.version,
+      resolved: tarballUrl(registry, c.name, c.version),
+      integrity: c.integrity,
+      license: 'MIT',
+    };
   }
   const manifest = { name: 'world-project', version: '1.0.0', private: true, dependencies };
   const lock = {

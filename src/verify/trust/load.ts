@@ -201,7 +201,12 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-async function tufFetch(mirrorUrl: string, tufCachePath: string, timeoutMs: number, tufRootPath: string | undefined): Promise<{ rootText: string; keysText: string }> {
+async function tufFetch(
+  mirrorUrl: string,
+  tufCachePath: string,
+  timeoutMs: number,
+  tufRootPath: string | undefined,
+): Promise<{ rootText: string; keysText: string }> {
   fs.mkdirSync(tufCachePath, { recursive: true });
   let rootPath = tufRootPath;
   if (!rootPath && mirrorUrl !== DEFAULT_MIRROR_URL) {
@@ -219,15 +224,26 @@ function refreshKey(mirrorUrl: string, cacheDir: string | undefined, tufRootPath
   return `${mirrorUrl}\n${cacheDir ?? '(temporary)'}\n${tufRootPath ?? ''}`;
 }
 
-function refreshOnce(mirrorUrl: string, cacheDir: string | undefined, timeoutMs: number, tufRootPath: string | undefined): Promise<RefreshOutcome> {
+function refreshOnce(
+  mirrorUrl: string,
+  cacheDir: string | undefined,
+  timeoutMs: number,
+  tufRootPath: string | undefined,
+): Promise<RefreshOutcome> {
   const key = refreshKey(mirrorUrl, cacheDir, tufRootPath);
   let memo = refreshMemo.get(key);
   if (!memo) {
     memo = (async (): Promise<RefreshOutcome> => {
       let tempDir: string | undefined;
       try {
-        const tufCachePath = cacheDir ? path.join(cacheDir, 'tuf') : (tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-tuf-')));
-        const { rootText, keysText } = await withTimeout(tufFetch(mirrorUrl, tufCachePath, timeoutMs, tufRootPath), timeoutMs, 'TUF refresh');
+        const tufCachePath = cacheDir
+          ? path.join(cacheDir, 'tuf')
+          : (tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-tuf-')));
+        const { rootText, keysText } = await withTimeout(
+          tufFetch(mirrorUrl, tufCachePath, timeoutMs, tufRootPath),
+          timeoutMs,
+          'TUF refresh',
+        );
         // Check both before accepting them.
         parseRootText(rootText);
         parseKeysText(keysText);
@@ -265,7 +281,11 @@ interface CacheFile {
   npmKeys: string;
 }
 
-function saveCache(cacheDir: string, mirrorUrl: string, outcome: { rootText: string; keysText: string; fetchedAt: Date }): string | undefined {
+function saveCache(
+  cacheDir: string,
+  mirrorUrl: string,
+  outcome: { rootText: string; keysText: string; fetchedAt: Date },
+): string | undefined {
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     const file = path.join(cacheDir, CACHE_FILE);
@@ -368,10 +388,14 @@ async function loadChain(opts: LoadTrustOptions): Promise<Sourced> {
     }
     // (a refresh this process already tried answers for itself, below)
     const triedHere = refreshMemo.has(refreshKey(mirrorUrl, opts.cacheDir, opts.tufRootPath));
-    const failed = triedHere ? undefined : recentFailure(opts.cacheDir, mirrorUrl, opts.failedRefreshBackoffMs ?? DEFAULT_FAILED_BACKOFF_MS);
+    const failed = triedHere
+      ? undefined
+      : recentFailure(opts.cacheDir, mirrorUrl, opts.failedRefreshBackoffMs ?? DEFAULT_FAILED_BACKOFF_MS);
     if (failed) {
       refresh = false;
-      notes.push(`${failed.reason} (${humanAge(failed.at)} ago; not retried for ${humanAge(new Date(Date.now() - (opts.failedRefreshBackoffMs ?? DEFAULT_FAILED_BACKOFF_MS)))})`);
+      notes.push(
+        `${failed.reason} (${humanAge(failed.at)} ago; not retried for ${humanAge(new Date(Date.now() - (opts.failedRefreshBackoffMs ?? DEFAULT_FAILED_BACKOFF_MS)))})`,
+      );
     }
   }
   if (refresh) {
@@ -408,7 +432,8 @@ async function loadChain(opts: LoadTrustOptions): Promise<Sourced> {
 function readCustomFile(file: string, what: string): { text: string; mtime: Date } {
   try {
     // a relative path would be read from whatever folder the process runs in (for the editor: maybe a workspace)
-    if (!path.isAbsolute(file)) throw new Error(`"${file}" is not an absolute path: refused (use an absolute path, or one starting with ~/)`);
+    if (!path.isAbsolute(file))
+      throw new Error(`"${file}" is not an absolute path: refused (use an absolute path, or one starting with ~/)`);
     return { text: readRegularTextFileSync(file, { maxBytes: FILE_LIMITS.trust, what: `the ${what}` }), mtime: fs.statSync(file).mtime };
   } catch (err) {
     throw new TrustMaterialError(`cannot read the ${what} at ${file}: ${errorMessage(err)}`, { cause: err });

@@ -17,7 +17,10 @@ describe('registry client: sockets and HTTP cache policy', function () {
 
   before(async () => {
     world = await generateWorld({ count: 2, provenanceShare: 1, seed: 'cache-policy' });
-    registry = await startFixtureRegistry({ realworldDir: null, prefixes: [{ prefix: 'w', packages: world.fixturePackages, keys: world.data.registryKeys }] });
+    registry = await startFixtureRegistry({
+      realworldDir: null,
+      prefixes: [{ prefix: 'w', packages: world.fixturePackages, keys: world.data.registryKeys }],
+    });
   });
   after(async () => registry?.close());
   beforeEach(() => {
@@ -44,8 +47,15 @@ describe('registry client: sockets and HTTP cache policy', function () {
       const client = new RegistryClient({ registry: `${registry.url}/w/`, useProjectNpmrc: false, env });
       assert.equal(client.sockets, 6);
       fs.writeFileSync(user, 'maxsockets=lots\n');
-      assert.equal(new RegistryClient({ registry: `${registry.url}/w/`, useProjectNpmrc: false, env }).sockets, 3, 'an unusable value is ignored');
-      assert.equal(new RegistryClient({ registry: `${registry.url}/w/`, useProjectNpmrc: false, env: { ...env, npm_config_maxsockets: '9' } }).sockets, 9);
+      assert.equal(
+        new RegistryClient({ registry: `${registry.url}/w/`, useProjectNpmrc: false, env }).sockets,
+        3,
+        'an unusable value is ignored',
+      );
+      assert.equal(
+        new RegistryClient({ registry: `${registry.url}/w/`, useProjectNpmrc: false, env: { ...env, npm_config_maxsockets: '9' } }).sockets,
+        9,
+      );
       assert.equal(npmMaxSockets({ files: [] }, {}), 15);
     });
   });
@@ -102,7 +112,9 @@ describe('registry client: sockets and HTTP cache policy', function () {
       const d = world.data.packages[1]!; // the fixture registry sends ETag + Cache-Control: no-cache
       await testClient(`${registry.url}/w/`, tmp.dir, { cacheDir }).getVersion(d.name, d.version);
       await testClient(`${registry.url}/w/`, tmp.dir, { cacheDir }).getVersion(d.name, d.version);
-      const statuses = registry.requests.filter((r) => decodeURIComponent(r.url).includes(`/w/${d.name}/${d.version}`)).map((r) => r.status);
+      const statuses = registry.requests
+        .filter((r) => decodeURIComponent(r.url).includes(`/w/${d.name}/${d.version}`))
+        .map((r) => r.status);
       assert.deepEqual(statuses, [200, 304], 'revalidated with its ETag, not taken as fresh');
     });
   });
@@ -116,11 +128,21 @@ describe('registry client: sockets and HTTP cache policy', function () {
       await new Promise<void>((resolve) => probe.close(() => resolve()));
 
       const client = testClient(`http://127.0.0.1:${port}/w/`, tmp.dir, { unreachableMemoryMs: 400, retry: { retries: 0 } });
-      await assert.rejects(client.getVersion(c.name, c.version), (err: { code?: string; message: string }) => err.code === 'network-error' && /ECONNREFUSED/.test(err.message));
-      const late = await startFixtureRegistry({ port, realworldDir: null, prefixes: [{ prefix: 'w', packages: world.fixturePackages, keys: world.data.registryKeys }] });
+      await assert.rejects(
+        client.getVersion(c.name, c.version),
+        (err: { code?: string; message: string }) => err.code === 'network-error' && /ECONNREFUSED/.test(err.message),
+      );
+      const late = await startFixtureRegistry({
+        port,
+        realworldDir: null,
+        prefixes: [{ prefix: 'w', packages: world.fixturePackages, keys: world.data.registryKeys }],
+      });
       try {
         // the host answers now, but this client remembers it refused a moment ago
-        await assert.rejects(client.getVersion(c.name, c.version), (err: { code?: string; message: string }) => err.code === 'network-error' && /not retried for 0 s|not retried/.test(err.message));
+        await assert.rejects(
+          client.getVersion(c.name, c.version),
+          (err: { code?: string; message: string }) => err.code === 'network-error' && /not retried for 0 s|not retried/.test(err.message),
+        );
         assert.equal(late.requests.length, 0, 'no request reached the host');
         // another host is asked as usual
         assert.equal((await client.getVersion(c.name, c.version, { registry: `${registry.url}/w/` })).dist.integrity, c.integrity);

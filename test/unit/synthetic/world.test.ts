@@ -32,7 +32,10 @@ describe('synthetic world (large benchmark worlds)', function () {
     assert.equal(names.size, 24);
     assert.equal(world.withProvenance, Math.floor(24 * 0.3));
     assert.equal(world.data.packages.filter((c) => c.attestations).length, world.withProvenance);
-    assert.ok(world.data.packages.some((c) => c.name.startsWith('@')), 'some scoped names');
+    assert.ok(
+      world.data.packages.some((c) => c.name.startsWith('@')),
+      'some scoped names',
+    );
     const big = worldScenarios(1000);
     assert.equal(new Set(big.map((s) => s.name)).size, 1000);
     assert.equal(big.filter((s) => s.build).length, 300);
@@ -48,7 +51,13 @@ describe('synthetic world (large benchmark worlds)', function () {
     assert.equal(requests.length, 24);
     const trustedRootPath = path.join(dir, 'trusted_root.json');
     fs.writeFileSync(trustedRootPath, JSON.stringify(world.data.trustedRoot));
-    const engine = new ProvenanceEngine({ registry: registryUrl, attestationRegistry: '', trustedRootPath, refreshTrust: false, useProjectNpmrc: false });
+    const engine = new ProvenanceEngine({
+      registry: registryUrl,
+      attestationRegistry: '',
+      trustedRootPath,
+      refreshTrust: false,
+      useProjectNpmrc: false,
+    });
     const verdicts = await engine.verifyAll(requests.map((r) => ({ name: r.name, version: r.version, integrity: r.integrity })));
     const byId = new Map(world.data.packages.map((c) => [`${c.name}@${c.version}`, c]));
     for (const v of verdicts) {

@@ -30,26 +30,34 @@ describe('trusted certificates: pure results kept once per process', function ()
   });
 
   it('every provenance bundle gets exactly what @sigstore/verify says without the memo, twice over (rogue CA, tampered signature and proof included)', () => {
-    const material = () => toTrustMaterial(TrustedRoot.fromJSON(data.trustedRoot), () => { throw new Error('no keys'); });
+    const material = () =>
+      toTrustMaterial(TrustedRoot.fromJSON(data.trustedRoot), () => {
+        throw new Error('no keys');
+      });
     const plain = new Verifier(material());
     const memoized = new Verifier(memoizeTrustMaterial(material()));
     const cases = data.packages.filter((c) => c.attestations && c.sigstore.provenance);
     const outcomes = new Set<string>();
     for (let round = 0; round < 2; round++) {
       for (const c of cases) {
-        const bundle = c.attestations!.attestations.find((a) => a.predicateType !== 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1')!.bundle;
+        const bundle = c.attestations!.attestations.find(
+          (a) => a.predicateType !== 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1',
+        )!.bundle;
         const expected = outcome(plain, bundle);
         assert.equal(outcome(memoized, bundle), expected, `${c.id} (round ${round + 1})`);
         assert.equal(expected, c.sigstore.provenance, c.id);
         outcomes.add(expected);
       }
     }
-    for (const o of ['valid', 'CERTIFICATE_ERROR', 'SIGNATURE_ERROR', 'TLOG_INCLUSION_PROOF_ERROR', 'malformed']) assert.ok(outcomes.has(o), `covers ${o}`);
+    for (const o of ['valid', 'CERTIFICATE_ERROR', 'SIGNATURE_ERROR', 'TLOG_INCLUSION_PROOF_ERROR', 'malformed'])
+      assert.ok(outcomes.has(o), `covers ${o}`);
   });
 
   it('keeps DER and signature checks of trusted certificates; an untrusted issuer is always checked afresh', () => {
     const root = TrustedRoot.fromJSON(data.trustedRoot);
-    const [intermediate, ca] = root.certificateAuthorities[0]!.certChain!.certificates.map((c) => X509Certificate.parse(Buffer.from(c.rawBytes)));
+    const [intermediate, ca] = root.certificateAuthorities[0]!.certChain!.certificates.map((c) =>
+      X509Certificate.parse(Buffer.from(c.rawBytes)),
+    );
     let checks = 0;
     const verifyOriginal = X509Certificate.prototype.verify;
     X509Certificate.prototype.verify = function (this: X509Certificate, issuer?: X509Certificate) {
@@ -68,7 +76,7 @@ describe('trusted certificates: pure results kept once per process', function ()
       assert.ok(intermediate!.equals(intermediate!));
 
       // verify(issuer): kept only for trusted issuers
-      const plainRoot = X509Certificate.parse(ca!.root.toDER());
+      const plainRoot = X509Certificate.parse(Buffer.from(ca!.root.toDER()));
       assert.equal(intermediate!.verify(plainRoot), true);
       assert.equal(intermediate!.verify(plainRoot), true);
       assert.equal(checks, 2, 'an issuer that is not memoized is checked every time');
