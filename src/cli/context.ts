@@ -6,8 +6,7 @@ import { ProvenanceEngine } from '../verify/engine';
 import { createTrustHistory as wireTrustHistory, type TrustHistory } from '../verify/history';
 import type { Policy } from '../verify/policy';
 import type { ReportItem } from '../verify/report';
-import type { TrustLevel } from '../verify/history';
-import type { Progress, VerdictStatus } from '../verify/types';
+import type { Progress } from '../verify/types';
 import type { CliOptions } from './args';
 
 export interface CliIO {
@@ -19,9 +18,7 @@ export interface CliIO {
 }
 
 /** A verdict with where it was found and, in --diff mode, what it replaced. */
-export interface CliItem extends ReportItem {
-  change?: { kind: 'added' | 'updated'; from?: { version: string; status?: VerdictStatus; level?: TrustLevel | 'unknown' } };
-}
+export type CliItem = ReportItem;
 
 export interface RunContext {
   options: CliOptions;

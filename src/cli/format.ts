@@ -1,6 +1,7 @@
 /** Human output of the CLI: one line per package and a summary. */
 import { cleanText, shortRepository } from '../verify/format/text';
-import type { ScanSummary, TrustInfo, Verdict, VerdictStatus } from '../verify/types';
+import { STATUSES } from '../verify/reasons/catalogue';
+import type { ScanSummary, TrustInfo, Verdict } from '../verify/types';
 
 export interface Colours {
   green(s: string): string;
@@ -15,20 +16,12 @@ export function colours(enabled: boolean): Colours {
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-const LABEL: Record<VerdictStatus, string> = {
-  verified: 'verified',
-  invalid: 'INVALID',
-  'no-provenance': 'no provenance',
-  unavailable: 'unavailable',
-  'not-applicable': 'n/a',
-};
-
 /**
  * One line per package. `seen` collects reason codes already explained, so a reason shared by many
  * packages (a stripping mirror, say) is spelled out once and then named by its code.
  */
 export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
-  const label = LABEL[v.status].padEnd(13);
+  const label = STATUSES[v.status].cli.padEnd(13);
   const id = cleanText(`${v.name}@${v.version}`, 240);
   // Two copies of one version are told apart by where the lockfile installs them.
   const where = v.location ? `  [${cleanText(v.location, 240)}]` : '';

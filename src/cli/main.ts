@@ -9,7 +9,8 @@
  */
 import * as path from 'node:path';
 import { loadPolicy } from '../verify/policy';
-import { summarise, ScanSetupError } from '../verify/scan';
+import { ScanSetupError } from '../verify/scan';
+import { summarise } from '../verify/summary';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './args';
 import { createEngine, createTrustHistory, engineOptions, makeLogger, type CliIO, type CliItem, type RunContext } from './context';
 import { runScan } from './commands/scan';

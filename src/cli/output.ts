@@ -1,7 +1,10 @@
-/** Writing results: human lines, JSON (with `trust` per result), SARIF, Markdown and GitHub workflow annotations. */
+/**
+ * Writing results: human lines and GitHub workflow annotations here; JSON, SARIF and Markdown are the
+ * shared report formats (src/verify/report.ts, also behind the editor's Export Report).
+ */
 import { cleanText } from '../verify/format/text';
-import type { TrustAssessment, TrustFinding } from '../verify/history';
-import { toJsonReport, toJsonResult, toMarkdown, toSarif, DOCS_URL } from '../verify/report';
+import type { TrustFinding } from '../verify/history';
+import { formatReport } from '../verify/report';
 import type { RegistryObservation, ScanSummary, TrustInfo } from '../verify/types';
 import type { OutputFormat } from './args';
 import type { CliItem } from './context';
@@ -18,90 +21,20 @@ export interface OutputContext {
   colour: boolean;
 }
 
-/** The `trust` member of a JSON result (stable schema). */
-export function trustJson(t: TrustAssessment): Record<string, unknown> {
-  return {
-    level: t.level,
-    ...(t.publisher ? { publisher: t.publisher } : {}),
-    line: t.line,
-    findings: t.findings.map((f) => ({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      ...(f.severityNote ? { severityNote: f.severityNote } : {}),
-      ...(f.previous ? { previous: f.previous } : {}),
-    })),
-    ...(t.notes.length ? { notes: t.notes } : {}),
-  };
-}
-
 /** Findings that count (severity other than off). */
 export const activeFindings = (items: CliItem[]): TrustFinding[] => items.flatMap((i) => (i.verdict.trust?.findings ?? []).filter((f) => f.severity !== 'off'));
 
 export function render(format: OutputFormat, items: CliItem[], ctx: OutputContext): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(jsonReport(items, ctx), null, 2)}\n`;
     case 'sarif':
-      return `${JSON.stringify(sarif(items, ctx), null, 2)}\n`;
     case 'markdown':
-      return `${markdown(items, ctx)}\n`;
+      return formatReport(format, items, ctx);
     case 'github':
       return github(items, ctx);
     default:
       return human(items, ctx);
   }
-}
-
-function jsonReport(items: CliItem[], ctx: OutputContext): object {
-  const report = toJsonReport(items, { toolVersion: ctx.toolVersion, trust: ctx.trust, registries: ctx.registries, summary: ctx.summary });
-  return {
-    ...report,
-    results: items.map((item) => {
-      const r: Record<string, unknown> = { ...toJsonResult(item) };
-      if (item.verdict.trust) r.trust = trustJson(item.verdict.trust);
-      if (item.change) r.change = item.change;
-      if (item.region && item.file) r.line = item.region.startLine;
-      return r;
-    }),
-  };
-}
-
-const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', off: 'none' } as const;
-
-function sarif(items: CliItem[], ctx: OutputContext): object {
-  const doc = toSarif(items, { toolVersion: ctx.toolVersion }) as { runs: { tool: { driver: { rules: object[] } }; results: object[] }[] };
-  const run = doc.runs[0]!;
-  const seen = new Set<string>();
-  for (const item of items) {
-    for (const f of item.verdict.trust?.findings ?? []) {
-      if (f.severity === 'off') continue;
-      const ruleId = `trust/${f.code}`;
-      if (!seen.has(ruleId)) {
-        seen.add(ruleId);
-        run.tool.driver.rules.push({ id: ruleId, shortDescription: { text: `trust: ${f.code}` }, helpUri: DOCS_URL.replace('#reason-codes', '#trust-history'), defaultConfiguration: { level: SARIF_LEVEL[f.severity] } });
-      }
-      run.results.push({
-        ruleId,
-        level: SARIF_LEVEL[f.severity],
-        message: { text: f.message },
-        locations: item.file ? [{ physicalLocation: { artifactLocation: { uri: item.file.split('\\').join('/') }, ...(item.region ? { region: item.region } : {}) } }] : [],
-        partialFingerprints: { package: `${item.verdict.name}@${item.verdict.version}`, finding: f.code },
-        properties: { package: item.verdict.name, version: item.verdict.version, finding: f.code, ...(f.previous ? { previousVersion: f.previous.version } : {}) },
-      });
-    }
-  }
-  return doc;
-}
-
-function markdown(items: CliItem[], ctx: OutputContext): string {
-  const base = toMarkdown(items, { summary: ctx.summary, trust: ctx.trust, registries: ctx.registries });
-  const findings = items.flatMap((i) => (i.verdict.trust?.findings ?? []).filter((f) => f.severity !== 'off').map((f) => ({ i, f })));
-  if (!findings.length) return base;
-  const cell = (s: string) => cleanText(s, 2000).replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
-  const lines = ['', '## Trust findings', '', '| Package | Finding | Severity | Message |', '| --- | --- | --- | --- |'];
-  for (const { i, f } of findings) lines.push(`| ${cell(`${i.verdict.name}@${i.verdict.version}`)} | ${f.code} | ${f.severity} | ${cell(f.message)} |`);
-  return `${base}\n${lines.join('\n')}`;
 }
 
 /** GitHub Actions workflow commands: `::error file=…,line=…,title=…::message`, escaped as the runner expects. */

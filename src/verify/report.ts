@@ -1,12 +1,38 @@
 /**
  * Report formats shared by the CLI and the editor's Export Report: JSON (a stable schema other
- * tools read), SARIF 2.1.0 (code scanning) and Markdown.
+ * tools read), SARIF 2.1.0 (code scanning) and Markdown, each with the trust findings of the verdicts
+ * that carry them. `formatReport` is the one place that picks the format.
  */
+import { cleanText } from './format/text';
 import { escapeMarkdown, link } from './format/markdown';
+import type { TrustAssessment, TrustLevel } from './history/types';
+import { FINDINGS, README_URL, STATUSES, findingDocsUrl, plainText, reasonDocsUrl, reasonEntry } from './reasons/catalogue';
 import type { ProvenanceFacts, RegistryObservation, ScanSummary, TextSpan, TrustInfo, Verdict, VerdictStatus } from './types';
 
 export const REPORT_SCHEMA_VERSION = 1;
-export const DOCS_URL = 'https://github.com/provenance-lens/provenance-lens#reason-codes';
+export const DOCS_URL = `${README_URL}#reason-codes`;
+
+export type ReportFormat = 'json' | 'sarif' | 'markdown';
+
+/** What a report says besides its results. */
+export interface ReportContext {
+  toolVersion: string;
+  summary: ScanSummary;
+  trust?: TrustInfo;
+  registries: RegistryObservation[];
+}
+
+/** A report in one of the shared formats (JSON and SARIF pretty-printed), ending with a newline. */
+export function formatReport(format: ReportFormat, items: ReportItem[], context: ReportContext): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(toJsonReport(items, context), null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(toSarif(items, context), null, 2)}\n`;
+    case 'markdown':
+      return `${toMarkdown(items, context)}\n`;
+  }
+}
 
 export interface JsonResult {
   name: string;
@@ -25,6 +51,18 @@ export interface JsonResult {
   manifest?: string;
   /** The provenance facts, including who signed (signerIdentity: the certificate SAN). */
   facts?: ProvenanceFacts;
+  /** The trust history of the version, when it was assessed. */
+  trust?: Record<string, unknown>;
+  /** --diff: what the version replaced. */
+  change?: ReportChange;
+  /** The entry's line in `manifest`, when it is known. */
+  line?: number;
+}
+
+/** In a diff (CLI `scan --diff`): whether the package is new, and the version it replaced. */
+export interface ReportChange {
+  kind: 'added' | 'updated';
+  from?: { version: string; status?: VerdictStatus; level?: TrustLevel | 'unknown' };
 }
 
 export interface JsonReport {
@@ -43,6 +81,25 @@ export interface ReportItem {
   file?: string;
   /** 1-based line/column range of the version string in `file`, when known. */
   region?: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+  /** In a diff: what the version replaced. */
+  change?: ReportChange;
+}
+
+/** The `trust` member of a JSON result (stable schema). */
+export function trustJson(t: TrustAssessment): Record<string, unknown> {
+  return {
+    level: t.level,
+    ...(t.publisher ? { publisher: t.publisher } : {}),
+    line: t.line,
+    findings: t.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      ...(f.severityNote ? { severityNote: f.severityNote } : {}),
+      ...(f.previous ? { previous: f.previous } : {}),
+    })),
+    ...(t.notes.length ? { notes: t.notes } : {}),
+  };
 }
 
 export function toJsonResult(item: ReportItem): JsonResult {
@@ -77,13 +134,13 @@ export function toJsonResult(item: ReportItem): JsonResult {
       links: f.links,
     };
   }
+  if (v.trust) out.trust = trustJson(v.trust);
+  if (item.change) out.change = item.change;
+  if (item.region && item.file) out.line = item.region.startLine;
   return out;
 }
 
-export function toJsonReport(
-  items: ReportItem[],
-  context: { toolVersion: string; trust?: TrustInfo; registries: RegistryObservation[]; summary: ScanSummary },
-): JsonReport {
+export function toJsonReport(items: ReportItem[], context: ReportContext): JsonReport {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'provenance-lens', version: context.toolVersion },
@@ -102,40 +159,96 @@ const SARIF_LEVEL: Record<VerdictStatus, 'error' | 'warning' | 'note' | 'none'> 
   verified: 'none',
 };
 
-/** SARIF 2.1.0: one result per invalid / no-provenance / unavailable package; rules are reason codes. */
+const FINDING_LEVEL = { error: 'error', warning: 'warning', information: 'note', off: 'none' } as const;
+
+interface SarifRule {
+  id: string;
+  shortDescription: { text: string };
+  fullDescription?: { text: string };
+  help?: { text: string; markdown: string };
+  helpUri: string;
+  defaultConfiguration: { level: string };
+}
+
+/** The SARIF rule of a reason code under a status, with its meaning from the catalogue. */
+function reasonRule(status: VerdictStatus, code: string): SarifRule {
+  const entry = reasonEntry(code);
+  const uri = reasonDocsUrl(code);
+  return {
+    id: `${status}/${code}`,
+    shortDescription: { text: `${status}: ${code}` },
+    ...(entry
+      ? {
+          fullDescription: { text: plainText(entry.meaning) },
+          help: { text: `${plainText(entry.meaning)} (${uri})`, markdown: `${entry.meaning} ([${code}](${uri}))` },
+        }
+      : {}),
+    helpUri: uri,
+    defaultConfiguration: { level: SARIF_LEVEL[status] === 'none' ? 'note' : SARIF_LEVEL[status] },
+  };
+}
+
+/** The SARIF rule of a trust-finding code at a severity. */
+function findingRule(code: string, level: string): SarifRule {
+  const meaning = (FINDINGS as Record<string, { meaning: string } | undefined>)[code]?.meaning;
+  const uri = findingDocsUrl(code);
+  return {
+    id: `trust/${code}`,
+    shortDescription: { text: `trust: ${code}` },
+    ...(meaning ? { fullDescription: { text: plainText(meaning) }, help: { text: `${plainText(meaning)} (${uri})`, markdown: `${meaning} ([${code}](${uri}))` } } : {}),
+    helpUri: uri,
+    defaultConfiguration: { level },
+  };
+}
+
+function sarifLocations(item: ReportItem): object[] {
+  return item.file
+    ? [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: item.file.split('\\').join('/') },
+            ...(item.region ? { region: item.region } : {}),
+          },
+        },
+      ]
+    : [];
+}
+
+/**
+ * SARIF 2.1.0: one result per invalid / no-provenance / unavailable package, rules are reason codes; one
+ * result per trust finding (severity other than off), rules `trust/<code>`.
+ */
 export function toSarif(items: ReportItem[], context: { toolVersion: string }): object {
-  const rules = new Map<string, { id: string; shortDescription: { text: string }; helpUri: string; defaultConfiguration: { level: string } }>();
+  const rules = new Map<string, SarifRule>();
   const results: object[] = [];
   for (const item of items) {
     const v = item.verdict;
     if (v.status === 'verified' || v.status === 'not-applicable' || !v.reason) continue;
-    const ruleId = `${v.status}/${v.reason.code}`;
-    if (!rules.has(ruleId)) {
-      rules.set(ruleId, {
-        id: ruleId,
-        shortDescription: { text: `${v.status}: ${v.reason.code}` },
-        helpUri: `${DOCS_URL}`,
-        defaultConfiguration: { level: SARIF_LEVEL[v.status] === 'none' ? 'note' : SARIF_LEVEL[v.status] },
-      });
-    }
-    const location = item.file
-      ? [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: item.file.split('\\').join('/') },
-              ...(item.region ? { region: item.region } : {}),
-            },
-          },
-        ]
-      : [];
+    const rule = reasonRule(v.status, v.reason.code);
+    if (!rules.has(rule.id)) rules.set(rule.id, rule);
     results.push({
-      ruleId,
+      ruleId: rule.id,
       level: SARIF_LEVEL[v.status] === 'none' ? 'note' : SARIF_LEVEL[v.status],
       message: { text: `${v.name}@${v.version}: ${v.reason.message}` },
-      locations: location,
+      locations: sarifLocations(item),
       partialFingerprints: { package: `${v.name}@${v.version}` },
       properties: { status: v.status, reasonCode: v.reason.code, package: v.name, version: v.version },
     });
+  }
+  for (const item of items) {
+    for (const f of item.verdict.trust?.findings ?? []) {
+      if (f.severity === 'off') continue;
+      const rule = findingRule(f.code, FINDING_LEVEL[f.severity]);
+      if (!rules.has(rule.id)) rules.set(rule.id, rule);
+      results.push({
+        ruleId: rule.id,
+        level: FINDING_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: sarifLocations(item),
+        partialFingerprints: { package: `${item.verdict.name}@${item.verdict.version}`, finding: f.code },
+        properties: { package: item.verdict.name, version: item.verdict.version, finding: f.code, ...(f.previous ? { previousVersion: f.previous.version } : {}) },
+      });
+    }
   }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -156,14 +269,7 @@ export function toSarif(items: ReportItem[], context: { toolVersion: string }): 
   };
 }
 
-const STATUS_TITLE: Record<VerdictStatus, string> = {
-  invalid: 'Invalid',
-  'no-provenance': 'No provenance',
-  unavailable: 'Unavailable',
-  verified: 'Verified',
-  'not-applicable': 'Not applicable',
-};
-
+/** Markdown: the summary, registry notes, a table per status (problems first), then the trust findings. */
 export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary; trust?: TrustInfo; registries: RegistryObservation[] }): string {
   const s = context.summary;
   const lines: string[] = ['# Provenance Lens report', ''];
@@ -177,7 +283,7 @@ export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary;
   for (const status of ['invalid', 'no-provenance', 'unavailable', 'verified', 'not-applicable'] as VerdictStatus[]) {
     const group = items.filter((i) => i.verdict.status === status);
     if (group.length === 0) continue;
-    lines.push(`## ${STATUS_TITLE[status]} (${group.length})`, '');
+    lines.push(`## ${STATUSES[status].title} (${group.length})`, '');
     if (status === 'verified') {
       lines.push('| Package | Source | Commit | Workflow |', '| --- | --- | --- | --- |');
       for (const { verdict: v } of group) {
@@ -192,7 +298,13 @@ export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary;
     }
     lines.push('');
   }
-  return lines.join('\n');
+  const base = lines.join('\n');
+  const findings = items.flatMap((i) => (i.verdict.trust?.findings ?? []).filter((f) => f.severity !== 'off').map((f) => ({ i, f })));
+  if (!findings.length) return base;
+  const cell = (s: string) => cleanText(s, 2000).replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+  const trust = ['', '## Trust findings', '', '| Package | Finding | Severity | Message |', '| --- | --- | --- | --- |'];
+  for (const { i, f } of findings) trust.push(`| ${cell(`${i.verdict.name}@${i.verdict.version}`)} | ${f.code} | ${f.severity} | ${cell(f.message)} |`);
+  return `${base}\n${trust.join('\n')}`;
 }
 
 /** 1-based SARIF region of a span in a text. */

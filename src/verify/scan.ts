@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunOptions, VerifyRequest } from './api';
 import type { ProvenanceEngine } from './engine';
 import { lockfileRequests } from './resolve/resolve';
-import type { Lockfile, ManifestDependency, ScanSummary, Verdict } from './types';
+import type { Lockfile, ManifestDependency, Verdict } from './types';
 
 export type ScanMode = 'direct' | 'lockfile' | 'auto';
 
@@ -29,12 +29,6 @@ export interface ProjectScan {
 }
 
 export class ScanSetupError extends Error {}
-
-export function summarise(verdicts: Verdict[], elapsedMs: number): ScanSummary {
-  const s: ScanSummary = { total: verdicts.length, verified: 0, 'no-provenance': 0, invalid: 0, unavailable: 0, 'not-applicable': 0, elapsedMs };
-  for (const v of verdicts) s[v.status]++;
-  return s;
-}
 
 /** Scan one project folder (or a package.json path). Throws ScanSetupError when there is no package.json. */
 export async function scanProject(

@@ -5,62 +5,20 @@
  * This module (and everything under src/verify/) never imports `vscode`.
  */
 import type { TrustAssessment } from './history/types';
-
-/** The five outcomes of verifying one exact package version. */
-export type VerdictStatus = 'verified' | 'no-provenance' | 'invalid' | 'unavailable' | 'not-applicable';
+import type { NotApplicableCode, ReasonCode, VerdictStatus } from './reasons/catalogue';
 
 /**
- * Why a version is `invalid`: something was checked and failed. Each code is a verdict
- * about the package version as the registry serves it.
+ * Verdict statuses and reason codes are defined once, with their labels and meanings, in
+ * ./reasons/catalogue.ts; these types are derived from it.
  */
-export type InvalidCode =
-  | 'invalid-registry-signature' // a dist.signatures entry does not verify
-  | 'unknown-registry-key' // a dist.signatures / publish attestation names a key the registry does not publish
-  | 'expired-registry-key' // the key was not valid at publish time
-  | 'invalid-publish-signature' // the npm publish attestation's DSSE signature does not verify
-  | 'invalid-provenance-signature' // the SLSA provenance envelope's signature does not verify
-  | 'untrusted-certificate' // the signing certificate does not chain to the trusted root (or lacks a valid SCT)
-  | 'invalid-transparency-log' // no valid inclusion proof / signed entry timestamp, or the entry does not match
-  | 'identity-mismatch' // issuer or certificate extensions disagree with the provenance predicate
-  | 'unsupported-issuer' // the certificate's OIDC issuer is neither GitHub Actions nor GitLab
-  | 'subject-name-mismatch' // a statement's subject is not pkg:npm/<name>@<version>
-  | 'subject-digest-mismatch' // a statement's sha512 digest differs from dist.integrity
-  | 'lockfile-integrity-mismatch' // the lockfile's integrity differs from the registry's
-  | 'ambiguous-integrity' // an integrity lets the installer accept more than one tarball (several digests, or digests of unrelated algorithms)
-  | 'registry-integrity-mismatch' // configured registry and attestation registry disagree on the integrity
-  | 'predicate-mismatch' // publish attestation predicate name/version disagree with the package
-  | 'attestations-missing' // dist.attestations advertised but the endpoint answered 404 / had no provenance
-  | 'malformed-attestation'; // a bundle or statement cannot be parsed
-
-/** Why a version is `unavailable`: nothing is claimed about the package itself. */
-export type UnavailableCode =
-  | 'network-error'
-  | 'timeout'
-  | 'registry-error' // 5xx or unexpected status after retries
-  | 'rate-limited'
-  | 'not-found' // the registry does not know this name or version
-  | 'auth-required' // 401/403
-  | 'malformed-response' // the registry answered something that is not a packument/attestation document
-  | 'mirror-stripped' // the configured registry strips provenance and no attestation registry answered
-  | 'offline' // --offline and nothing cached
-  | 'trust-material-unavailable' // no trusted root / npm keys could be loaded
-  | 'no-registry-keys' // the registry publishes no signing keys, so its signatures and attestations cannot be checked
-  | 'registry-endorsement-missing' // provenance, but neither a publish attestation nor a valid registry signature from the registry
-  | 'lockfile-integrity-missing' // the lockfile records no integrity: the installer accepts whatever it is served
-  | 'lockfile-integrity-weak' // the lockfile pins the tarball only by sha1 (or another digest than sha512)
-  | 'remote-tarball-unpinned' // the lockfile fetches this version from another host than the registry, without pinning the signed sha512
-  | 'unresolved' // the spec could not be resolved to an exact version
-  | 'cancelled'
-  | 'internal-error';
-
-/** Why a dependency is `not-applicable`: it does not come from a registry. */
-export type NotApplicableCode = 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote-tarball' | 'ignored' | 'invalid-spec';
-
-/** Why a version is `no-provenance`: it was published without attestations. */
-export type NoProvenanceCode = 'not-advertised';
-
-export type ReasonCode = InvalidCode | UnavailableCode | NotApplicableCode | NoProvenanceCode;
-
+export type {
+  VerdictStatus,
+  InvalidCode,
+  UnavailableCode,
+  NotApplicableCode,
+  NoProvenanceCode,
+  ReasonCode,
+} from './reasons/catalogue';
 export interface Reason {
   code: ReasonCode;
   /** Plain-language sentence for people; may quote registry strings (escape before rendering as markup). */

@@ -2,6 +2,8 @@
  * What the editor knows about one package.json: its dependencies and their verdicts.
  * No `vscode` import.
  */
+import { VERDICT_STATUSES } from '../../verify/reasons/catalogue';
+import { tally } from '../../verify/summary';
 import type {
   DependencySection,
   LockfileKind,
@@ -89,17 +91,14 @@ export function displayStatus(state: DependencyState | undefined): DisplayStatus
 /** A scan summary's counts, plus the dependencies still being verified. */
 export type StatusCounts = Omit<ScanSummary, 'elapsedMs'> & { pending: number };
 
+const DISPLAY_STATUSES: readonly DisplayStatus[] = [...VERDICT_STATUSES, 'pending'];
+
 export function emptyCounts(): StatusCounts {
-  return { total: 0, verified: 0, 'no-provenance': 0, invalid: 0, unavailable: 0, 'not-applicable': 0, pending: 0 };
+  return countStatuses([]);
 }
 
 export function countStatuses(states: Iterable<DisplayStatus>): StatusCounts {
-  const counts = emptyCounts();
-  for (const status of states) {
-    counts.total++;
-    counts[status]++;
-  }
-  return counts;
+  return tally(DISPLAY_STATUSES, states);
 }
 
 export function documentCounts(doc: DocumentState): StatusCounts {

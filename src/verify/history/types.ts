@@ -4,6 +4,8 @@
  *
  * Never imports `vscode`.
  */
+import type { TrustFindingCode } from '../reasons/catalogue';
+
 /**
  * Trust evidence, strongest first. `staged` (npm staged publishing: a maintainer approved the version with
  * 2FA; `_npmUser.approver`) ranks with `trusted-publisher` (OIDC trusted publishing backed by provenance).
@@ -20,17 +22,8 @@ export const TRUST_RANK: Record<TrustLevel, number> = {
   none: 0,
 };
 
-export type TrustFindingCode =
-  | 'provenance-lost'
-  | 'trusted-publisher-lost'
-  | 'source-repository-changed'
-  | 'workflow-changed'
-  | 'ref-kind-changed'
-  | 'self-hosted-runner'
-  | 'repository-mismatch'
-  | 'previous-evidence-invalid'
-  | 'evidence-required'
-  | 'source-not-allowed';
+/** Finding codes are defined once, with their default severities and meanings, in ../reasons/catalogue.ts. */
+export type { TrustFindingCode } from '../reasons/catalogue';
 
 /** `off` findings are kept (with why) but not reported as problems. */
 export type FindingSeverity = 'error' | 'warning' | 'information' | 'off';

@@ -7,7 +7,6 @@ import type { RuleResult, TrustRule } from './rule';
 export const evidenceRequired: TrustRule = {
   id: 'evidence-required',
   codes: ['evidence-required'],
-  severity: { 'evidence-required': 'error' },
   description: 'The policy requires verified provenance (or trusted publishing), possibly from given repositories, for packages matching a pattern.',
   needsHistory: false,
   evaluate(ctx): RuleResult[] {

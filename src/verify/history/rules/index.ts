@@ -1,4 +1,5 @@
 /** Every trust rule, in evaluation order (previous-evidence-invalid last: it reports what the others met). */
+import { FINDINGS } from '../../reasons/catalogue';
 import type { FindingSeverity, TrustFindingCode } from '../types';
 import { evidenceRequired } from './evidence-required';
 import { previousEvidenceInvalid } from './previous-evidence-invalid';
@@ -25,10 +26,9 @@ export const TRUST_RULES: readonly TrustRule[] = [
   previousEvidenceInvalid,
 ];
 
-/** Default severity of every finding code. */
-export const DEFAULT_SEVERITY: Record<TrustFindingCode, FindingSeverity> = Object.assign(
-  {},
-  ...TRUST_RULES.map((r) => r.severity),
+/** Default severity of every finding code (the policy may change it), from the catalogue. */
+export const DEFAULT_SEVERITY: Readonly<Record<TrustFindingCode, FindingSeverity>> = Object.fromEntries(
+  Object.entries(FINDINGS).map(([code, entry]) => [code, entry.severity]),
 ) as Record<TrustFindingCode, FindingSeverity>;
 
 /** Every finding code, in rule order. */

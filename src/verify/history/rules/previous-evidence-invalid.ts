@@ -8,7 +8,6 @@ import type { RuleResult, TrustRule } from './rule';
 export const previousEvidenceInvalid: TrustRule = {
   id: 'previous-evidence-invalid',
   codes: ['previous-evidence-invalid'],
-  severity: { 'previous-evidence-invalid': 'error' },
   description: 'An earlier version of the release line, whose evidence a comparison needed, failed verification.',
   needsHistory: true,
   evaluate(ctx): RuleResult[] {

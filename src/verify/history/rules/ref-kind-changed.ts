@@ -5,7 +5,6 @@ import { describePrevious, type RuleResult, type TrustRule } from './rule';
 export const refKindChanged: TrustRule = {
   id: 'ref-kind-changed',
   codes: ['ref-kind-changed'],
-  severity: { 'ref-kind-changed': 'information' },
   description: 'A version was built from a branch where the previous verified version of its release line was built from a tag, or the reverse.',
   needsHistory: true,
   async evaluate(ctx): Promise<RuleResult[]> {

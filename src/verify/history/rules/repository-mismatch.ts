@@ -5,7 +5,6 @@ import type { RuleResult, TrustRule } from './rule';
 export const repositoryMismatch: TrustRule = {
   id: 'repository-mismatch',
   codes: ['repository-mismatch'],
-  severity: { 'repository-mismatch': 'warning' },
   description: "The repository a package declares in its package.json is not the source repository its signed provenance names.",
   needsHistory: true,
   evaluate(ctx): RuleResult[] {

@@ -2,7 +2,7 @@
 import type { Verdict } from '../../types';
 import type { Policy } from '../../policy/types';
 import type { PackageHistory } from '../evidence';
-import type { FindingSeverity, PreviousEvidence, ReleaseLine, TrustFindingCode, TrustLevel, VersionEvidence } from '../types';
+import type { PreviousEvidence, ReleaseLine, TrustFindingCode, TrustLevel, VersionEvidence } from '../types';
 
 export interface RuleContext {
   name: string;
@@ -39,9 +39,8 @@ export interface RuleResult {
 
 export interface TrustRule {
   id: string;
+  /** The codes it reports (their default severities and meanings: src/verify/reasons/catalogue.ts). */
   codes: readonly TrustFindingCode[];
-  /** Default severity of each code (the policy may change it). */
-  severity: Partial<Record<TrustFindingCode, FindingSeverity>>;
   /** One sentence for documentation and the editor's rule list. */
   description: string;
   /** Whether the rule needs the package's history (the full packument). */

@@ -4,7 +4,6 @@ import type { RuleResult, TrustRule } from './rule';
 export const selfHostedRunner: TrustRule = {
   id: 'self-hosted-runner',
   codes: ['self-hosted-runner'],
-  severity: { 'self-hosted-runner': 'warning' },
   description: 'The build ran on a self-hosted runner (or a self-managed GitLab), whose machine the CI provider does not vouch for.',
   needsHistory: false,
   evaluate(ctx): RuleResult[] {

@@ -6,7 +6,6 @@ import type { RuleResult, TrustRule } from './rule';
 export const sourceNotAllowed: TrustRule = {
   id: 'source-not-allowed',
   codes: ['source-not-allowed'],
-  severity: { 'source-not-allowed': 'error' },
   description: 'The policy lists the source repositories allowed for a package, and the verified one is not among them.',
   needsHistory: false,
   evaluate(ctx): RuleResult[] {

@@ -5,7 +5,6 @@ import { describePrevious, type RuleResult, type TrustRule } from './rule';
 export const sourceRepositoryChanged: TrustRule = {
   id: 'source-repository-changed',
   codes: ['source-repository-changed'],
-  severity: { 'source-repository-changed': 'error' },
   description: "A version's signed provenance names another source repository than the previous verified version of its release line.",
   needsHistory: true,
   async evaluate(ctx): Promise<RuleResult[]> {

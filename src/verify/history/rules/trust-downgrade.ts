@@ -12,7 +12,6 @@ const MAX_TRIES = 3;
 export const trustDowngrade: TrustRule = {
   id: 'trust-downgrade',
   codes: ['provenance-lost', 'trusted-publisher-lost'],
-  severity: { 'provenance-lost': 'error', 'trusted-publisher-lost': 'error' },
   description:
     'A version has weaker trust evidence (trusted publishing or staged publishing > provenance > registry signature > none) than an earlier version of its own release line.',
   needsHistory: true,

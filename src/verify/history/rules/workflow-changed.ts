@@ -5,7 +5,6 @@ import { describePrevious, type RuleResult, type TrustRule } from './rule';
 export const workflowChanged: TrustRule = {
   id: 'workflow-changed',
   codes: ['workflow-changed'],
-  severity: { 'workflow-changed': 'warning' },
   description: "A version's signed provenance names another build workflow than the previous verified version of its release line (same repository).",
   needsHistory: true,
   async evaluate(ctx): Promise<RuleResult[]> {
