@@ -1,6 +1,7 @@
 // Bundles the extension and the CLI with esbuild.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -37,8 +38,41 @@ const common = {
   plugins: [leaveOutUnused],
 };
 
+// The editor loads the engine on first use (src/providers/engine/host.ts requires it lazily); in one
+// bundle its 2.4 MB (sigstore, the registry client, lockfile parsers) were still parsed at activation.
+// So the engine and the scan go to dist/verify-engine.js, and the extension's lazy requires of them
+// become requires of that file: dist/extension.js keeps only what activation needs.
+const LAZY = { engine: 'src/verify/engine.ts', scan: 'src/verify/scan.ts' };
+const lazyEngine = {
+  name: 'lazy-engine',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)verify\/(engine|scan)$/ }, (args) => {
+      const which = args.path.endsWith('engine') ? 'engine' : 'scan';
+      if (/[\\/]src[\\/]verify[\\/]/.test(args.importer)) return undefined; // inside the engine itself
+      return { path: which, namespace: 'lazy-engine' };
+    });
+    b.onResolve({ filter: /^\.\/verify-engine\.js$/ }, () => ({ path: './verify-engine.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-engine' }, (args) => ({
+      contents: `module.exports = require('./verify-engine.js').${args.path};`,
+      loader: 'js',
+    }));
+  },
+};
+
 await Promise.all([
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, lazyEngine] }),
+  build({
+    ...common,
+    stdin: {
+      contents: Object.entries(LAZY)
+        .map(([k, file]) => `exports.${k} = require('./${file}');`)
+        .join('\n'),
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+      sourcefile: 'verify-engine-entry.js',
+      loader: 'js',
+    },
+    outfile: 'dist/verify-engine.js',
+  }),
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // Runs the Sigstore checks off the main thread (the extension host's event loop stays free).
   build({ ...common, entryPoints: ['src/verify/worker/main.ts'], outfile: 'dist/verify-worker.js' }),
