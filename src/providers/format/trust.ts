@@ -70,7 +70,7 @@ export function lineSummary(assessment: TrustAssessment, version: string): strin
 
 const LEVEL_TEXT: Record<TrustLevel, string> = {
   staged: 'a staged publish (the registry records a maintainer’s approval)',
-  'trusted-publisher': 'verified provenance, published through trusted publishing (as the registry records it)',
+  'trusted-publisher': 'verified provenance; trusted publishing (as the registry records it)',
   provenance: 'verified provenance, not through trusted publishing',
   'registry-signature': 'no provenance; a registry signature only',
   none: 'no provenance and no registry signature',

@@ -46,6 +46,23 @@ export interface TrustTrackerOptions {
   concurrency?: number;
 }
 
+/** A trust-history service on one engine: its full packuments and verifications are the engine's. */
+export function serviceFor(engine: ProvenanceEngineApi, options: { policy?: Policy; now?: () => Date } = {}): TrustService {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TrustHistory } = require('../../verify/history/service') as typeof import('../../verify/history/service');
+  return new TrustHistory(
+    {
+      fetchPackument: (name, o) => {
+        if (!engine.fetchPackument) return Promise.reject(new Error('this engine cannot fetch full packuments'));
+        return engine.fetchPackument(name, o);
+      },
+      verifyVersion: (request, o) => engine.verify(request, o ?? {}),
+      ...(options.now ? { now: options.now } : {}),
+    },
+    options.policy ? { policy: options.policy } : {},
+  );
+}
+
 const JUDGEABLE: ReadonlySet<string> = new Set(['verified', 'no-provenance']);
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -13,28 +13,7 @@ import { resolvePathSetting } from '../config/model';
 import { resolveSettingPath } from '../config/settings';
 import type { DocumentController } from '../state/documents';
 import { PolicyStore } from '../state/policy';
-import { TrustTracker, type TrustScope, type TrustService } from '../state/trust';
-
-type HistoryModule = typeof import('../../verify/history/service');
-
-let historyModule: HistoryModule | undefined;
-function loadHistoryModule(): HistoryModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  historyModule ??= require('../../verify/history/service') as HistoryModule;
-  return historyModule;
-}
-
-/** A trust-history service on one engine: its packuments and verifications are the engine's. */
-export function serviceFor(engine: ProvenanceEngineApi): TrustService {
-  const { TrustHistory } = loadHistoryModule();
-  return new TrustHistory({
-    fetchPackument: (name, options) => {
-      if (!engine.fetchPackument) return Promise.reject(new Error('this engine cannot fetch full packuments'));
-      return engine.fetchPackument(name, options);
-    },
-    verifyVersion: (request, options) => engine.verify(request, options ?? {}),
-  });
-}
+import { serviceFor, TrustTracker, type TrustScope, type TrustService } from '../state/trust';
 
 const RELOAD_DEBOUNCE_MS = 300;
 

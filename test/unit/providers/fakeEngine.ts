@@ -5,6 +5,9 @@ import type { ManifestDependency, ManifestParseResult, ResolvedDependency, Verdi
 export class FakeEngine implements ProvenanceEngineApi {
   verifyCalls: VerifyRequest[] = [];
   listCalls: string[] = [];
+  /** Full packuments served by `fetchPackument` (trust history); a missing name is a not-found error. */
+  packuments: Record<string, unknown> = {};
+  packumentCalls: { name: string; registry?: string }[] = [];
   constructor(
     private readonly verdicts: Record<string, Omit<Verdict, 'name' | 'version'>>,
     private readonly versions: Record<string, VersionInfo[]> = {},
@@ -60,6 +63,14 @@ export class FakeEngine implements ProvenanceEngineApi {
       return { dependency, name: dependency.name, version: dependency.spec.replace(/^[\^~]/, ''), resolvedFrom: 'registry', ...this.resolution(dependency) };
     });
     return { manifest: { dependencies, problems: [] }, resolved };
+  }
+
+  async fetchPackument(name: string, options: { registry?: string; signal?: AbortSignal } = {}): Promise<unknown> {
+    this.packumentCalls.push({ name, ...(options.registry ? { registry: options.registry } : {}) });
+    const doc = this.packuments[name];
+    if (doc instanceof Error) throw doc;
+    if (!doc) throw new Error(`GET ${name}: 404 Not Found`);
+    return structuredClone(doc);
   }
 
   async trustInfo() {
