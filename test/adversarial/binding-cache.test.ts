@@ -3,6 +3,7 @@
  * other npm keys, another attestation registry) must never be reused, online or offline; and every verdict,
  * cached or shared with a concurrent request, is about this request's own lockfile entry.
  * Synthetic Sigstore (test/synthetic) for content signed by a trust root of our choosing.
+ * @positions local
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

@@ -2,6 +2,7 @@
  * The registry's own word, and facts from signed data only. A provenance bundle can be produced by anyone's
  * workflow for any name: without the npm publish attestation or a valid registry signature it proves
  * nothing about what the registry publishes. Publish times come from the signed transparency log.
+ * @positions mirror
  */
 import { strict as assert } from 'node:assert';
 import { ProvenanceEngine } from '../../src/verify/engine';

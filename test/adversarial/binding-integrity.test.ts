@@ -2,6 +2,7 @@
  * Attacks on what a verdict is bound to: an altered document from a mirror or proxy on the way, and a
  * lockfile edited in a pull request. Real recorded provenance (test/fixtures/realworld) served by the
  * loopback fixture registry; each attack must never come out `verified`.
+ * @positions mirror, pull-request, local
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';

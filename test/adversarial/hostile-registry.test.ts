@@ -1,6 +1,7 @@
 /**
  * A hostile registry: endless and empty bodies, credentials in the registry URL.
  * Real loopback HTTP servers (never a stubbed fetch); no timing is asserted.
+ * @positions mirror
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

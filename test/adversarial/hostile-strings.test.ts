@@ -1,6 +1,7 @@
 /**
  * Hostile strings: credentials in registry URLs, invisible and bidi characters, enormous names,
  * version keys with whitespace. Registry data comes from the real loopback fixture registry.
+ * @positions mirror, pull-request
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

@@ -2,6 +2,7 @@
  * Hostile workspace files and settings: FIFOs, device links and huge files where package.json, lockfiles,
  * .npmrc, cafile and trust files are read; an untrusted workspace switching the window to offline; a
  * relative trust-file path in user settings.
+ * @positions pull-request, local
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';

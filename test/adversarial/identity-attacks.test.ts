@@ -4,6 +4,7 @@
  * repository on another host, hide a second identity in duplicated certificate extensions, log an
  * entry "in the future", or name repositories and workflows that would be shown as something other
  * than what was signed. Each row must be rejected with its code.
+ * @positions mirror
  */
 import { strict as assert } from 'node:assert';
 import { createIdentityHarness, githubBuild, gitlabBuild, type BuildIdentity, type IdentityHarness, type IdentitySigning, type Layout } from '../synthetic/identity';

@@ -6,6 +6,7 @@
  *
  * Not every field exists on both sides everywhere: npm's GitLab predicate states neither the CI
  * configuration file nor the runner environment, so GitLab has no workflow or runner rows.
+ * @positions mirror
  */
 import { strict as assert } from 'node:assert';
 import {

@@ -3,6 +3,7 @@
  * URL swapped in, integrity only in yarn's #sha1 fragment. Every installed copy must reach the engine with the URL the
  * installer fetches (`resolved`, exactly as written), the integrity it checks, and its lockfile location; nothing may be
  * merged away by name@version, and no integrity may be made up.
+ * @positions pull-request
  */
 import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
