@@ -1,12 +1,15 @@
 /**
  * Finds dependencies in the current text of a package.json, with their positions.
  * The editor uses this (not the spans of the last verification run) so that badges, hovers and
- * completions line up with the text as it is now, even while a new run is pending. No `vscode` import.
+ * completions line up with the text as it is now, even while a new run is pending. It is the engine's
+ * reading of package.json (src/verify/resolve/manifest.ts: a byte-order mark skipped, the last of
+ * duplicate keys counts), without interpreting the specs. No `vscode` import.
  */
-import { type Node, parseTree, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import { ParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
+import { DEPENDENCY_SECTIONS, readManifest } from '../../verify/resolve/outline';
 import type { DependencySection, TextSpan } from '../../verify/types';
 
-export const SECTIONS: readonly DependencySection[] = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+export const SECTIONS = DEPENDENCY_SECTIONS;
 
 export interface LocatedDependency {
   section: DependencySection;
@@ -30,40 +33,16 @@ export interface LocatedManifest {
 }
 
 export function locateDependencies(text: string): LocatedManifest {
-  const errors: ParseError[] = [];
-  let root: Node | undefined;
-  try {
-    root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  } catch {
-    root = undefined;
-  }
-  const result: LocatedManifest = {
-    dependencies: [],
-    sectionKeys: {},
-    malformed: errors.length > 0 || !root,
-    errors: errors.map((e) => ({ offset: e.offset, length: e.length, code: e.error })),
+  const outline = readManifest(text);
+  const errors = [...outline.syntaxErrors];
+  // An empty document is not valid JSON: a value is expected where the text ends.
+  if (!outline.hasValue && errors.length === 0) errors.push({ offset: text.length, length: 0, code: ParseErrorCode.ValueExpected });
+  return {
+    dependencies: outline.entries.map(({ section, name, spec, nameSpan, specSpan }) => ({ section, name, spec, nameSpan, specSpan })),
+    sectionKeys: outline.sectionKeys,
+    malformed: errors.length > 0,
+    errors,
   };
-  if (!root || root.type !== 'object' || !root.children) return result;
-  for (const prop of root.children) {
-    const [keyNode, valueNode] = prop.children ?? [];
-    if (!keyNode || typeof keyNode.value !== 'string') continue;
-    const section = keyNode.value as DependencySection;
-    if (!SECTIONS.includes(section)) continue;
-    result.sectionKeys[section] ??= { offset: keyNode.offset, length: keyNode.length };
-    if (!valueNode || valueNode.type !== 'object' || !valueNode.children) continue;
-    for (const dep of valueNode.children) {
-      const [nameNode, specNode] = dep.children ?? [];
-      if (!nameNode || typeof nameNode.value !== 'string' || !specNode) continue;
-      result.dependencies.push({
-        section,
-        name: nameNode.value,
-        spec: specNode.type === 'string' && typeof specNode.value === 'string' ? specNode.value : undefined,
-        nameSpan: { offset: nameNode.offset, length: nameNode.length },
-        specSpan: { offset: specNode.offset, length: specNode.length },
-      });
-    }
-  }
-  return result;
 }
 
 function within(span: TextSpan, offset: number): boolean {
