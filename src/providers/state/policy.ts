@@ -102,10 +102,12 @@ export class PolicyStore {
     if (found) return { file: found, fromSetting: false };
     // Without a repository root the CLI looks only in the folder itself; the editor also looks up to the
     // workspace folder, so a policy at the workspace's root applies to the package.json files below it.
+    // Never above a repository root, as the CLI.
     const root = this.options.workspaceFolderOf(fsPath);
     for (const d of root ? foldersUpTo(dir, root) : []) {
       const file = path.join(d, POLICY_FILE_NAME);
       if (await exists(file)) return { file, fromSetting: false };
+      if (await exists(path.join(d, '.git'))) break;
     }
     return { fromSetting: false };
   }
