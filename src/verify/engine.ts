@@ -22,13 +22,9 @@ import { resolveDependencies } from './resolve/resolve';
 import { isLockfileRequest, newContext, runPipeline, throwIfAborted, type PipelineServices } from './pipeline';
 import { hasAttestations, type VersionDist } from './pipeline/context';
 import { redactingLogger, redactVerdict } from './format/redact';
-
+import { isRecord } from './util/guards';
 
 const silentLogger: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Resolves on the next turn of the event loop, so long runs never block the caller. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -19,6 +19,7 @@ import {
   isPlainRelativePath,
 } from './grammar';
 import { commitLink, fileLink, parseRepo, runLink } from './links';
+import { asRecord } from '../util/guards';
 
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -66,10 +67,6 @@ interface Claims {
 const fail = (code: InvalidCode, message: string): Failure => ({ ok: false, code, message });
 const q = (s: string): string => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
-function rec(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && isReportable(v) ? v : undefined;
 }
@@ -99,37 +96,37 @@ function splitGitUri(uri: string): { repository: string; ref?: string } {
 }
 
 function githubV1Claims(predicate: Record<string, unknown>): Claims {
-  const bd = rec(predicate.buildDefinition);
+  const bd = asRecord(predicate.buildDefinition);
   if (!bd) throw new Malformed('the provenance has no buildDefinition');
   const buildType = need(bd.buildType, 'build type');
   if (!GITHUB_V1_BUILD_TYPES.has(buildType)) throw new Malformed(`the provenance build type ${q(buildType)} is not supported`);
-  const wf = rec(rec(bd.externalParameters)?.workflow);
+  const wf = asRecord(asRecord(bd.externalParameters)?.workflow);
   if (!wf) throw new Malformed('the provenance has no workflow parameters');
   const repository = need(wf.repository, 'workflow repository');
   const path = need(wf.path, 'workflow path');
   const ref = need(wf.ref, 'workflow ref');
-  const deps = Array.isArray(bd.resolvedDependencies) ? bd.resolvedDependencies.map(rec) : [];
+  const deps = Array.isArray(bd.resolvedDependencies) ? bd.resolvedDependencies.map(asRecord) : [];
   const dep = deps.find((d) => d?.uri === `git+${repository}@${ref}`) ?? deps[0];
-  const commit = need(rec(dep?.digest)?.gitCommit, 'source commit');
-  const rd = rec(predicate.runDetails);
-  const builder = need(rec(rd?.builder)?.id, 'builder id');
+  const commit = need(asRecord(dep?.digest)?.gitCommit, 'source commit');
+  const rd = asRecord(predicate.runDetails);
+  const builder = need(asRecord(rd?.builder)?.id, 'builder id');
   const claims: Claims = { repository, commit, ref, workflowPath: path, workflowRelPath: path, builder };
-  const run = str(rec(rd?.metadata)?.invocationId);
+  const run = str(asRecord(rd?.metadata)?.invocationId);
   if (run) claims.runInvocation = run;
-  const trigger = str(rec(rec(bd.internalParameters)?.github)?.event_name);
+  const trigger = str(asRecord(asRecord(bd.internalParameters)?.github)?.event_name);
   if (trigger) claims.triggerEvent = trigger;
   return claims;
 }
 
 function githubV02Claims(predicate: Record<string, unknown>): Claims {
-  const inv = rec(predicate.invocation);
-  const cs = rec(inv?.configSource);
+  const inv = asRecord(predicate.invocation);
+  const cs = asRecord(inv?.configSource);
   if (!cs) throw new Malformed('the provenance has no invocation.configSource');
   const { repository, ref: uriRef } = splitGitUri(need(cs.uri, 'source URI'));
-  const commit = need(rec(cs.digest)?.sha1, 'source commit');
+  const commit = need(asRecord(cs.digest)?.sha1, 'source commit');
   const entryPoint = need(cs.entryPoint, 'entry point');
-  const builder = need(rec(predicate.builder)?.id, 'builder id');
-  const env = rec(inv?.environment) ?? {};
+  const builder = need(asRecord(predicate.builder)?.id, 'builder id');
+  const env = asRecord(inv?.environment) ?? {};
   const envRef = str(env.GITHUB_REF);
   if (uriRef !== undefined && envRef !== undefined && uriRef !== envRef) {
     throw new Mismatch(`the provenance names two refs (${q(uriRef)} and ${q(envRef)})`);
@@ -167,21 +164,21 @@ function githubV02Claims(predicate: Record<string, unknown>): Claims {
 }
 
 function gitlabV02Claims(predicate: Record<string, unknown>): Claims & { refName?: string; pipelineSource?: string } {
-  const inv = rec(predicate.invocation);
-  const cs = rec(inv?.configSource);
+  const inv = asRecord(predicate.invocation);
+  const cs = asRecord(inv?.configSource);
   if (!cs) throw new Malformed('the provenance has no invocation.configSource');
   const { repository, ref } = splitGitUri(need(cs.uri, 'source URI'));
-  const commit = need(rec(cs.digest)?.sha1, 'source commit');
+  const commit = need(asRecord(cs.digest)?.sha1, 'source commit');
   const entryPoint = need(cs.entryPoint, 'entry point');
-  const builder = need(rec(predicate.builder)?.id, 'builder id');
-  const params = rec(inv?.parameters) ?? {};
+  const builder = need(asRecord(predicate.builder)?.id, 'builder id');
+  const params = asRecord(inv?.parameters) ?? {};
   const claims: Claims & { refName?: string; pipelineSource?: string } = { repository, commit, workflowPath: entryPoint, builder };
   if (ref) claims.ref = ref;
   const refName = str(params.CI_COMMIT_REF_NAME);
   if (refName) claims.refName = refName;
   const source = str(params.CI_PIPELINE_SOURCE);
   if (source) claims.pipelineSource = source;
-  const run = str(rec(predicate.metadata)?.buildInvocationId);
+  const run = str(asRecord(predicate.metadata)?.buildInvocationId);
   if (run) claims.runInvocation = run;
   return claims;
 }
@@ -206,7 +203,7 @@ export function interpretProvenance(input: ProvenanceInput): ProvenanceOutcome {
       `The provenance was signed with an identity from ${issuer ? q(issuer) : 'an unnamed issuer'}, which is neither GitHub Actions nor GitLab; its build claims cannot be checked.`,
     );
   }
-  const predicate = rec(input.predicate);
+  const predicate = asRecord(input.predicate);
   if (!predicate) return fail('malformed-attestation', 'The provenance statement has no predicate.');
   try {
     const facts = platform === 'github' ? githubFacts(input, predicate, issuer) : gitlabFacts(input, predicate, issuer, platform);

@@ -27,6 +27,7 @@ import { memoizeTrustMaterial } from '../trust/memo';
 import { CertificateExtensionError, readFulcioClaims } from './certificate';
 import { transparencyLogLink } from './links';
 import { interpretProvenance, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from './provenance';
+import { asRecord } from '../util/guards';
 
 export const NPM_PUBLISH_ATTESTATION_V01 = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
 const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -62,10 +63,6 @@ export type AttestationResult =
 type Failure = { ok: false; code: InvalidCode; message: string };
 const fail = (code: InvalidCode, message: string): Failure => ({ ok: false, code, message });
 const q = (s: string): string => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
-
-function rec(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Verifier per trust bundle (built once, reused)
@@ -146,7 +143,7 @@ function parseStatement(payload: Buffer): Statement | string {
   } catch {
     return 'its statement is not JSON';
   }
-  const s = rec(value);
+  const s = asRecord(value);
   if (!s) return 'its statement is not a JSON object';
   if (typeof s._type !== 'string' || !INTOTO_STATEMENT_TYPES.has(s._type)) return 'its statement is not an in-toto statement';
   if (typeof s.predicateType !== 'string') return 'its statement has no predicate type';
@@ -155,7 +152,7 @@ function parseStatement(payload: Buffer): Statement | string {
 
 function parseAttestation(entry: unknown, index: number): Parsed | Failure {
   const where = `Attestation ${index + 1}`;
-  const e = rec(entry);
+  const e = asRecord(entry);
   if (!e) return fail('malformed-attestation', `${where} is not an object.`);
   if (typeof e.predicateType !== 'string') return fail('malformed-attestation', `${where} has no predicate type.`);
   let bundle: Bundle;
@@ -297,14 +294,14 @@ function checkSubject(p: Parsed, input: AttestationInput, sha512Hex: string[]): 
   if (!Array.isArray(subjects) || subjects.length !== 1) {
     return fail('subject-name-mismatch', `The ${what} must be about exactly one package, but it lists ${Array.isArray(subjects) ? subjects.length : 'no'} subjects.`);
   }
-  const s = rec(subjects[0]);
+  const s = asRecord(subjects[0]);
   const purl = expectedPurl(input.name, input.version);
   // Real statements encode the scope's "@" as %40 (npm-package-arg's toPurl); only that exact form is accepted.
   if (!s || typeof s.name !== 'string' || s.name !== purl) {
     const got = s && typeof s.name === 'string' ? q(s.name) : 'no name';
     return fail('subject-name-mismatch', `The ${what} is about ${got}, not ${q(purl)}.`);
   }
-  const digest = rec(s.digest)?.sha512;
+  const digest = asRecord(s.digest)?.sha512;
   if (typeof digest !== 'string' || !/^[0-9a-fA-F]{128}$/.test(digest)) {
     return fail('subject-digest-mismatch', `The ${what} gives no sha512 digest for the package.`);
   }
@@ -329,7 +326,7 @@ function sha512Digests(integrity: string): string[] {
 }
 
 function checkPublishPredicate(p: Parsed, input: AttestationInput): Failure | undefined {
-  const pred = rec(p.statement.predicate);
+  const pred = asRecord(p.statement.predicate);
   if (!pred || pred.name !== input.name || pred.version !== input.version) {
     const got = pred && typeof pred.name === 'string' && typeof pred.version === 'string' ? q(`${pred.name}@${pred.version}`) : 'no package';
     return fail('predicate-mismatch', `The npm publish attestation names ${got}, not ${q(`${input.name}@${input.version}`)}.`);
@@ -365,7 +362,7 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
       return fail('malformed-attestation', 'The attestations document is not JSON.');
     }
   }
-  const list = rec(doc)?.attestations;
+  const list = asRecord(doc)?.attestations;
   if (!Array.isArray(list)) return fail('malformed-attestation', 'The attestations document has no list of attestations.');
   if (list.length === 0) {
     return fail('attestations-missing', `The registry advertises attestations for ${q(`${input.name}@${input.version}`)}, but the attestations document is empty.`);

@@ -1,10 +1,7 @@
 /** Reading the registry's (unsigned) trust claims per version out of a full packument. Registry strings are untrusted. */
 import semver from 'semver';
 import type { TrustLevel, VersionEvidence } from './types';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../util/guards';
 
 const MAX_TEXT = 300;
 const short = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s);

@@ -8,6 +8,7 @@ import type { RegistryClient } from '../registry';
 import type { NpmKey, TrustBundle } from '../trust';
 import type { ProvenanceFacts, RegistrySignature, Verdict } from '../types';
 import type { AttestationVerifier } from '../worker/pool';
+import { isRecord } from '../util/guards';
 
 /** What the steps need from the engine (memoized per engine). */
 export interface PipelineServices {
@@ -85,10 +86,6 @@ export interface VerifyContext {
   /** The registry's (unsigned) publish time, when it was fetched. */
   registryPublishTime?: string;
   keyValidityTime?: Verdict['keyValidityTime'];
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function hasSignatures(dist: VersionDist | undefined): boolean {

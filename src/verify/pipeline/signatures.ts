@@ -5,8 +5,9 @@
  */
 import { verifyRegistrySignatures } from '../signatures';
 import type { InvalidCode, RegistrySignature, Verdict } from '../types';
-import { hasAttestations, hasSignatures, isRecord, knownFields, requestFields, type PipelineServices, type Step, type VerifyContext } from './context';
+import { hasAttestations, hasSignatures, knownFields, requestFields, type PipelineServices, type Step, type VerifyContext } from './context';
 import { invalid, unavailable } from './error';
+import { isRecord } from '../util/guards';
 
 type KeyTime = NonNullable<Verdict['keyValidityTime']>;
 

@@ -11,6 +11,7 @@ import { FINDING_CODES } from '../history/rules';
 import type { FindingSeverity, TrustFindingCode } from '../history/types';
 import { FILE_LIMITS, readRegularTextFile } from '../fs/safeRead';
 import { POLICY_FILE_NAME, type Policy, type PolicyAllowedSources, type PolicyExclusion, type PolicyRequirement } from './types';
+import { isRecord } from '../util/guards';
 
 export interface PolicyParseResult {
   /** Undefined when there are errors. */
@@ -21,10 +22,6 @@ export interface PolicyParseResult {
 const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'information', 'off'];
 const TOP_KEYS = ['$schema', 'requirements', 'allowedSources', 'severity', 'exclude', 'downgradeInformationAfterDays'];
 const MAX_ENTRIES = 1000;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && v.length <= 1000;
 

@@ -6,6 +6,7 @@
  * Fields not listed are passed through untouched as `unknown`.
  */
 import * as ssri from 'ssri';
+import { isRecord } from '../util/guards';
 
 export interface RegistrySignatureEntry {
   keyid: string;
@@ -80,10 +81,6 @@ export class ShapeError extends Error {
 
 const MAX_STRING = 1024 * 1024;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function fail(message: string): never {
   throw new ShapeError(message);
 }
@@ -94,7 +91,7 @@ function checkOptionalString(obj: Record<string, unknown>, key: string, where: s
 }
 
 export function validateDist(value: unknown, where: string): RegistryDist {
-  if (!isObject(value)) fail(`${where} is not an object`);
+  if (!isRecord(value)) fail(`${where} is not an object`);
   checkOptionalString(value, 'integrity', where);
   checkOptionalString(value, 'shasum', where);
   checkOptionalString(value, 'tarball', where);
@@ -106,15 +103,15 @@ export function validateDist(value: unknown, where: string): RegistryDist {
     const sigs = value.signatures;
     if (!Array.isArray(sigs) || sigs.length > 64) fail(`${where}.signatures is not a list`);
     sigs.forEach((s: unknown, i) => {
-      if (!isObject(s) || typeof s.keyid !== 'string' || typeof s.sig !== 'string' || s.keyid.length > 1024 || s.sig.length > 8192) {
+      if (!isRecord(s) || typeof s.keyid !== 'string' || typeof s.sig !== 'string' || s.keyid.length > 1024 || s.sig.length > 8192) {
         fail(`${where}.signatures[${i}] is not {keyid, sig}`);
       }
     });
   }
   if (value.attestations !== undefined) {
     const att = value.attestations;
-    if (!isObject(att) || typeof att.url !== 'string' || att.url.length > 8192) fail(`${where}.attestations is not {url, provenance}`);
-    if (att.provenance !== undefined && (!isObject(att.provenance) || typeof att.provenance.predicateType !== 'string')) {
+    if (!isRecord(att) || typeof att.url !== 'string' || att.url.length > 8192) fail(`${where}.attestations is not {url, provenance}`);
+    if (att.provenance !== undefined && (!isRecord(att.provenance) || typeof att.provenance.predicateType !== 'string')) {
       fail(`${where}.attestations.provenance is not {predicateType}`);
     }
   }
@@ -123,7 +120,7 @@ export function validateDist(value: unknown, where: string): RegistryDist {
 
 /** A version document; `expected` names what was asked for (names and versions must match). */
 export function validateVersionDocument(value: unknown, expected: { name: string; version?: string }, where = 'version document'): VersionDocument {
-  if (!isObject(value)) fail(`${where} is not a JSON object`);
+  if (!isRecord(value)) fail(`${where} is not a JSON object`);
   if (typeof value.name !== 'string') fail(`${where} has no name`);
   if (value.name !== expected.name) fail(`${where} is for "${truncate(value.name)}", not "${expected.name}"`);
   if (typeof value.version !== 'string' || value.version.length > 256) fail(`${where} has no version`);
@@ -135,21 +132,21 @@ export function validateVersionDocument(value: unknown, expected: { name: string
 }
 
 export function validatePackument(value: unknown, name: string, abbreviated: boolean): Packument {
-  if (!isObject(value)) fail('packument is not a JSON object');
+  if (!isRecord(value)) fail('packument is not a JSON object');
   if (value.name !== name) fail(typeof value.name === 'string' ? `packument is for "${truncate(value.name)}", not "${name}"` : 'packument has no name');
   const distTags = value['dist-tags'] ?? {};
-  if (!isObject(distTags)) fail('packument dist-tags is not an object');
+  if (!isRecord(distTags)) fail('packument dist-tags is not an object');
   for (const [tag, v] of Object.entries(distTags)) if (typeof v !== 'string') fail(`packument dist-tags.${truncate(tag)} is not a string`);
   const versions = value.versions ?? {};
-  if (!isObject(versions)) fail('packument versions is not an object');
+  if (!isRecord(versions)) fail('packument versions is not an object');
   for (const [version, doc] of Object.entries(versions)) {
     const where = `packument versions["${truncate(version)}"]`;
-    if (!isObject(doc)) fail(`${where} is not an object`);
+    if (!isRecord(doc)) fail(`${where} is not an object`);
     // packument entries are checked like version documents, but tolerate a missing name (some registries omit it)
     validateVersionDocument({ ...doc, name: doc.name ?? name }, { name, version }, where);
   }
   if (value.time !== undefined) {
-    if (!isObject(value.time)) fail('packument time is not an object');
+    if (!isRecord(value.time)) fail('packument time is not an object');
     for (const [k, v] of Object.entries(value.time)) if (typeof v !== 'string') fail(`packument time["${truncate(k)}"] is not a string`);
   }
   if (value.modified !== undefined && typeof value.modified !== 'string') fail('packument modified is not a string');
@@ -161,25 +158,25 @@ export function validatePackument(value: unknown, name: string, abbreviated: boo
 }
 
 export function validateAttestations(value: unknown): AttestationsDocument {
-  if (!isObject(value)) fail('attestations response is not a JSON object');
+  if (!isRecord(value)) fail('attestations response is not a JSON object');
   const list = value.attestations;
   if (!Array.isArray(list)) fail('attestations response has no attestations list');
   if (list.length > 100) fail('attestations response lists more than 100 attestations');
   list.forEach((a: unknown, i) => {
-    if (!isObject(a)) fail(`attestations[${i}] is not an object`);
+    if (!isRecord(a)) fail(`attestations[${i}] is not an object`);
     if (typeof a.predicateType !== 'string' || a.predicateType.length > 2048) fail(`attestations[${i}].predicateType is not a string`);
-    if (!isObject(a.bundle)) fail(`attestations[${i}].bundle is not an object`);
+    if (!isRecord(a.bundle)) fail(`attestations[${i}].bundle is not an object`);
   });
   return value as unknown as AttestationsDocument;
 }
 
 export function validateKeys(value: unknown): RegistryKeysDocument {
-  if (!isObject(value)) fail('keys response is not a JSON object');
+  if (!isRecord(value)) fail('keys response is not a JSON object');
   const keys = value.keys;
   if (!Array.isArray(keys)) fail('keys response has no keys list');
   if (keys.length > 256) fail('keys response lists more than 256 keys');
   keys.forEach((k: unknown, i) => {
-    if (!isObject(k)) fail(`keys[${i}] is not an object`);
+    if (!isRecord(k)) fail(`keys[${i}] is not an object`);
     if (typeof k.keyid !== 'string' || k.keyid.length > 1024) fail(`keys[${i}].keyid is not a string`);
     if (typeof k.key !== 'string' || k.key.length > 65536) fail(`keys[${i}].key is not a string`);
     if (k.expires !== undefined && k.expires !== null && typeof k.expires !== 'string') fail(`keys[${i}].expires is not a string or null`);

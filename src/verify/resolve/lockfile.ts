@@ -11,13 +11,14 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { LockfileKind } from '../types';
-import { LockfileError, isObject, matchesWorkspaceGlobs, type ParsedLockfile } from './lockfiles/common';
+import { LockfileError, matchesWorkspaceGlobs, type ParsedLockfile } from './lockfiles/common';
 import { parseBunLockfile } from './lockfiles/bun';
 import { parseNpmLockfile } from './lockfiles/npm';
 import { parsePnpmLockfile } from './lockfiles/pnpm';
 import { parseYarnBerryLockfile } from './lockfiles/yarn-berry';
 import { parseYarnClassicLockfile, type WorkspacePackage } from './lockfiles/yarn-classic';
 import { FILE_LIMITS, readRegularTextFile } from '../fs/safeRead';
+import { isRecord } from '../util/guards';
 
 export { LockfileError, type ParsedLockfile } from './lockfiles/common';
 export type { WorkspacePackage } from './lockfiles/yarn-classic';
@@ -124,7 +125,7 @@ async function readHead(p: string, bytes = 4096): Promise<string> {
 async function readPackageJson(dir: string): Promise<Record<string, unknown> | undefined> {
   try {
     const value: unknown = parseJsonc(await readRegularTextFile(path.join(dir, 'package.json'), { maxBytes: FILE_LIMITS.manifest, what: 'package.json' }), [], { allowTrailingComma: true });
-    return isObject(value) ? value : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -140,7 +141,7 @@ async function packageManagerOf(dir: string): Promise<string | undefined> {
 function workspaceGlobs(pkg: Record<string, unknown> | undefined): string[] | undefined {
   const ws = pkg?.workspaces;
   if (Array.isArray(ws)) return ws.filter((w): w is string => typeof w === 'string');
-  if (isObject(ws) && Array.isArray(ws.packages)) return ws.packages.filter((w): w is string => typeof w === 'string');
+  if (isRecord(ws) && Array.isArray(ws.packages)) return ws.packages.filter((w): w is string => typeof w === 'string');
   return undefined;
 }
 
@@ -154,7 +155,7 @@ async function pnpmWorkspace(dir: string): Promise<{ packages: string[] } | unde
     }
     try {
       const doc: unknown = YAML.parse(text);
-      const packages = isObject(doc) && Array.isArray(doc.packages) ? doc.packages.filter((p): p is string => typeof p === 'string') : [];
+      const packages = isRecord(doc) && Array.isArray(doc.packages) ? doc.packages.filter((p): p is string => typeof p === 'string') : [];
       return { packages };
     } catch {
       return { packages: [] };

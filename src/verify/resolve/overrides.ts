@@ -36,8 +36,9 @@ import npa from 'npm-package-arg';
 import semver from 'semver';
 import YAML from 'yaml';
 import type { LockfileKind, ManifestDependency } from '../types';
-import { isObject, matchesWorkspaceGlobs } from './lockfiles/common';
+import { matchesWorkspaceGlobs } from './lockfiles/common';
 import { parseManifest, type InstallerFields, type ParsedManifest } from './manifest';
+import { isRecord } from '../util/guards';
 
 export type Installer = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
 
@@ -177,7 +178,7 @@ function outcomeFor(installer: Installer, dep: ManifestDependency, ctx: Override
     case 'yarn-berry':
       return yarnOutcome(installer, dep, ctx);
     case 'bun': {
-      const named = [ctx.root.overrides, ctx.root.resolutions].some((o) => isObject(o) && Object.keys(o).some((k) => k === dep.name || k.endsWith(`/${dep.name}`)));
+      const named = [ctx.root.overrides, ctx.root.resolutions].some((o) => isRecord(o) && Object.keys(o).some((k) => k === dep.name || k.endsWith(`/${dep.name}`)));
       return named ? { kind: 'undecidable', why: `${ctx.rootLabel} overrides ${dep.name} for bun, whose rules for a project's own dependencies this tool does not model.` } : { kind: 'none' };
     }
     default:
@@ -196,7 +197,7 @@ function reference(ref: string, ctx: OverrideContext, order: ManifestDependency[
 
 function npmOutcome(dep: ManifestDependency, ctx: OverrideContext): OverrideOutcome {
   const overrides = ctx.root.overrides;
-  if (!isObject(overrides)) return { kind: 'none' };
+  if (!isRecord(overrides)) return { kind: 'none' };
   for (const [key, raw] of Object.entries(overrides)) {
     let parsed: npa.Result;
     try {
@@ -209,7 +210,7 @@ function npmOutcome(dep: ManifestDependency, ctx: OverrideContext): OverrideOutc
     if (!npmRuleApplies(dep, keySpec)) continue;
     let value: string | undefined;
     if (typeof raw === 'string') value = raw === '' ? '*' : raw;
-    else if (isObject(raw)) value = typeof raw['.'] === 'string' ? (raw['.'] === '' ? '*' : raw['.']) : keySpec;
+    else if (isRecord(raw)) value = typeof raw['.'] === 'string' ? (raw['.'] === '' ? '*' : raw['.']) : keySpec;
     if (value === undefined || value === '*') return { kind: 'none' };
     let spec = value;
     if (value.startsWith('$')) {
@@ -258,7 +259,7 @@ function safeIntersects(a: string, b: string): boolean {
 function pnpmOutcome(dep: ManifestDependency, ctx: OverrideContext): OverrideOutcome {
   const merged: [string, unknown, string][] = [];
   const add = (o: unknown, where: string) => {
-    if (!isObject(o)) return;
+    if (!isRecord(o)) return;
     for (const [k, v] of Object.entries(o)) {
       const i = merged.findIndex((m) => m[0] === k);
       if (i >= 0) merged.splice(i, 1);
@@ -302,7 +303,7 @@ function isSubRange(superRange: string | undefined, subRange: string): boolean {
 
 function yarnOutcome(flavour: 'yarn-classic' | 'yarn-berry', dep: ManifestDependency, ctx: OverrideContext): OverrideOutcome {
   const resolutions = ctx.root.resolutions;
-  if (!isObject(resolutions)) return { kind: 'none' };
+  if (!isRecord(resolutions)) return { kind: 'none' };
   for (const [key, value] of Object.entries(resolutions)) {
     if (typeof value !== 'string') continue;
     const segments = splitPackagePath(key);
@@ -355,7 +356,7 @@ async function readPnpmWorkspace(dir: string): Promise<{ packages: string[]; ove
     }
     try {
       const doc: unknown = YAML.parse(text);
-      if (!isObject(doc)) return { packages: [] };
+      if (!isRecord(doc)) return { packages: [] };
       const packages = Array.isArray(doc.packages) ? doc.packages.filter((p): p is string => typeof p === 'string') : [];
       return { packages, overrides: doc.overrides };
     } catch {

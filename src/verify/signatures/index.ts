@@ -12,6 +12,7 @@
 import { crypto as sigstoreCrypto } from '@sigstore/core';
 import type { RegistrySignature } from '../types';
 import { keysFor, keyValidAt, type NpmKey } from '../trust/keys';
+import { isRecord } from '../util/guards';
 
 export interface RegistrySignatureInput {
   name: string;
@@ -29,10 +30,6 @@ const MAX_SIGNATURES = 16;
 interface Entry {
   keyid: string;
   sig: Buffer;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Quote an untrusted string for a message (bounded length, JSON-escaped). */

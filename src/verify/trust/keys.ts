@@ -13,6 +13,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { MalformedNpmKeysError, errorMessage } from '../errors';
+import { isRecord } from '../util/guards';
 
 export type NpmKeyUsage = 'npm:signatures' | 'npm:attestations';
 
@@ -28,10 +29,6 @@ export interface NpmKey {
 const USAGES: readonly string[] = ['npm:signatures', 'npm:attestations'];
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KEY_ID = /^[\x21-\x7e]{1,256}$/;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function fail(index: number, message: string): never {
   throw new MalformedNpmKeysError(`npm keys: entry ${index + 1} ${message}`);

@@ -25,6 +25,7 @@ import type { TrustInfo } from '../types';
 import { TrustMaterialError, errorMessage } from '../errors';
 import { describeKeys, parseNpmKeys, type NpmKey } from './keys';
 import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
+import { isRecord } from '../util/guards';
 
 /** A Sigstore `trusted_root.json` document (protobuf JSON form of dev.sigstore.trustroot.v1.TrustedRoot). */
 export type TrustedRootJson = Record<string, unknown>;
@@ -82,10 +83,6 @@ const refreshMemo = new Map<string, Promise<RefreshOutcome>>();
 /** Forget remembered TUF refresh outcomes (so the next load tries the network again). */
 export function resetTrustRefreshMemo(): void {
   refreshMemo.clear();
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Parsed texts by content (trusted roots and keys are a few kB; a process sees one or two). */

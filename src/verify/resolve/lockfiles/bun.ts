@@ -21,7 +21,8 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import semver from 'semver';
 import type { LockedPackage } from '../../types';
-import { LockfileError, PackageCollector, clean, isObject, isTarballPath, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
+import { LockfileError, PackageCollector, clean, isTarballPath, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
+import { isRecord } from '../../util/guards';
 
 export function parseBunLockfile(text: string, filePath: string): ParsedLockfile {
   const errors: ParseError[] = [];
@@ -31,13 +32,13 @@ export function parseBunLockfile(text: string, filePath: string): ParsedLockfile
     const line = text.slice(0, e.offset).split('\n').length;
     throw new LockfileError(filePath, `is not valid JSONC: ${printParseErrorCode(e.error)} at line ${line}.`);
   }
-  if (!isObject(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
+  if (!isRecord(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
   if (typeof doc.lockfileVersion !== 'number') throw new LockfileError(filePath, 'has no lockfileVersion; it does not look like a bun.lock.');
   const notes: string[] = [];
   if (doc.lockfileVersion > 1) notes.push(`lockfileVersion ${doc.lockfileVersion} is newer than the versions this reader was written for (0, 1).`);
 
-  const workspaces = isObject(doc.workspaces) ? doc.workspaces : {};
-  const packages = isObject(doc.packages) ? doc.packages : {};
+  const workspaces = isRecord(doc.workspaces) ? doc.workspaces : {};
+  const packages = isRecord(doc.packages) ? doc.packages : {};
   const collector = new PackageCollector();
   const byKey = new Map<string, LockedPackage>();
 
@@ -58,7 +59,7 @@ export function parseBunLockfile(text: string, filePath: string): ParsedLockfile
 
   function resolveDirect(name: string, _spec: string, importerPath: string): LockedPackage | undefined {
     const workspace = workspaces[importerPath];
-    const workspaceName = isObject(workspace) ? str(workspace.name) : undefined;
+    const workspaceName = isRecord(workspace) ? str(workspace.name) : undefined;
     if (importerPath !== '' && workspaceName) {
       const nested = byKey.get(`${workspaceName}/${name}`);
       if (nested) return nested;
@@ -78,7 +79,7 @@ function toLocked(entry: unknown[], workspaces: Record<string, unknown>): Locked
   if (protocol === 'workspace') {
     const dir = ref.slice('workspace:'.length);
     const ws = workspaces[dir];
-    const version = (isObject(ws) ? str(ws.version) : undefined) ?? '0.0.0';
+    const version = (isRecord(ws) ? str(ws.version) : undefined) ?? '0.0.0';
     return { name, version, nonRegistry: { kind: 'workspace', detail: dir } };
   }
   if (protocol === 'link') return { name, version: ref, nonRegistry: { kind: 'link', detail: ref.slice(5) } };

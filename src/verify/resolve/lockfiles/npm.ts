@@ -19,7 +19,6 @@ import { REGISTRY_KINDS, classifySpec } from '../spec';
 import {
   LockfileError,
   PackageCollector,
-  isObject,
   makeLockfile,
   matchesWorkspaceGlobs,
   clean,
@@ -29,6 +28,7 @@ import {
   str,
   type ParsedLockfile,
 } from './common';
+import { isRecord } from '../../util/guards';
 
 interface RawEntry {
   /** Install path ('' root, node_modules/..., or a workspace / linked folder). */
@@ -53,14 +53,14 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
     const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
     throw new LockfileError(filePath, `is not valid JSON${conflict}: ${(err as Error).message}`);
   }
-  if (!isObject(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
+  if (!isRecord(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
   const version = typeof doc.lockfileVersion === 'number' ? doc.lockfileVersion : undefined;
   const notes: string[] = [];
   const entries = new Map<string, RawEntry>();
 
-  if (isObject(doc.packages)) {
+  if (isRecord(doc.packages)) {
     for (const [p, value] of Object.entries(doc.packages)) {
-      if (!isObject(value)) {
+      if (!isRecord(value)) {
         notes.push(`Entry "${p}" is not an object; skipped.`);
         continue;
       }
@@ -77,14 +77,14 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
         wants: wantedSpecs(value, ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies']),
       });
     }
-  } else if (isObject(doc.dependencies)) {
+  } else if (isRecord(doc.dependencies)) {
     entries.set('', { path: '', name: str(doc.name), version: str(doc.version) });
     readV1Dependencies(doc.dependencies, '', entries, notes);
   } else if (version === undefined) {
     throw new LockfileError(filePath, 'has neither "lockfileVersion" nor "packages"/"dependencies"; it does not look like an npm lockfile.');
   }
 
-  const rootEntry = isObject(doc.packages) && isObject(doc.packages['']) ? doc.packages[''] : undefined;
+  const rootEntry = isRecord(doc.packages) && isRecord(doc.packages['']) ? doc.packages[''] : undefined;
   const workspaces = readWorkspaceGlobs(rootEntry?.workspaces);
 
   const asked = registryAsked(entries);
@@ -145,7 +145,7 @@ function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, e
   if (depth > 200) return;
   for (const [key, value] of Object.entries(deps)) {
     const p = parentPath ? `${parentPath}/node_modules/${key}` : `node_modules/${key}`;
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       notes.push(`Entry "${p}" is not an object; skipped.`);
       continue;
     }
@@ -170,9 +170,9 @@ function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, e
       integrity: str(value.integrity),
       dev: value.dev === true,
       optional: value.optional === true,
-      wants: isObject(value.requires) ? wantedSpecs(value, ['requires']) : undefined,
+      wants: isRecord(value.requires) ? wantedSpecs(value, ['requires']) : undefined,
     });
-    if (isObject(value.dependencies)) readV1Dependencies(value.dependencies, p, entries, notes, depth + 1);
+    if (isRecord(value.dependencies)) readV1Dependencies(value.dependencies, p, entries, notes, depth + 1);
   }
 }
 
@@ -210,7 +210,7 @@ function wantedSpecs(value: Record<string, unknown>, sections: string[]): Record
   let out: Record<string, string> | undefined;
   for (const section of sections) {
     const deps = value[section];
-    if (!isObject(deps)) continue;
+    if (!isRecord(deps)) continue;
     for (const [name, spec] of Object.entries(deps)) {
       if (typeof spec !== 'string') continue;
       out ??= {};
@@ -272,6 +272,6 @@ export function nodeModulesCandidates(importerPath: string, name: string): strin
 
 function readWorkspaceGlobs(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  if (isObject(value) && Array.isArray(value.packages)) return value.packages.filter((v): v is string => typeof v === 'string');
+  if (isRecord(value) && Array.isArray(value.packages)) return value.packages.filter((v): v is string => typeof v === 'string');
   return [];
 }

@@ -17,7 +17,8 @@ import * as path from 'node:path';
 import semver from 'semver';
 import YAML from 'yaml';
 import type { LockedPackage, NotApplicableCode } from '../../types';
-import { LockfileError, PackageCollector, clean, isObject, makeLockfile, nonRegistrySource, sriIntegrity, str, type ParsedLockfile } from './common';
+import { LockfileError, PackageCollector, clean, makeLockfile, nonRegistrySource, sriIntegrity, str, type ParsedLockfile } from './common';
+import { isRecord } from '../../util/guards';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
@@ -35,8 +36,8 @@ export function parsePnpmLockfile(text: string, filePath: string): ParsedLockfil
   const flavour = major >= 9 ? 9 : major >= 6 ? 6 : 5;
 
   const importers: Record<string, Record<string, unknown>> = {};
-  if (isObject(doc.importers)) {
-    for (const [k, v] of Object.entries(doc.importers)) if (isObject(v)) importers[normalizeImporterKey(k)] = v;
+  if (isRecord(doc.importers)) {
+    for (const [k, v] of Object.entries(doc.importers)) if (isRecord(v)) importers[normalizeImporterKey(k)] = v;
   } else {
     // Single-project lockfile: the root's sections are at the top level.
     importers['.'] = doc;
@@ -51,10 +52,10 @@ export function parsePnpmLockfile(text: string, filePath: string): ParsedLockfil
   const ownByKey = new Map<string, LockedPackage>();
   /** Non-registry reference (e.g. the tarball URL or git URL) → locked package, for importer values that are not keys. */
   const byRef = new Map<string, LockedPackage>();
-  const packages = isObject(doc.packages) ? doc.packages : {};
+  const packages = isRecord(doc.packages) ? doc.packages : {};
 
   for (const [key, value] of Object.entries(packages)) {
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       notes.push(`Package "${key}" is not an object; skipped.`);
       continue;
     }
@@ -93,7 +94,7 @@ export function parsePnpmLockfile(text: string, filePath: string): ParsedLockfil
     if (!importer) return undefined;
     for (const section of SECTIONS) {
       const deps = importer[section];
-      if (!isObject(deps) || !(name in deps)) continue;
+      if (!isRecord(deps) || !(name in deps)) continue;
       const value = importerVersion(deps[name]);
       if (value === undefined) return undefined;
       if (value.startsWith('link:')) {
@@ -125,7 +126,7 @@ function loadDocument(text: string, filePath: string): Record<string, unknown> {
       throw new LockfileError(filePath, `is not valid YAML${conflict}: ${d.errors[0].message.split('\n')[0]}`);
     }
     const js: unknown = d.toJS({ maxAliasCount: 1000 });
-    if (isObject(js) && js.lockfileVersion !== undefined) candidates.push(js);
+    if (isRecord(js) && js.lockfileVersion !== undefined) candidates.push(js);
   }
   if (candidates.length === 0) {
     if (text.trim() === '') throw new LockfileError(filePath, 'is empty.');
@@ -142,7 +143,7 @@ function normalizeImporterKey(key: string): string {
 
 /** The locked version reference of an importer dependency: `{ specifier, version }` (v6+) or a plain string (v5). */
 function importerVersion(value: unknown): string | undefined {
-  return isObject(value) ? str(value.version) : str(value);
+  return isRecord(value) ? str(value.version) : str(value);
 }
 
 /** Remove the peer-dependency suffix: `(peer@1)(other@2)` (v6, v9) or `_peer@1+other@2` (v5). */
@@ -212,7 +213,7 @@ function packageKeyFor(name: string, value: string, flavour: 5 | 6 | 9): string 
 }
 
 function toLocked(key: string, value: Record<string, unknown>, flavour: 5 | 6 | 9, importerKeys: ReadonlySet<string>): LockedPackage | undefined {
-  const resolution = isObject(value.resolution) ? value.resolution : {};
+  const resolution = isRecord(value.resolution) ? value.resolution : {};
   const registryKey = parseRegistryKey(key, flavour);
   const ref = refOfKey(key, flavour);
   let name = str(value.name) ?? registryKey?.name;
@@ -265,12 +266,12 @@ function computeFlagsFromSnapshots(
   byKey: Map<string, LockedPackage>,
   byBareKey: Map<string, LockedPackage>,
 ): void {
-  const snapshots = isObject(doc.snapshots) ? doc.snapshots : {};
+  const snapshots = isRecord(doc.snapshots) ? doc.snapshots : {};
   const optionalSeen = new Map<LockedPackage, boolean>();
   for (const [key, snap] of Object.entries(snapshots)) {
     const pkg = byKey.get(key) ?? byBareKey.get(stripPeers(key, 9));
     if (!pkg) continue;
-    const optional = isObject(snap) && snap.optional === true;
+    const optional = isRecord(snap) && snap.optional === true;
     optionalSeen.set(pkg, (optionalSeen.get(pkg) ?? true) && optional);
   }
   for (const [pkg, optional] of optionalSeen) pkg.optional = optional || undefined;
@@ -286,10 +287,10 @@ function computeFlagsFromSnapshots(
       const pkg = byKey.get(key) ?? byBareKey.get(stripPeers(key, 9));
       if (pkg) reached.add(pkg);
       const snap = snapshots[key] ?? snapshots[stripPeers(key, 9)];
-      if (!isObject(snap)) continue;
+      if (!isRecord(snap)) continue;
       for (const section of ['dependencies', 'optionalDependencies'] as const) {
         const deps = snap[section];
-        if (!isObject(deps)) continue;
+        if (!isRecord(deps)) continue;
         for (const [n, v] of Object.entries(deps)) {
           const value = str(v);
           if (value && !value.startsWith('link:')) queue.push(packageKeyFor(n, value, 9));
@@ -303,7 +304,7 @@ function computeFlagsFromSnapshots(
     for (const importer of Object.values(importers)) {
       for (const section of sections) {
         const deps = importer[section];
-        if (!isObject(deps)) continue;
+        if (!isRecord(deps)) continue;
         for (const [n, v] of Object.entries(deps)) {
           const value = importerVersion(v);
           if (value && !value.startsWith('link:')) out.push([n, value]);

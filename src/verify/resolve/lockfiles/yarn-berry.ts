@@ -22,8 +22,9 @@ import semver from 'semver';
 import type { LockedPackage, NotApplicableCode } from '../../types';
 import { classifySpec } from '../spec';
 import { REGISTRY_KINDS } from '../spec';
-import { LockfileError, PackageCollector, clean, isHttpUrl, isObject, makeLockfile, nonRegistrySource, splitIdent, str, type ParsedLockfile } from './common';
+import { LockfileError, PackageCollector, clean, isHttpUrl, makeLockfile, nonRegistrySource, splitIdent, str, type ParsedLockfile } from './common';
 import { createDescriptorIndex } from './yarn-shared';
+import { isRecord } from '../../util/guards';
 
 export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLockfile {
   let doc: Record<string, unknown>;
@@ -33,15 +34,15 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
     const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
     throw new LockfileError(filePath, `could not be parsed as a yarn berry lockfile${conflict}: ${firstLine((err as Error).message)}`);
   }
-  if (!isObject(doc)) throw new LockfileError(filePath, 'has no entries.');
-  const metadata = isObject(doc.__metadata) ? doc.__metadata : undefined;
+  if (!isRecord(doc)) throw new LockfileError(filePath, 'has no entries.');
+  const metadata = isRecord(doc.__metadata) ? doc.__metadata : undefined;
   const notes: string[] = [];
   const collector = new PackageCollector();
   const index = createDescriptorIndex();
 
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata') continue;
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       notes.push(`Entry "${key}" is not an object; skipped.`);
       continue;
     }

@@ -25,7 +25,6 @@ import {
   PackageCollector,
   clean,
   isHttpUrl,
-  isObject,
   makeLockfile,
   nonRegistrySource,
   sha1FragmentIntegrity,
@@ -35,6 +34,7 @@ import {
   type ParsedLockfile,
 } from './common';
 import { createDescriptorIndex } from './yarn-shared';
+import { isRecord } from '../../util/guards';
 
 /** A workspace package of the project (yarn classic does not record workspaces in yarn.lock). */
 export interface WorkspacePackage {
@@ -64,14 +64,14 @@ export function parseYarnClassicLockfile(text: string, filePath: string, workspa
   if (parsed.type === 'conflict') throw new LockfileError(filePath, 'has git merge conflicts that could not be resolved automatically.');
   const notes: string[] = [];
   if (parsed.type === 'merge') notes.push('The file had git merge conflict markers; the merged content was used.');
-  if (!isObject(parsed.object)) throw new LockfileError(filePath, 'has no entries.');
+  if (!isRecord(parsed.object)) throw new LockfileError(filePath, 'has no entries.');
 
   const collector = new PackageCollector();
   const index = createDescriptorIndex();
   // @yarnpkg/lockfile gives every key of a multi-key entry ("a@^1, a@^1.1") the same object: one entry, one location.
   const keysOf = new Map<object, string[]>();
   for (const [descriptor, value] of Object.entries(parsed.object as Record<string, unknown>)) {
-    if (!isObject(value)) continue;
+    if (!isRecord(value)) continue;
     const keys = keysOf.get(value) ?? [];
     keys.push(descriptor);
     keysOf.set(value, keys);
@@ -79,7 +79,7 @@ export function parseYarnClassicLockfile(text: string, filePath: string, workspa
   const entryOf = new Map<object, LockedPackage>();
   for (const [descriptor, value] of Object.entries(parsed.object as Record<string, unknown>)) {
     const ident = splitIdent(descriptor);
-    if (!ident || !isObject(value)) {
+    if (!ident || !isRecord(value)) {
       notes.push(`Entry "${descriptor}" is not a name@spec entry; skipped.`);
       continue;
     }
