@@ -33,7 +33,7 @@ Options:
   --npm-keys FILE           npm registry keys (TUF keys.json or /-/npm/v1/keys format)
   --cache DIR               persistent cache (default ~/.cache/provenance-lens; '' disables)
   --offline                 use only cached data
-  --concurrency N           parallel verifications (default 8)
+  --concurrency N           parallel verifications and sockets per host (default: npm's maxsockets, 15)
   --timeout MS              per-request timeout (default 15000)
   --quiet                   no progress on stderr
   -h, --help                this text

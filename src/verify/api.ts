@@ -36,7 +36,7 @@ export interface EngineOptions {
   cacheDir?: string;
   /** Use only cached data; anything else is `unavailable: offline`. */
   offline?: boolean;
-  /** Maximum concurrent package verifications (and sockets per registry). Default 8. */
+  /** Maximum concurrent package verifications (and sockets per registry). Default: npm's `maxsockets` (15 unless configured). */
   concurrency?: number;
   /** Per-request timeout in ms. Default 15000. */
   timeoutMs?: number;

@@ -222,12 +222,21 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return this;
   }
 
+  /**
+   * How many verifications run at once: the registry client's sockets per host (`concurrency`, else npm's
+   * `maxsockets`, 15 unless configured), so every socket has a request and no verification waits on a
+   * socket it could not get.
+   */
+  get width(): number {
+    return Math.max(1, this.options.concurrency ?? this.client.sockets);
+  }
+
   async verifyAll(requests: VerifyRequest[], options: RunOptions = {}): Promise<Verdict[]> {
     const results: Verdict[] = new Array(requests.length);
     const total = requests.length;
     let done = 0;
     let next = 0;
-    const width = Math.max(1, Math.min(this.options.concurrency ?? 8, total || 1));
+    const width = Math.max(1, Math.min(this.width, total || 1));
     const worker = async (): Promise<void> => {
       while (next < total) {
         const index = next++;
