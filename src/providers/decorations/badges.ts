@@ -115,7 +115,9 @@ export class BadgeDecorations implements vscode.Disposable {
         const verdict = view.stale ? undefined : view.state?.verdict;
         const awaiting = state.running || document.version !== state.docVersion;
         if (!verdict && !awaiting) continue;
-        const badge = (verdict && trustBadge(verdict, view.state?.trust, this.style, view.located.spec)) || badgeFor(verdict, this.style, view.located.spec);
+        const badge =
+          (verdict && trustBadge(verdict, view.state?.trust, this.style, view.located.spec)) ||
+          badgeFor(verdict, this.style, view.located.spec);
         if (!badge) continue;
         let end = document.positionAt(view.located.specSpan.offset + view.located.specSpan.length);
         // At the end of the line when only a comma follows (the usual layout), else right after the version.

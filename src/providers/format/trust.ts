@@ -8,7 +8,14 @@
  * escaped.
  */
 import type { Verdict } from '../../verify/types';
-import { TRUST_RANK, type FindingSeverity, type TimelineEntry, type TrustAssessment, type TrustFinding, type TrustLevel } from '../../verify/history/types';
+import {
+  TRUST_RANK,
+  type FindingSeverity,
+  type TimelineEntry,
+  type TrustAssessment,
+  type TrustFinding,
+  type TrustLevel,
+} from '../../verify/history/types';
 import { releaseLineOf } from '../../verify/history/lines';
 import { escapeMarkdown, link } from '../../verify/format/markdown';
 import { cleanText } from '../../verify/format/text';
@@ -41,7 +48,12 @@ export function evidenceSpan(earlier: readonly TimelineEntry[], rank: number, tr
   if (start < 0) return undefined;
   let end = start;
   while (end + 1 < earlier.length && TRUST_RANK[earlier[end + 1]!.claimed] >= rank) end++;
-  return { first: earlier[end]!.version, last: earlier[start]!.version, ongoing: start === 0, ...(truncated && end === earlier.length - 1 ? { orEarlier: true } : {}) };
+  return {
+    first: earlier[end]!.version,
+    last: earlier[start]!.version,
+    ongoing: start === 0,
+    ...(truncated && end === earlier.length - 1 ? { orEarlier: true } : {}),
+  };
 }
 
 function spanText(label: string, span: EvidenceSpan): string {
@@ -62,9 +74,12 @@ export function lineSummary(assessment: TrustAssessment, version: string): strin
   const provenance = evidenceSpan(earlier, TRUST_RANK.provenance, truncated);
   const parts: string[] = [];
   if (publisher) parts.push(spanText('trusted publishing', publisher));
-  if (provenance && !(publisher && provenance.first === publisher.first && provenance.last === publisher.last)) parts.push(spanText('provenance', provenance));
+  if (provenance && !(publisher && provenance.first === publisher.first && provenance.last === publisher.last))
+    parts.push(spanText('provenance', provenance));
   if (parts.length === 0) parts.push('no earlier version had provenance');
-  const count = truncated ? `the ${earlier.length} newest earlier versions` : `${earlier.length} earlier version${earlier.length === 1 ? '' : 's'}`;
+  const count = truncated
+    ? `the ${earlier.length} newest earlier versions`
+    : `${earlier.length} earlier version${earlier.length === 1 ? '' : 's'}`;
   return `${parts.join('; ')} (${count})`;
 }
 
@@ -81,7 +96,8 @@ const SEVERITY_ICON: Record<FindingSeverity, string> = { error: '⚠', warning: 
 function findingLine(f: TrustFinding): string {
   const code = link(f.code, TRUST_DOCS_URL);
   const note = f.severityNote ? ` _(${escapeMarkdown(f.severityNote, 300)})_` : '';
-  if (f.severity === 'off') return `- ${SEVERITY_ICON.off} ${code} not reported${note || ' _(off in the policy)_'}: ${escapeMarkdown(f.message, 300)}`;
+  if (f.severity === 'off')
+    return `- ${SEVERITY_ICON.off} ${code} not reported${note || ' _(off in the policy)_'}: ${escapeMarkdown(f.message, 300)}`;
   return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${code}: ${escapeMarkdown(f.message, 700)}${note}`;
 }
 
@@ -90,7 +106,9 @@ function policyLines(policy: TrustPolicyStatus | undefined): string[] {
   if (policy.notApplied) return [`_${escapeMarkdown(policy.notApplied, 400)}_`];
   if (policy.errors.length) {
     const where = policy.path ? ` ${escapeMarkdown(policy.path, 200)}` : '';
-    return [`_The trust policy${where} is not applied: ${escapeMarkdown(policy.errors.slice(0, 3).join('; '), 500)}_ (${link('policy file', POLICY_DOCS_URL)})`];
+    return [
+      `_The trust policy${where} is not applied: ${escapeMarkdown(policy.errors.slice(0, 3).join('; '), 500)}_ (${link('policy file', POLICY_DOCS_URL)})`,
+    ];
   }
   return [];
 }
@@ -134,12 +152,22 @@ export function trustHoverLines(verdict: Verdict, trust: DependencyTrust | undef
  * as an error or a warning): `⚠ trusted publishing lost since 3.19.2`. Undefined otherwise (the verdict's
  * own badge applies).
  */
-export function trustBadge(verdict: Verdict | undefined, trust: DependencyTrust | undefined, style: BadgeStyle, spec?: string): Badge | undefined {
+export function trustBadge(
+  verdict: Verdict | undefined,
+  trust: DependencyTrust | undefined,
+  style: BadgeStyle,
+  spec?: string,
+): Badge | undefined {
   if (style === 'off' || !verdict || trust?.id !== `${verdict.name}@${verdict.version}`) return undefined;
   const finding = downgradeOf(trust.assessment);
   if (!finding?.previous || (finding.severity !== 'error' && finding.severity !== 'warning')) return undefined;
   if (style === 'compact') return { status: verdict.status, text: DOWNGRADE_GLYPH, mark: 'downgrade' };
   const what = finding.code === 'trusted-publisher-lost' ? 'trusted publishing lost' : 'provenance lost';
-  const versionNote = verdict.version && spec !== undefined && spec.trim() !== verdict.version ? ` (${cleanText(verdict.version, 40)})` : '';
-  return { status: verdict.status, text: `${DOWNGRADE_GLYPH} ${what} since ${cleanText(finding.previous.version, 40)}${versionNote}`, mark: 'downgrade' };
+  const versionNote =
+    verdict.version && spec !== undefined && spec.trim() !== verdict.version ? ` (${cleanText(verdict.version, 40)})` : '';
+  return {
+    status: verdict.status,
+    text: `${DOWNGRADE_GLYPH} ${what} since ${cleanText(finding.previous.version, 40)}${versionNote}`,
+    mark: 'downgrade',
+  };
 }

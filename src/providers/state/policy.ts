@@ -130,7 +130,10 @@ export class PolicyStore {
     }
     const loader = this.options.loader ?? defaultLoader();
     const loaded = await loader.loadPolicy({ file: where.file });
-    if (!loaded.policy) return { status: { path: where.file, errors: loaded.errors.length ? loaded.errors : ['the policy could not be read'], applied: false } };
+    if (!loaded.policy)
+      return {
+        status: { path: where.file, errors: loaded.errors.length ? loaded.errors : ['the policy could not be read'], applied: false },
+      };
     return { status: { path: where.file, errors: [], applied: true }, policy: loaded.policy };
   }
 }

@@ -196,7 +196,10 @@ export class TrustTracker {
         const assessment = await scope.service.assess(verdict, { history: true });
         result = { id, state: 'done', assessment };
         if (!assessment.history) this.options.log?.info(`Trust history of ${id}: ${assessment.notes.join(' ') || 'not read'}`);
-        else this.options.log?.info(`Trust history of ${id} (${assessment.line}): ${assessment.findings.map((f) => `${f.code} (${f.severity})`).join(', ') || 'no findings'}.`);
+        else
+          this.options.log?.info(
+            `Trust history of ${id} (${assessment.line}): ${assessment.findings.map((f) => `${f.code} (${f.severity})`).join(', ') || 'no findings'}.`,
+          );
       } catch (err) {
         result = { id, state: 'done', note: `trust history unavailable: ${message(err)}` };
         this.options.log?.warn(`Trust history of ${id} unavailable: ${message(err)}`);

@@ -34,7 +34,10 @@ export class TrustHistoryController implements vscode.Disposable {
       trusted: () => vscode.workspace.isTrusted,
       policyFile: () => {
         const s = this.settings();
-        return resolvePathSetting('policyFile', s.policyFile, s.policyFileScope, { trusted: vscode.workspace.isTrusted, resolveRelative: resolveSettingPath });
+        return resolvePathSetting('policyFile', s.policyFile, s.policyFileScope, {
+          trusted: vscode.workspace.isTrusted,
+          resolveRelative: resolveSettingPath,
+        });
       },
       workspaceFolderOf: (fsPath) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath))?.uri.fsPath,
     });
@@ -81,11 +84,21 @@ export class TrustHistoryController implements vscode.Disposable {
     this.settingWatcher?.dispose();
     this.settingWatcher = undefined;
     const s = this.settings();
-    const file = resolvePathSetting('policyFile', s.policyFile, s.policyFileScope, { trusted: vscode.workspace.isTrusted, resolveRelative: resolveSettingPath }).path;
+    const file = resolvePathSetting('policyFile', s.policyFile, s.policyFileScope, {
+      trusted: vscode.workspace.isTrusted,
+      resolveRelative: resolveSettingPath,
+    }).path;
     if (!file || !path.isAbsolute(file) || path.basename(file) === POLICY_FILE_NAME) return;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+    );
     const onChange = () => this.scheduleReload(`${file} changed`);
-    this.settingWatcher = vscode.Disposable.from(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
+    this.settingWatcher = vscode.Disposable.from(
+      watcher,
+      watcher.onDidChange(onChange),
+      watcher.onDidCreate(onChange),
+      watcher.onDidDelete(onChange),
+    );
   }
 
   private scheduleReload(why: string): void {

@@ -13,7 +13,9 @@ function verifier(verdicts: Record<string, Verdict>) {
     calls,
     verify: async (version: string): Promise<Verdict> => {
       calls.push(version);
-      return verdicts[version] ?? { name: 'nuxt', version, status: 'unavailable', reason: { code: 'network-error', message: 'unreachable' } };
+      return (
+        verdicts[version] ?? { name: 'nuxt', version, status: 'unavailable', reason: { code: 'network-error', message: 'unreachable' } }
+      );
     },
   };
 }
@@ -52,11 +54,19 @@ describe('quick fix for a trust downgrade: the newest version of the line that k
     const v = verifier({ '3.19.2': invalid('nuxt', '3.19.2'), '3.19.1': ok('3.19.1') });
     assert.equal((await findLineFix({ history, current: '3.19.3', lost: 'trusted-publisher', verify: v.verify }))?.version, '3.19.1');
     const d = verifier({ '3.19.2': ok('3.19.2'), '3.19.1': ok('3.19.1') });
-    assert.equal((await findLineFix({ history, current: '3.19.3', lost: 'trusted-publisher', verify: d.verify, deprecated: new Set(['3.19.2']) }))?.version, '3.19.1');
+    assert.equal(
+      (await findLineFix({ history, current: '3.19.3', lost: 'trusted-publisher', verify: d.verify, deprecated: new Set(['3.19.2']) }))
+        ?.version,
+      '3.19.1',
+    );
     assert.deepEqual(d.calls, ['3.19.1']);
     const none = verifier({});
     assert.equal(await findLineFix({ history, current: '3.19.3', lost: 'trusted-publisher', verify: none.verify }), undefined);
-    assert.deepEqual(none.calls, ['3.19.2', '3.19.1', '3.19.0'], 'only versions the registry records with trusted publishing, newest first, three at most');
+    assert.deepEqual(
+      none.calls,
+      ['3.19.2', '3.19.1', '3.19.0'],
+      'only versions the registry records with trusted publishing, newest first, three at most',
+    );
   });
 
   it('provenance lost: versions with provenance count, without needing trusted publishing', async () => {
@@ -69,12 +79,26 @@ describe('quick fix for a trust downgrade: the newest version of the line that k
 
   it('the edit keeps ^/~ only when the range still resolves to the chosen version, and the title says what it keeps', async () => {
     const downgraded = packageHistory('nuxt', nuxtPackument({ downgrade: true }));
-    const fix = (await findLineFix({ history: downgraded, current: '3.19.3', lost: 'trusted-publisher', verify: verifier({ '3.19.2': ok('3.19.2') }).verify }))!;
+    const fix = (await findLineFix({
+      history: downgraded,
+      current: '3.19.3',
+      lost: 'trusted-publisher',
+      verify: verifier({ '3.19.2': ok('3.19.2') }).verify,
+    }))!;
     // ^3.19.2 would still install 3.19.3: pinned exactly
-    assert.deepEqual(lineFixFor(located('^3.19.0'), dep('^3.19.0'), fix), { located: located('^3.19.0'), newSpec: '3.19.2', title: 'Use 3.19.2 — keeps trusted publishing in 3.x (pinned exactly)' });
+    assert.deepEqual(lineFixFor(located('^3.19.0'), dep('^3.19.0'), fix), {
+      located: located('^3.19.0'),
+      newSpec: '3.19.2',
+      title: 'Use 3.19.2 — keeps trusted publishing in 3.x (pinned exactly)',
+    });
     assert.equal(lineFixFor(located('3.19.3'), dep('3.19.3'), fix)?.title, 'Use 3.19.2 — keeps trusted publishing in 3.x');
     const restored = packageHistory('nuxt', nuxtPackument({ downgrade: true, restored: true }));
-    const newer = (await findLineFix({ history: restored, current: '3.19.3', lost: 'trusted-publisher', verify: verifier({ '3.19.4': ok('3.19.4') }).verify }))!;
+    const newer = (await findLineFix({
+      history: restored,
+      current: '3.19.3',
+      lost: 'trusted-publisher',
+      verify: verifier({ '3.19.4': ok('3.19.4') }).verify,
+    }))!;
     assert.equal(lineFixFor(located('^3.19.0'), dep('^3.19.0'), newer)?.title, 'Use ^3.19.4 — keeps trusted publishing in 3.x');
     assert.equal(lineFixFor(located('~3.19.3'), dep('~3.19.3'), newer)?.newSpec, '~3.19.4');
     // nothing to rewrite, or not a registry range

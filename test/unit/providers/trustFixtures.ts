@@ -27,7 +27,12 @@ export function nuxtPackument(options: { downgrade?: boolean; restored?: boolean
   if (options.downgrade) {
     const dist = { ...(base.dist as Record<string, unknown>) };
     delete dist.attestations;
-    doc.versions['3.19.3'] = { ...structuredClone(base), version: '3.19.3', dist, _npmUser: { name: 'danielroe', email: 'daniel@roe.dev' } };
+    doc.versions['3.19.3'] = {
+      ...structuredClone(base),
+      version: '3.19.3',
+      dist,
+      _npmUser: { name: 'danielroe', email: 'daniel@roe.dev' },
+    };
     doc.time['3.19.3'] = '2025-09-20T00:00:00.000Z';
   }
   if (options.restored) {
@@ -43,15 +48,25 @@ export function nuxtVerified(version: string): Omit<Verdict, 'name' | 'version'>
     status: 'verified',
     registry: REGISTRY,
     registrySignature: { status: 'valid', message: 'ok' },
-    facts: facts({ sourceRepository: 'https://github.com/nuxt/nuxt', ref: `refs/tags/v${version}`, workflowPath: '.github/workflows/release.yml' }),
+    facts: facts({
+      sourceRepository: 'https://github.com/nuxt/nuxt',
+      ref: `refs/tags/v${version}`,
+      workflowPath: '.github/workflows/release.yml',
+    }),
   };
 }
 
 export function nuxtUnattested(): Omit<Verdict, 'name' | 'version'> {
-  return { status: 'no-provenance', registry: REGISTRY, reason: { code: 'not-advertised', message: 'Published without attestations.' }, registrySignature: { status: 'valid', message: 'ok' } };
+  return {
+    status: 'no-provenance',
+    registry: REGISTRY,
+    reason: { code: 'not-advertised', message: 'Published without attestations.' },
+    registrySignature: { status: 'valid', message: 'ok' },
+  };
 }
 
-export const verdictOf = (name: string, version: string, v: Omit<Verdict, 'name' | 'version'>): Verdict => ({ name, version, ...v }) as Verdict;
+export const verdictOf = (name: string, version: string, v: Omit<Verdict, 'name' | 'version'>): Verdict =>
+  ({ name, version, ...v }) as Verdict;
 
 /** A FakeEngine serving the nuxt packument, with these verdicts (others: no provenance). */
 export function nuxtEngine(doc: Doc, verdicts: Record<string, Omit<Verdict, 'name' | 'version'>>): FakeEngine {

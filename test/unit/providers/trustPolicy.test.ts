@@ -51,7 +51,10 @@ describe('trust policy in the editor (the same file the CLI reads)', () => {
     assert.equal(loaded.policy, undefined);
     assert.equal(loaded.status.applied, false);
     assert.equal(loaded.status.path, policy);
-    assert.match(loaded.status.notApplied ?? '', /^Restricted Mode: the trust policy .+ is not applied, because this workspace is not trusted and a policy can turn findings off\./);
+    assert.match(
+      loaded.status.notApplied ?? '',
+      /^Restricted Mode: the trust policy .+ is not applied, because this workspace is not trusted and a policy can turn findings off\./,
+    );
   });
 
   it('the policyFile setting (the user’s own) applies in Restricted Mode too; a refused setting is an error', async () => {
@@ -61,8 +64,13 @@ describe('trust policy in the editor (the same file the CLI reads)', () => {
     const loaded = await store({ trusted: false, folder: root, setting: { path: own } }).forManifest(manifest);
     assert.deepEqual(loaded.status, { path: own, errors: [], applied: true });
     assert.equal(loaded.policy?.severity['trusted-publisher-lost'], undefined, 'the workspace file is not read');
-    const refused = await store({ setting: { problem: 'provenanceLens.policyFile is the relative path "p.json" in your user settings: refused.' } }).forManifest(manifest);
-    assert.deepEqual(refused.status, { errors: ['provenanceLens.policyFile is the relative path "p.json" in your user settings: refused.'], applied: false });
+    const refused = await store({
+      setting: { problem: 'provenanceLens.policyFile is the relative path "p.json" in your user settings: refused.' },
+    }).forManifest(manifest);
+    assert.deepEqual(refused.status, {
+      errors: ['provenanceLens.policyFile is the relative path "p.json" in your user settings: refused.'],
+      applied: false,
+    });
   });
 
   it('a policy with errors is not applied and names each error; a changed file is read again after clear()', async () => {
@@ -72,8 +80,14 @@ describe('trust policy in the editor (the same file the CLI reads)', () => {
     const broken = await s.forManifest(manifest);
     assert.equal(broken.policy, undefined);
     assert.equal(broken.status.applied, false);
-    assert.ok(broken.status.errors.some((e) => /unknown setting "colour"/.test(e)), broken.status.errors.join('\n'));
-    assert.ok(broken.status.errors.some((e) => /exclude\[0\]\.reason is required/.test(e)), broken.status.errors.join('\n'));
+    assert.ok(
+      broken.status.errors.some((e) => /unknown setting "colour"/.test(e)),
+      broken.status.errors.join('\n'),
+    );
+    assert.ok(
+      broken.status.errors.some((e) => /exclude\[0\]\.reason is required/.test(e)),
+      broken.status.errors.join('\n'),
+    );
     fs.writeFileSync(file, VALID);
     assert.equal((await s.forManifest(manifest)).status.applied, false, 'read once until cleared');
     s.clear();

@@ -22,7 +22,10 @@ function setup(options: { policy?: Policy; enabled?: boolean; deprecate?: string
   });
   const svc = service(engine, options.policy);
   const notified: string[] = [];
-  let policy: { status: TrustPolicyStatus; policy?: Policy } = { status: options.policy ? { errors: [], applied: true, path: '/w/.provenance-lens.json' } : NO_POLICY, ...(options.policy ? { policy: options.policy } : {}) };
+  let policy: { status: TrustPolicyStatus; policy?: Policy } = {
+    status: options.policy ? { errors: [], applied: true, path: '/w/.provenance-lens.json' } : NO_POLICY,
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
   let enabled = options.enabled ?? true;
   let failScope: Error | undefined;
   const tracker = new TrustTracker({
@@ -49,7 +52,14 @@ function setup(options: { policy?: Policy; enabled?: boolean; deprecate?: string
 async function verify(engine: FakeEngine, tracker: TrustTracker, previous?: DocumentState): Promise<DocumentState> {
   const state = newState();
   if (previous) state.deps = previous.deps;
-  await runDocument(state, { engine, text: TEXT, ignore: [], signal: new AbortController().signal, ...(previous ? { previous } : {}), onUpdate: (s) => tracker.track(s) });
+  await runDocument(state, {
+    engine,
+    text: TEXT,
+    ignore: [],
+    signal: new AbortController().signal,
+    ...(previous ? { previous } : {}),
+    onUpdate: (s) => tracker.track(s),
+  });
   return state;
 }
 
@@ -60,12 +70,14 @@ describe('trust history tracker (editor, background)', () => {
     const { engine, tracker, notified } = setup();
     let seenDuringFetch: { running: boolean; pending: string[] } | undefined;
     const fetch = engine.fetchPackument.bind(engine);
-    let state: DocumentState | undefined;
+    const state = newState();
     engine.fetchPackument = async (name, o) => {
-      seenDuringFetch ??= { running: state!.running, pending: [...state!.deps.values()].filter((d) => !d.verdict).map((d) => d.dependency.name) };
+      seenDuringFetch ??= {
+        running: state.running,
+        pending: [...state.deps.values()].filter((d) => !d.verdict).map((d) => d.dependency.name),
+      };
       return fetch(name, o);
     };
-    state = newState();
     await runDocument(state, { engine, text: TEXT, ignore: [], signal: new AbortController().signal, onUpdate: (s) => tracker.track(s) });
     await tracker.idle();
     assert.deepEqual(seenDuringFetch, { running: false, pending: [] }, 'every verdict was in before the first packument was fetched');
@@ -74,7 +86,10 @@ describe('trust history tracker (editor, background)', () => {
     const nuxt = depOf(state, 'nuxt').trust;
     assert.equal(nuxt?.state, 'done');
     assert.equal(nuxt?.id, 'nuxt@3.19.3');
-    assert.deepEqual(nuxt?.assessment?.findings.map((f) => [f.code, f.severity, f.previous?.version]), [['trusted-publisher-lost', 'error', '3.19.2']]);
+    assert.deepEqual(
+      nuxt?.assessment?.findings.map((f) => [f.code, f.severity, f.previous?.version]),
+      [['trusted-publisher-lost', 'error', '3.19.2']],
+    );
     // left-pad's packument is not served: a note, no finding, no failure
     const leftPad = depOf(state, 'left-pad').trust;
     assert.equal(leftPad?.assessment?.history, false);
@@ -91,7 +106,14 @@ describe('trust history tracker (editor, background)', () => {
     const calls = engine.packumentCalls.length;
     const second = newState();
     // the edit is being verified: nothing new starts, settled histories are attached as soon as the verdicts are
-    await runDocument(second, { engine, text: TEXT, ignore: [], signal: new AbortController().signal, previous: first, onUpdate: (s) => tracker.track(s) });
+    await runDocument(second, {
+      engine,
+      text: TEXT,
+      ignore: [],
+      signal: new AbortController().signal,
+      previous: first,
+      onUpdate: (s) => tracker.track(s),
+    });
     assert.equal(depOf(second, 'nuxt').trust?.state, 'done');
     assert.equal(engine.packumentCalls.length, calls);
   });
@@ -132,7 +154,11 @@ describe('trust history tracker (editor, background)', () => {
     failScopes(new Error('engine failed to load'));
     const state = await verify(engine, tracker);
     await tracker.idle();
-    assert.deepEqual(depOf(state, 'nuxt').trust, { id: 'nuxt@3.19.3', state: 'done', note: 'trust history unavailable: engine failed to load' });
+    assert.deepEqual(depOf(state, 'nuxt').trust, {
+      id: 'nuxt@3.19.3',
+      state: 'done',
+      note: 'trust history unavailable: engine failed to load',
+    });
   });
 
   it('judges a few histories at a time', async () => {

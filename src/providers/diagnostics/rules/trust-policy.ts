@@ -22,6 +22,9 @@ export const trustPolicy: DiagnosticRule = (context) => {
       },
     ];
   }
-  if (policy.notApplied) return [{ span, severity: 'information', message: cleanText(policy.notApplied, 600), code: 'policy-not-applied', target: POLICY_DOCS_URL }];
+  if (policy.notApplied)
+    return [
+      { span, severity: 'information', message: cleanText(policy.notApplied, 600), code: 'policy-not-applied', target: POLICY_DOCS_URL },
+    ];
   return [];
 };
