@@ -8,7 +8,7 @@ import type { DependencyState } from '../state/model';
 import { dependencyKey } from '../state/model';
 import { dependencyAt, type LocatedDependency, locateDependencies } from '../locate/manifestLocator';
 import type { DocumentController } from '../state/documents';
-import type { Suggestion } from '../state/suggestions';
+import type { Suggestion } from '../../verify/suggest';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { fixFor, wantsVersionFix } from './model';
 import { LINE_FIX_CODES, lineFixFor } from './trust';

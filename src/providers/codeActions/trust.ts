@@ -3,7 +3,7 @@
  * the same release line that keeps the evidence the line had, e.g. "Use 3.19.2 — keeps trusted publishing
  * in 3.x". The registry's record of each version (trusted publisher, staged, provenance) is unsigned, so a
  * candidate counts only when its provenance verifies; ^/~ are kept as the version quick fix keeps them
- * (./model rewriteSpec: pinned exactly when the range would still allow another version). No `vscode` import.
+ * (rewriteSpec: pinned exactly when the range would still allow another version). No `vscode` import.
  */
 import type { Verdict } from '../../verify/types';
 import type { PackageHistory } from '../../verify/history/evidence';
@@ -13,7 +13,8 @@ import { releaseLineOf, sameLine } from '../../verify/history/lines';
 import { isExactVersion } from '../../verify/format/text';
 import type { LocatedDependency } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
-import { isRewritable, rewriteSpec, type Fix } from './model';
+import { rewriteSpec } from '../../verify/suggest';
+import { isRewritable, type Fix } from './model';
 
 /** Trust finding codes a version quick fix answers. */
 export const LINE_FIX_CODES: ReadonlySet<string> = new Set(['provenance-lost', 'trusted-publisher-lost']);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LensSettings } from '../config/model';
 import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
 import type { DocumentController } from '../state/documents';
-import { newestFirstAttested } from '../codeActions/model';
+import { newestFirstAttested } from '../../verify/suggest';
 import { versionItems, versionSlot } from './model';
 
 /** With verifiedOnly, how many of the newest attested versions are verified on demand. */

@@ -8,8 +8,8 @@ import { buildHoverMarkdown, HOVER_COMMANDS, type HoverSuggestion } from '../for
 import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
 import { currentTrust, dependencyKey } from '../state/model';
 import type { DocumentController } from '../state/documents';
-import type { Suggestion } from '../state/suggestions';
-import { isRewritable, rewriteSpec } from '../codeActions/model';
+import { rewriteSpec, type Suggestion } from '../../verify/suggest';
+import { isRewritable } from '../codeActions/model';
 
 /** How long a hover waits for alternatives to be found before showing what it has. */
 const SUGGESTION_WAIT_MS = 1500;

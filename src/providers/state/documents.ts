@@ -10,7 +10,7 @@ import type { EngineHost } from '../engine/host';
 import type { LensSettings } from '../config/model';
 import { type DependencyState, type DocumentState } from './model';
 import { runDocument } from './run';
-import { findSuggestion, type Suggestion } from './suggestions';
+import { findSuggestion, type Suggestion } from '../../verify/suggest';
 
 export const LOCKFILE_NAMES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
 const EDIT_DEBOUNCE_MS = 500;

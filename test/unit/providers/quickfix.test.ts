@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { candidateOrder, compareProvenance, fixFor, newestFirstAttested, rewriteSpec, wantsVersionFix } from '../../../src/providers/codeActions/model';
+import { compareProvenance, fixFor, wantsVersionFix } from '../../../src/providers/codeActions/model';
+import { candidateOrder, newestFirstAttested, rewriteSpec } from '../../../src/verify/suggest';
 import type { ManifestDependency, Verdict } from '../../../src/verify/types';
 import { noProvenance, verified } from './fixtures';
 import type { VersionInfo } from '../../../src/verify/api';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { runDocument } from '../../../src/providers/state/run';
-import { findSuggestion } from '../../../src/providers/state/suggestions';
+import { findSuggestion } from '../../../src/verify/suggest';
 import { dependencyKey, type DocumentState } from '../../../src/providers/state/model';
 import { EngineHost } from '../../../src/providers/engine/host';
 import { FakeEngine } from './fakeEngine';

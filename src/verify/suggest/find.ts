@@ -1,10 +1,11 @@
 /**
- * Looking for versions with verified provenance (for hovers, quick fixes). No `vscode` import:
- * it talks to the engine only through `ProvenanceEngineApi`.
+ * Looking for a version with verified provenance (the editor's hovers and quick fixes): the highest
+ * verified version in the range, else the nearest newer one (./candidates.ts), and the newest verified
+ * version of any range. Talks to the engine only through `ProvenanceEngineApi`. Never imports `vscode`.
  */
-import type { ProvenanceEngineApi, VersionInfo } from '../../verify/api';
-import type { Verdict } from '../../verify/types';
-import { candidateOrder, newestFirstAttested } from '../codeActions/model';
+import type { ProvenanceEngineApi, VersionInfo } from '../api';
+import type { Verdict } from '../types';
+import { candidateOrder, newestFirstAttested } from './candidates';
 
 export interface Suggestion {
   /** Registry name. */
