@@ -10,7 +10,8 @@ import type { PackageHistory } from '../../verify/history/evidence';
 import { TRUST_RANK, type TrustLevel } from '../../verify/history/types';
 import { levelOf } from '../../verify/history/service';
 import { releaseLineOf, sameLine } from '../../verify/history/lines';
-import { isExactVersion } from '../../verify/format/text';
+import { repositoryKey } from '../../verify/history/repository';
+import { isExactVersion, shortRepository } from '../../verify/format/text';
 import type { LocatedDependency } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/model';
 import { rewriteSpec } from '../../verify/suggest';
@@ -29,6 +30,8 @@ export interface LineFix {
   line: string;
   /** Every version of the package (for keeping ^/~ only when the range still resolves to `version`). */
   knownVersions: string[];
+  /** Whether its signed source repository was checked against the line's (false: there was no verified one to compare with). */
+  sameSource: boolean;
 }
 
 export interface LineFixInput {
@@ -37,6 +40,11 @@ export interface LineFixInput {
   current: string;
   /** The evidence the line had (the finding's previous level). */
   lost: TrustLevel;
+  /**
+   * The signed source repository of the line's earlier evidence (the finding's previous version, when its
+   * provenance verified): a candidate built from another repository is not proposed.
+   */
+  source?: string;
   verify(version: string): Promise<Verdict>;
   deprecated?: ReadonlySet<string>;
   /** Most candidates verified. Default 3. */
@@ -50,6 +58,7 @@ export interface LineFixInput {
  */
 export async function findLineFix(input: LineFixInput): Promise<LineFix | undefined> {
   const want = TRUST_RANK[input.lost];
+  const source = input.source ? repositoryKey(input.source) : undefined;
   const candidates = input.history.versions.filter(
     (v) =>
       v.version !== input.current &&
@@ -69,12 +78,14 @@ export async function findLineFix(input: LineFixInput): Promise<LineFix | undefi
     if (verdict.status !== 'verified') continue;
     const level = levelOf(verdict, candidate);
     if (level === 'unknown' || TRUST_RANK[level] < want) continue;
+    if (source && repositoryKey(verdict.facts?.sourceRepository) !== source) continue;
     return {
       version: candidate.version,
       verdict,
       level,
       line: releaseLineOf(input.current).label,
       knownVersions: input.history.versions.map((v) => v.version),
+      sameSource: Boolean(source),
     };
   }
   return undefined;
@@ -93,9 +104,10 @@ export function lineFixFor(located: LocatedDependency, dep: DependencyState, fix
   if (located.spec === undefined || !isRewritable(dep.dependency.kind) || !isExactVersion(fix.version)) return undefined;
   const rewrite = rewriteSpec(located.spec, fix.version, fix.knownVersions);
   if (rewrite.spec === located.spec) return undefined;
+  const notes = [fix.sameSource ? '' : `built from ${shortRepository(fix.verdict.facts?.sourceRepository) || 'an unnamed repository'}`, rewrite.keptOperator ? '' : 'pinned exactly'].filter(Boolean);
   return {
     located,
     newSpec: rewrite.spec,
-    title: `Use ${rewrite.spec} — keeps ${KEEPS[fix.level]} in ${fix.line}${rewrite.keptOperator ? '' : ' (pinned exactly)'}`,
+    title: `Use ${rewrite.spec} — keeps ${KEEPS[fix.level]} in ${fix.line}${notes.length ? ` (${notes.join('; ')})` : ''}`,
   };
 }

@@ -269,6 +269,7 @@ export class TrustTracker {
           history,
           current: verdict.version,
           lost: finding.previous!.level,
+          ...(finding.previous!.verification === 'verified' && finding.previous!.sourceRepository ? { source: finding.previous!.sourceRepository } : {}),
           deprecated,
           verify: (version) => scope.engine.verify({ name: verdict.name, version, resolvedFrom: 'registry' }),
         });

@@ -69,6 +69,32 @@ describe('quick fix for a trust downgrade: the newest version of the line that k
     );
   });
 
+  it('a candidate built from another repository than the line’s verified evidence is not proposed (a fork keeps "provenance", not the source)', async () => {
+    const history = packageHistory('nuxt', nuxtPackument({ downgrade: true }));
+    const fork = verdictOf('nuxt', '3.19.2', {
+      ...nuxtVerified('3.19.2'),
+      facts: { ...nuxtVerified('3.19.2').facts!, sourceRepository: 'https://github.com/evil/nuxt' },
+    });
+    const v = verifier({ '3.19.2': fork, '3.19.1': ok('3.19.1') });
+    const fix = await findLineFix({
+      history,
+      current: '3.19.3',
+      lost: 'trusted-publisher',
+      source: 'git+https://github.com/nuxt/nuxt.git',
+      verify: v.verify,
+    });
+    assert.equal(fix?.version, '3.19.1');
+    assert.equal(fix?.sameSource, true);
+    assert.equal(lineFixFor(located('3.19.3'), dep('3.19.3'), fix!)?.title, 'Use 3.19.1 — keeps trusted publishing in 3.x');
+    // without a verified source to compare with, the title names where the proposed version was built
+    const unchecked = await findLineFix({ history, current: '3.19.3', lost: 'trusted-publisher', verify: v.verify });
+    assert.equal(unchecked?.version, '3.19.2');
+    assert.equal(
+      lineFixFor(located('3.19.3'), dep('3.19.3'), unchecked!)?.title,
+      'Use 3.19.2 — keeps trusted publishing in 3.x (built from evil/nuxt)',
+    );
+  });
+
   it('provenance lost: versions with provenance count, without needing trusted publishing', async () => {
     const history = packageHistory('nuxt', nuxtPackument({ downgrade: true }));
     const v = verifier({ '3.19.2': ok('3.19.2') });
@@ -83,6 +109,7 @@ describe('quick fix for a trust downgrade: the newest version of the line that k
       history: downgraded,
       current: '3.19.3',
       lost: 'trusted-publisher',
+      source: 'https://github.com/nuxt/nuxt',
       verify: verifier({ '3.19.2': ok('3.19.2') }).verify,
     }))!;
     // ^3.19.2 would still install 3.19.3: pinned exactly
@@ -97,6 +124,7 @@ describe('quick fix for a trust downgrade: the newest version of the line that k
       history: restored,
       current: '3.19.3',
       lost: 'trusted-publisher',
+      source: 'https://github.com/nuxt/nuxt',
       verify: verifier({ '3.19.4': ok('3.19.4') }).verify,
     }))!;
     assert.equal(lineFixFor(located('^3.19.0'), dep('^3.19.0'), newer)?.title, 'Use ^3.19.4 — keeps trusted publishing in 3.x');
