@@ -6,7 +6,7 @@
 import { cleanText } from './format/text';
 import { escapeMarkdown, link } from './format/markdown';
 import type { TrustAssessment, TrustLevel } from './history/types';
-import { FINDINGS, README_URL, STATUSES, findingDocsUrl, plainText, reasonDocsUrl, reasonEntry } from './reasons/catalogue';
+import { README_URL, STATUSES, findingDocsUrl, findingEntry, plainText, reasonDocsUrl, reasonEntry } from './reasons/catalogue';
 import type { ProvenanceFacts, RegistryObservation, ScanSummary, TextSpan, TrustInfo, Verdict, VerdictStatus } from './types';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -170,36 +170,23 @@ interface SarifRule {
   defaultConfiguration: { level: string };
 }
 
-/** The SARIF rule of a reason code under a status, with its meaning from the catalogue. */
-function reasonRule(status: VerdictStatus, code: string): SarifRule {
-  const entry = reasonEntry(code);
-  const uri = reasonDocsUrl(code);
+/** A SARIF rule for a code: its catalogue meaning as description and help, its README row as helpUri. */
+function sarifRule(id: string, code: string, meaning: string | undefined, uri: string, level: string): SarifRule {
   return {
-    id: `${status}/${code}`,
-    shortDescription: { text: `${status}: ${code}` },
-    ...(entry
-      ? {
-          fullDescription: { text: plainText(entry.meaning) },
-          help: { text: `${plainText(entry.meaning)} (${uri})`, markdown: `${entry.meaning} ([${code}](${uri}))` },
-        }
-      : {}),
-    helpUri: uri,
-    defaultConfiguration: { level: SARIF_LEVEL[status] === 'none' ? 'note' : SARIF_LEVEL[status] },
-  };
-}
-
-/** The SARIF rule of a trust-finding code at a severity. */
-function findingRule(code: string, level: string): SarifRule {
-  const meaning = (FINDINGS as Record<string, { meaning: string } | undefined>)[code]?.meaning;
-  const uri = findingDocsUrl(code);
-  return {
-    id: `trust/${code}`,
-    shortDescription: { text: `trust: ${code}` },
+    id,
+    shortDescription: { text: id.replace('/', ': ') },
     ...(meaning ? { fullDescription: { text: plainText(meaning) }, help: { text: `${plainText(meaning)} (${uri})`, markdown: `${meaning} ([${code}](${uri}))` } } : {}),
     helpUri: uri,
     defaultConfiguration: { level },
   };
 }
+
+/** The SARIF rule of a reason code under a status. */
+const reasonRule = (status: VerdictStatus, code: string): SarifRule =>
+  sarifRule(`${status}/${code}`, code, reasonEntry(code)?.meaning, reasonDocsUrl(code), SARIF_LEVEL[status] === 'none' ? 'note' : SARIF_LEVEL[status]);
+
+/** The SARIF rule of a trust-finding code at a severity. */
+const findingRule = (code: string, level: string): SarifRule => sarifRule(`trust/${code}`, code, findingEntry(code)?.meaning, findingDocsUrl(code), level);
 
 function sarifLocations(item: ReportItem): object[] {
   return item.file

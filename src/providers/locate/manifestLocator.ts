@@ -6,21 +6,13 @@
  * duplicate keys counts), without interpreting the specs. No `vscode` import.
  */
 import { ParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
-import { DEPENDENCY_SECTIONS, readManifest } from '../../verify/resolve/outline';
+import { DEPENDENCY_SECTIONS, readManifest, type ManifestEntry } from '../../verify/resolve/outline';
 import type { DependencySection, TextSpan } from '../../verify/types';
 
 export const SECTIONS = DEPENDENCY_SECTIONS;
 
-export interface LocatedDependency {
-  section: DependencySection;
-  name: string;
-  /** The spec string (undefined when the value is not a string). */
-  spec?: string;
-  /** Key string including quotes. */
-  nameSpan: TextSpan;
-  /** Value including quotes. */
-  specSpan: TextSpan;
-}
+/** A dependency entry where it stands in the text (spans include the quotes; spec undefined when not a string). */
+export type LocatedDependency = Pick<ManifestEntry, 'section' | 'name' | 'spec' | 'nameSpan' | 'specSpan'>;
 
 export interface LocatedManifest {
   dependencies: LocatedDependency[];

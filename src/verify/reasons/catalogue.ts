@@ -287,9 +287,19 @@ export type NoProvenanceCode = CodesOf<'no-provenance'>;
 /** Every reason code, in catalogue (README) order. */
 export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
 
-/** The catalogue entry of a code, or undefined for a string that is not one (a newer engine's, a registry's). */
+/** A table's entry for a string, or undefined for one that is not its key (a newer engine's code, a registry's, `__proto__`). */
+function lookup<E>(table: Record<string, E>, code: string | undefined): E | undefined {
+  return code !== undefined && Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+}
+
+/** A README link: the code's row (its anchor) when the table has the code, else the section. */
+function docsUrl<C extends string>(table: Record<C, unknown>, anchor: (code: C) => string, section: string, code: string | undefined): string {
+  return lookup(table, code) ? `${README_URL}#${anchor(code as C)}` : `${README_URL}#${section}`;
+}
+
+/** The catalogue entry of a reason code, or undefined for a string that is not one. */
 export function reasonEntry(code: string | undefined): ReasonEntry | undefined {
-  return code !== undefined && Object.prototype.hasOwnProperty.call(REASONS, code) ? REASONS[code as ReasonCode] : undefined;
+  return lookup<ReasonEntry>(REASONS, code);
 }
 
 /** The README anchor of a reason code (the first cell of its row in the "Reason codes" table). */
@@ -302,7 +312,7 @@ export function reasonAnchor(code: ReasonCode): string {
  * (a status such as `no-provenance`, an unknown code) the table itself.
  */
 export function reasonDocsUrl(code: string | undefined): string {
-  return reasonEntry(code) ? `${README_URL}#${reasonAnchor(code as ReasonCode)}` : `${README_URL}#reason-codes`;
+  return docsUrl(REASONS, reasonAnchor, 'reason-codes', code);
 }
 
 export interface FindingEntry {
@@ -364,7 +374,7 @@ export type TrustFindingCode = keyof typeof FINDINGS;
 
 /** The catalogue entry of a finding code, or undefined for a string that is not one. */
 export function findingEntry(code: string | undefined): FindingEntry | undefined {
-  return code !== undefined && Object.prototype.hasOwnProperty.call(FINDINGS, code) ? FINDINGS[code as TrustFindingCode] : undefined;
+  return lookup<FindingEntry>(FINDINGS, code);
 }
 
 /** The README anchor of a finding code (the first cell of its row in the "Trust history" table). */
@@ -374,7 +384,7 @@ export function findingAnchor(code: TrustFindingCode): string {
 
 /** An https link explaining a finding code: its README row, else the "Trust history" section. */
 export function findingDocsUrl(code: string | undefined): string {
-  return findingEntry(code) ? `${README_URL}#${findingAnchor(code as TrustFindingCode)}` : `${README_URL}#trust-history`;
+  return docsUrl(FINDINGS, findingAnchor, 'trust-history', code);
 }
 
 /** A catalogue meaning as plain text (for SARIF `text`, terminals): the Markdown backticks dropped. */
