@@ -140,7 +140,9 @@ export function trustHoverLines(verdict: Verdict, trust: DependencyTrust | undef
   }
   for (const f of a.findings) items.push(findingLine(f));
   if (items.length) out.push('', ...items);
-  const notes = a.notes.map((n) => escapeMarkdown(n, 400));
+  // The line's record above already says when no earlier version had provenance; the service's note saying
+  // so ("…not a downgrade") would read oddly under a version that has verified provenance itself.
+  const notes = a.notes.filter((n) => !(summary && /^No earlier .+ had provenance/.test(n))).map((n) => escapeMarkdown(n, 400));
   if (!a.history) out.push('', `_Trust history unavailable: ${notes.join(' ') || 'the release line’s history was not read.'}_`);
   else if (notes.length) out.push('', ...notes.map((n) => `_${n}_`));
   out.push(...policyLines(policy).flatMap((l) => ['', l]));

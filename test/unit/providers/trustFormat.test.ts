@@ -8,7 +8,16 @@ import type { TimelineEntry, TrustAssessment } from '../../../src/verify/history
 import type { Verdict } from '../../../src/verify/types';
 import { deps as historyDeps, noProvenance as unattested, packument } from '../history/helpers';
 import { TrustHistory } from '../../../src/verify/history';
-import { downgradeAssessment, nuxtEngine, nuxtPackument, nuxtUnattested, service, verdictOf, verifiedAssessment } from './trustFixtures';
+import {
+  downgradeAssessment,
+  nuxtEngine,
+  nuxtPackument,
+  nuxtUnattested,
+  nuxtVerified,
+  service,
+  verdictOf,
+  verifiedAssessment,
+} from './trustFixtures';
 
 const done = (verdict: Verdict, assessment: TrustAssessment): DependencyTrust => ({
   id: `${verdict.name}@${verdict.version}`,
@@ -50,6 +59,21 @@ describe('trust history in the hover', () => {
       /\*\*This version:\*\* verified provenance; trusted publishing \(as the registry records it\), published by GitHub Actions/,
     );
     assert.ok(!/\*\*error\*\*|\*\*warning\*\*/.test(md), md);
+  });
+
+  it('the first version of a line with provenance: the line’s record says none before, without calling it "not a downgrade"', async () => {
+    const doc = nuxtPackument();
+    const engine = nuxtEngine(doc, { 'nuxt@3.11.1': nuxtVerified('3.11.1') });
+    const verdict = verdictOf('nuxt', '3.11.1', nuxtVerified('3.11.1'));
+    const assessment = await service(engine).assess(verdict, { history: true });
+    assert.ok(
+      assessment.notes.some((n) => /No earlier 3\.x version of nuxt had provenance/.test(n)),
+      'the service notes it',
+    );
+    const md = plain(trustHoverLines(verdict, done(verdict, assessment)).join('\n'));
+    assert.match(md, /- \*\*Line\*\* \(the registry’s record\): no earlier version had provenance \(43 earlier versions\)/);
+    assert.match(md, /\*\*This version:\*\* verified provenance, not through trusted publishing, published by danielroe/);
+    assert.doesNotMatch(md, /not a downgrade/);
   });
 
   it('sits under the verdict in the full hover, and is left out while the version is being re-checked', async () => {
