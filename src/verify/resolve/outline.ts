@@ -9,7 +9,8 @@
  * problems (with spans) and still every dependency that could be read. Imports only jsonc-parser (the
  * editor loads it at activation).
  */
-import { getNodeValue, parseTree, printParseErrorCode, ParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+// The ES module entry: jsonc-parser's UMD entry hides its requires from bundlers, and the editor loads this file at activation.
+import { getNodeValue, parseTree, printParseErrorCode, ParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import type { DependencySection, ManifestParseResult, TextSpan } from '../types';
 
 /**
