@@ -240,8 +240,13 @@ export function buildHoverMarkdown(input: HoverInput): string {
     if (input.note) out.push('', `_Note: ${escapeMarkdown(redactSecrets(input.note), 500)}_`);
     const sig = registrySignatureLine(verdict);
     if (sig && verdict.status !== 'not-applicable') out.push(sig);
+    // The publish time shown is the signed transparency-log time; the packument's `time` is unsigned and
+    // labelled as what the registry reports.
     const published = verdict.facts?.publishTime ?? verdict.publishTime;
-    if (published && verdict.status !== 'not-applicable') out.push(`- **Published:** ${escapeMarkdown(published)}`);
+    if (published && verdict.status !== 'not-applicable') out.push(`- **Published:** ${escapeMarkdown(published)} (transparency log)`);
+    else if (verdict.registryPublishTime && verdict.status !== 'not-applicable') {
+      out.push(`- **Published:** ${escapeMarkdown(verdict.registryPublishTime)} (as the registry reports it; not signed)`);
+    }
     if (verdict.attestationRegistry) out.push(`- **Attestations from:** ${escapeMarkdown(verdict.attestationRegistry)}`);
     if (verdict.cached) out.push('', '_From the verification cache._');
     out.push(...trustHoverLines(verdict, input.trust, input.trustPolicy));
