@@ -166,6 +166,19 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }
 
+  /**
+   * A scope for transient verdicts only (see PipelineServices.transientScope): the trust material, the
+   * registry and its keys, and the attestation registry whose keys are not known. Distinct from every
+   * cacheScope by construction.
+   */
+  async transientScope(registry: string, trust: TrustBundle): Promise<string | undefined> {
+    const fp = await this.keysFingerprint(registry, trust);
+    if (fp === undefined) return undefined;
+    return createHash('sha256')
+      .update(JSON.stringify(['transient-scope/1', trust.fingerprint, registry, this.attestationRegistry ?? '', `${registry} ${fp}`]))
+      .digest('hex');
+  }
+
   /** 'trust' when the keys are the trust material's; else a digest of what the registry publishes ('none': no keys). */
   private keysFingerprint(registry: string, trust: TrustBundle): Promise<string | undefined> {
     if (this.options.npmKeysPath || registry === PUBLIC_REGISTRY) return Promise.resolve('trust');

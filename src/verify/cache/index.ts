@@ -1,2 +1,2 @@
-export { VerdictCache, VERDICT_CACHE_FORMAT, isCacheableVerdict } from './verdict-cache';
+export { VerdictCache, VERDICT_CACHE_FORMAT, TRANSIENT_TTL_MS, isCacheableVerdict, isTransientVerdict } from './verdict-cache';
 export type { VerdictKey } from './verdict-cache';

@@ -30,6 +30,12 @@ export interface PipelineServices {
    * registry. Undefined when it cannot be established (then no cached verdict is used or written).
    */
   cacheScope(registry: string, trust: TrustBundle): Promise<string | undefined>;
+  /**
+   * When cacheScope cannot be established only because the attestation registry's keys are unknown (it
+   * cannot be reached): a scope for transient verdicts alone (`unavailable: mirror-stripped`), which say
+   * nothing about the package. Never a scope for final verdicts.
+   */
+  transientScope(registry: string, trust: TrustBundle): Promise<string | undefined>;
 }
 
 export interface VersionDist {
@@ -61,8 +67,10 @@ export interface VerifyContext {
   /** Whether the request comes from a lockfile: then the lockfile's integrity is what the installer checks. */
   readonly fromLockfile: boolean;
   trust?: TrustBundle;
-  /** Cache scope (see PipelineServices.cacheScope); undefined: the cache is not used. */
+  /** Cache scope (see PipelineServices.cacheScope); undefined: no final verdict is read or stored. */
   scope?: string;
+  /** Without a scope, the one transient verdicts may be kept under (see PipelineServices.transientScope). */
+  transientScope?: string;
   route?: Route;
   /** How the lockfile's integrity relates to the registry's signed tarball, once known. */
   binding?: Binding;

@@ -3,16 +3,26 @@
  */
 import { bindIntegrity, registryPin } from '../integrity';
 import { throwIfAborted, invalid, unavailable } from './error';
-import type { Step, VersionDoc } from './context';
+import type { PipelineServices, Step, VerifyContext, VersionDoc } from './context';
 
 const short = (s: string): string => `${s.slice(0, 24)}…`;
+
+/**
+ * A version document is kept in the disk HTTP cache only when the verdict cache cannot answer the next
+ * time without it: with a lockfile integrity and a cache scope, the next lookup is by that integrity and
+ * needs no document (what the document proved is kept as the verdict), so it is not stored ('no-store').
+ * Offline, whatever is cached is read (nothing is written then).
+ */
+export function documentCaching(s: PipelineServices, ctx: VerifyContext): 'default' | 'no-store' {
+  return !s.options.offline && ctx.scope !== undefined && ctx.request.integrity ? 'no-store' : 'default';
+}
 
 export const versionDocument: Step = {
   name: 'version document',
   async run(s, ctx) {
     throwIfAborted(ctx.signal);
     s.log.debug(`${ctx.id}: GET version document from ${ctx.registry}`);
-    ctx.doc = (await s.client.getVersion(ctx.name, ctx.version, { signal: ctx.signal })) as VersionDoc;
+    ctx.doc = (await s.client.getVersion(ctx.name, ctx.version, { signal: ctx.signal, cache: documentCaching(s, ctx) })) as VersionDoc;
     ctx.used = ctx.registry;
     ctx.integrity = typeof ctx.doc.dist?.integrity === 'string' ? ctx.doc.dist.integrity : undefined;
     ctx.pin = registryPin(ctx.integrity, ctx.doc.dist?.shasum);

@@ -6,6 +6,7 @@ import { registryPin, samePin } from '../integrity';
 import { RegistryError } from '../registry';
 import { hasAttestations, hasSignatures, type Step, type VersionDoc } from './context';
 import { invalid, unavailable } from './error';
+import { documentCaching } from './document';
 
 export const mirrorFallback: Step = {
   name: 'mirror fallback',
@@ -16,7 +17,7 @@ export const mirrorFallback: Step = {
     s.log.debug(`${ctx.id}: ${ctx.registry} serves no signatures or attestations; asking ${alt}`);
     let altDoc: VersionDoc;
     try {
-      altDoc = (await s.client.getVersion(ctx.name, ctx.version, { signal: ctx.signal, registry: alt })) as VersionDoc;
+      altDoc = (await s.client.getVersion(ctx.name, ctx.version, { signal: ctx.signal, registry: alt, cache: documentCaching(s, ctx) })) as VersionDoc;
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'not-found') {
         ctx.notPublic = true;

@@ -64,5 +64,6 @@ export const loadTrust: Step = {
       throw unavailable('trust-material-unavailable', `No trust material could be loaded: ${(err as Error).message}`);
     }
     ctx.scope = await s.cacheScope(ctx.registry, ctx.trust);
+    if (ctx.scope === undefined) ctx.transientScope = await s.transientScope(ctx.registry, ctx.trust);
   },
 };

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VerdictCache, type VerdictKey } from '../../../src/verify/cache';
+import { createHash } from 'node:crypto';
+import { TRANSIENT_TTL_MS, VERDICT_CACHE_FORMAT, VerdictCache, type VerdictKey } from '../../../src/verify/cache';
 import type { Verdict } from '../../../src/verify/types';
 
 const key: VerdictKey = {
@@ -25,6 +26,12 @@ const verified: Verdict = {
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
+}
+
+/** A log line as the cache writes it (checksum over the scope and the text): what a forger with the layout could write. */
+function checksummed(k: VerdictKey, text: string): string {
+  const salt = createHash('sha256').update(JSON.stringify(['verdict-log', String(VERDICT_CACHE_FORMAT), k.registry, k.trustFingerprint])).digest('hex');
+  return `${createHash('sha256').update(salt).update('\n').update(text).digest('hex')} ${text}`;
 }
 
 describe('verdict cache', () => {
@@ -115,79 +122,205 @@ describe('verdict cache', () => {
     });
   }
 
-  describe('damaged files are discarded, never trusted', () => {
-    async function storedFile(): Promise<string> {
+  describe('the log on disk: damaged or foreign lines are ignored, never trusted', () => {
+    /** The one log file of the key's scope, after storing `verified` under `key`. */
+    async function storedLog(): Promise<string> {
       await new VerdictCache(dir).set(key, verified);
-      const [file] = filesUnder(path.join(dir, 'by-key'));
-      assert.ok(file);
-      return file;
+      const files = filesUnder(dir).filter((f) => f.endsWith('.log'));
+      assert.equal(files.length, 1);
+      return files[0]!;
     }
+    const lines = (file: string): string[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    const fresh = (): VerdictCache => new VerdictCache(dir);
 
-    it('a corrupt file', async () => {
-      const file = await storedFile();
-      fs.writeFileSync(file, '{not json');
-      assert.equal(await new VerdictCache(dir).get(key), undefined);
-      assert.equal(fs.existsSync(file), false);
+    it('one line per verdict in one file per scope: a new process reads them all from it', async () => {
+      const cache = new VerdictCache(dir);
+      for (let i = 0; i < 30; i++) {
+        const k = { ...key, version: `1.0.${i}` };
+        await cache.set(k, { ...verified, version: `1.0.${i}` });
+      }
+      await cache.set({ ...key, trustFingerprint: 'trust-2' }, verified);
+      const logs = filesUnder(dir).filter((f) => f.endsWith('.log'));
+      assert.equal(logs.length, 2, 'one log per trust fingerprint');
+      assert.deepEqual(logs.map((f) => lines(f).length).sort((a, b) => a - b), [1, 30]);
+      assert.equal(filesUnder(dir).length, 2, 'nothing else written');
+      const other = fresh();
+      for (let i = 0; i < 30; i++) assert.equal((await other.get({ ...key, version: `1.0.${i}` }))?.version, `1.0.${i}`);
+      assert.equal((await other.get({ ...key, trustFingerprint: 'trust-2' }))?.status, 'verified');
     });
 
-    it('a truncated file', async () => {
-      const file = await storedFile();
+    it('a torn append (a crash mid-write) is ignored, and the lines appended after it still count', async () => {
+      const file = await storedLog();
+      const k2 = { ...key, version: '2.0.0' };
       const text = fs.readFileSync(file, 'utf8');
-      fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
-      assert.equal(await new VerdictCache(dir).get(key), undefined);
-      assert.equal(fs.existsSync(file), false);
+      // A torn copy of a line for k2 (cut inside its verdict), as a crash would leave it, with no newline.
+      const torn = text.trim().replace('"1.0.0"', '"2.0.0"');
+      fs.appendFileSync(file, torn.slice(0, Math.floor(torn.length * 0.7)));
+      assert.equal(await fresh().get(k2), undefined);
+      assert.equal((await fresh().get(key))?.status, 'verified');
+      const k3 = { ...key, version: '3.0.0' };
+      await fresh().set(k3, { ...verified, version: '3.0.0' });
+      const reader = fresh();
+      assert.equal((await reader.get(k3))?.version, '3.0.0', 'the next append starts on its own line');
+      assert.equal((await reader.get(key))?.status, 'verified');
+      assert.equal(await reader.get(k2), undefined);
     });
 
-    it('a file whose stored key differs from the one asked for', async () => {
-      const file = await storedFile();
-      const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: VerdictKey; verdict: Verdict };
-      entry.key.integrity = 'sha512-CCCC';
-      entry.verdict.integrity = 'sha512-CCCC';
-      fs.writeFileSync(file, JSON.stringify(entry));
-      assert.equal(await new VerdictCache(dir).get(key), undefined);
-      assert.equal(fs.existsSync(file), false);
+    it('a truncated log: the cut line is not read', async () => {
+      const file = await storedLog();
+      const text = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, text.slice(0, text.length - 20));
+      assert.equal(await fresh().get(key), undefined);
+      fs.writeFileSync(file, `${text.slice(0, text.length - 20)}\n`);
+      assert.equal(await fresh().get(key), undefined);
     });
 
-    it('a verdict that does not match its own stored key, or has a non-persisted status', async () => {
-      const file = await storedFile();
-      const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as { verdict: Verdict };
-      entry.verdict.status = 'unavailable';
-      fs.writeFileSync(file, JSON.stringify(entry));
-      assert.equal(await new VerdictCache(dir).get(key), undefined);
-      assert.equal(fs.existsSync(file), false);
-      const file2 = await storedFile();
-      const entry2 = JSON.parse(fs.readFileSync(file2, 'utf8')) as { verdict: Verdict };
-      entry2.verdict.name = 'evil';
-      fs.writeFileSync(file2, JSON.stringify(entry2));
-      assert.equal(await new VerdictCache(dir).get(key), undefined);
+    it('an edited line (its checksum no longer matches) is not read', async () => {
+      const file = await storedLog();
+      const edited = fs.readFileSync(file, 'utf8').replace('"status":"verified"', '"status":"no-provenance","reason":{"code":"attestations-missing","message":"edited"}');
+      assert.notEqual(edited, fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, edited);
+      assert.equal(await fresh().get(key), undefined);
+      assert.equal(await fresh().getLatest(key.registry, key.name, key.version, key.trustFingerprint), undefined);
     });
 
-    it('a file of another format version', async () => {
-      const file = await storedFile();
-      const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as { format: number };
-      entry.format = 999;
-      fs.writeFileSync(file, JSON.stringify(entry));
-      assert.equal(await new VerdictCache(dir).get(key), undefined);
-      assert.equal(fs.existsSync(file), false);
+    it("a line copied into another scope's log (other trust) is not read there", async () => {
+      const file = await storedLog();
+      const other = { ...key, trustFingerprint: 'trust-2' };
+      await new VerdictCache(dir).set({ ...other, version: '9.9.9' }, { ...verified, version: '9.9.9' });
+      const otherLog = filesUnder(dir).find((f) => f.endsWith('.log') && f !== file)!;
+      fs.appendFileSync(otherLog, fs.readFileSync(file, 'utf8'));
+      assert.equal(await fresh().get(other), undefined);
+      assert.equal(await fresh().getLatest(other.registry, other.name, other.version, other.trustFingerprint), undefined);
+      assert.equal((await fresh().get({ ...other, version: '9.9.9' }))?.version, '9.9.9', "control: the log's own line reads");
+      assert.equal((await fresh().get(key))?.status, 'verified');
     });
 
-    it('a damaged latest file', async () => {
-      await new VerdictCache(dir).set(key, verified);
-      const [file] = filesUnder(path.join(dir, 'latest'));
-      fs.writeFileSync(file!, '');
-      assert.equal(await new VerdictCache(dir).getLatest(key.registry, key.name, key.version, key.trustFingerprint), undefined);
-      assert.equal(fs.existsSync(file!), false);
-      assert.equal((await new VerdictCache(dir).get(key))?.status, 'verified');
+    it('a line filed under another key than its verdict is about is not read, even with a correct checksum', async () => {
+      const file = await storedLog();
+      const [line] = lines(file);
+      const text = line!.slice(65).replace('["sigstore","1.0.0",', '["sigstore","1.0.1",');
+      fs.writeFileSync(file, `${line}\n${checksummed(key, text)}\n`);
+      assert.equal(await fresh().get({ ...key, version: '1.0.1' }), undefined);
+      assert.equal((await fresh().get(key))?.status, 'verified', 'control: the genuine line reads');
+    });
+
+    it('an earlier format is not read, and clear() removes it', async () => {
+      const legacy = path.join(dir, 'by-key');
+      fs.mkdirSync(legacy, { recursive: true });
+      fs.writeFileSync(path.join(legacy, 'x.json'), JSON.stringify({ format: 2, key, storedAt: new Date().toISOString(), verdict: verified }));
+      assert.equal(await fresh().get(key), undefined);
+      await fresh().clear();
+      assert.equal(fs.existsSync(legacy), false);
+    });
+
+    it('what another process appends after this one read the log is found on a miss', async () => {
+      const a = fresh();
+      await a.set(key, verified);
+      const b = fresh();
+      assert.equal((await b.get(key))?.status, 'verified');
+      const k2 = { ...key, version: '2.0.0' };
+      await a.set(k2, { ...verified, version: '2.0.0' });
+      assert.equal((await b.get(k2))?.version, '2.0.0');
+    });
+
+    it('concurrent writes share appends; every verdict reads back; nothing else is left in the folder', async () => {
+      const cache = fresh();
+      await Promise.all(Array.from({ length: 40 }, (_, i) => cache.set({ ...key, version: `1.1.${i}` }, { ...verified, version: `1.1.${i}` })));
+      const files = filesUnder(dir);
+      assert.equal(files.length, 1);
+      assert.ok(files[0]!.endsWith('.log'));
+      assert.equal(lines(files[0]!).length, 40);
+      const reader = fresh();
+      for (let i = 0; i < 40; i++) assert.equal((await reader.get({ ...key, version: `1.1.${i}` }))?.version, `1.1.${i}`);
+    });
+
+    it('a log that is mostly superseded lines is rewritten with the live ones when read', async () => {
+      const cache = fresh();
+      for (let i = 0; i < 300; i++) await cache.set(key, verified);
+      const [file] = filesUnder(dir);
+      assert.equal(lines(file!).length, 300);
+      assert.equal((await fresh().get(key))?.status, 'verified');
+      assert.equal(lines(file!).length, 1);
+      assert.equal((await fresh().get(key))?.status, 'verified');
+      assert.deepEqual(filesUnder(dir), [file]);
     });
   });
 
-  it('writes atomically: no temp files are left behind', async () => {
-    const cache = new VerdictCache(dir);
-    await Promise.all(Array.from({ length: 20 }, () => cache.set(key, verified)));
-    const files = filesUnder(dir);
-    assert.equal(files.length, 2);
-    assert.ok(files.every((f) => f.endsWith('.json')));
-    assert.equal((await cache.get(key))?.status, 'verified');
+  describe('unavailable: mirror-stripped is kept for a short while only', () => {
+    const stripped: Verdict = {
+      name: 'sigstore',
+      version: '1.0.0',
+      status: 'unavailable',
+      integrity: key.integrity,
+      registry: key.registry,
+      reason: { code: 'mirror-stripped', message: 'the mirror strips provenance and the attestation registry could not be reached' },
+    };
+    let realNow: () => number;
+    let now: number;
+    beforeEach(() => {
+      realNow = Date.now;
+      now = realNow();
+      Date.now = () => now;
+    });
+    afterEach(() => {
+      Date.now = realNow;
+    });
+
+    for (const persistent of [true, false]) {
+      it(`${persistent ? 'on disk' : 'in memory'}: reused for ${TRANSIENT_TTL_MS / 60_000} minutes, then a miss`, async () => {
+        const cache = new VerdictCache(persistent ? dir : undefined);
+        assert.equal(await cache.set(key, stripped), true);
+        const read = persistent ? () => new VerdictCache(dir) : () => cache;
+        assert.deepEqual(await read().get(key), { ...stripped, cached: true });
+        now += TRANSIENT_TTL_MS - 1000;
+        assert.equal((await read().get(key))?.reason?.code, 'mirror-stripped');
+        now += 2000;
+        assert.equal(await read().get(key), undefined);
+      });
+    }
+
+    it('a clock set back does not stretch it', async () => {
+      await new VerdictCache(dir).set(key, stripped);
+      now -= 60 * 60 * 1000;
+      assert.equal(await new VerdictCache(dir).get(key), undefined);
+    });
+
+    it('is never the offline "latest verdict", and never hides a final verdict', async () => {
+      const cache = new VerdictCache(dir);
+      await cache.set(key, stripped);
+      assert.equal(await cache.getLatest(key.registry, key.name, key.version, key.trustFingerprint), undefined);
+      await cache.set(key, verified);
+      await cache.set(key, stripped);
+      assert.equal((await cache.get(key))?.status, 'verified');
+      assert.equal((await new VerdictCache(dir).get(key))?.status, 'verified');
+      assert.equal((await new VerdictCache(dir).getLatest(key.registry, key.name, key.version, key.trustFingerprint))?.status, 'verified');
+    });
+
+    it('other unavailable reasons are still never stored, and the scope still applies', async () => {
+      const cache = new VerdictCache(dir);
+      assert.equal(await cache.set(key, { ...stripped, reason: { code: 'no-registry-keys', message: 'none' } }), false);
+      assert.equal(await cache.set(key, { ...stripped, reason: { code: 'timeout', message: 'slow' } }), false);
+      assert.equal(await cache.get(key), undefined);
+      await cache.set(key, stripped);
+      assert.equal(await new VerdictCache(dir).get({ ...key, trustFingerprint: 'trust-2' }), undefined);
+      assert.equal(await new VerdictCache(dir).get({ ...key, registry: 'https://mirror.example/' }), undefined);
+      assert.equal(await new VerdictCache(dir).get({ ...key, integrity: 'sha512-AAAA' }), undefined);
+    });
+
+    it('a line claiming mirror-stripped without an expiry, or a final verdict with one, is not read', async () => {
+      await new VerdictCache(dir).set(key, stripped);
+      const [file] = filesUnder(dir);
+      const line = (entry: object, version: string) => `${checksummed(key, `${JSON.stringify([key.name, version, key.integrity])}\t${JSON.stringify(entry)}`)}\n`;
+      const storedAt = new Date(now).toISOString();
+      fs.appendFileSync(file!, line({ storedAt, verdict: { ...stripped, version: '4.0.0' } }, '4.0.0'));
+      fs.appendFileSync(file!, line({ storedAt, expiresAt: now + 1000, verdict: { ...verified, version: '5.0.0' } }, '5.0.0'));
+      fs.appendFileSync(file!, line({ storedAt, verdict: { ...verified, version: '6.0.0' } }, '6.0.0'));
+      const reader = new VerdictCache(dir);
+      assert.equal(await reader.get({ ...key, version: '4.0.0' }), undefined);
+      assert.equal(await reader.get({ ...key, version: '5.0.0' }), undefined);
+      assert.equal((await reader.get({ ...key, version: '6.0.0' }))?.status, 'verified', 'control: a well-formed line reads');
+    });
   });
 
   it('clear() leaves other things in the folder alone', async () => {
