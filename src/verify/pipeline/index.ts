@@ -150,7 +150,7 @@ export function bind(ctx: VerifyContext, verdict: Verdict): Verdict {
           binding.kind === 'missing'
             ? {
                 code: 'lockfile-integrity-missing',
-                message: `The lockfile records no integrity for ${ctx.id}: the installer accepts whatever tarball it is served, so the registry's verified provenance cannot be tied to what is installed. Re-lock to record the sha512.`,
+                message: `The lockfile records no integrity for ${ctx.id} that can be compared with the signed sha512: the registry's verified provenance cannot be tied to what is installed. npm, pnpm and bun lockfiles: re-lock to record the sha512. yarn berry records only a checksum of its own zip archive, which no signature covers.`,
               }
             : {
                 code: 'lockfile-integrity-weak',
