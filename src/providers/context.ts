@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { engineOptions, type LensSettings } from './config/model';
+import { engineOptions, type LensSettings } from './config/lensSettings';
 import { readSettings, resolveSettingPath, trustNotice } from './config/settings';
 import { BadgeDecorations } from './decorations/badges';
 import { ProvenanceDiagnostics } from './diagnostics';

@@ -21,7 +21,7 @@ import {
   normaliseSettings,
   RESTRICTED_SETTINGS,
   resolvePathSetting,
-} from '../../src/providers/config/model';
+} from '../../src/providers/config/lensSettings';
 import { tempDir, isolatedEnv } from '../unit/registry/helpers';
 
 const posix = process.platform !== 'win32';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findLineFix, lineFixFor } from '../../src/providers/codeActions/trust';
 import { trustBadge, trustHoverLines } from '../../src/providers/format/trust';
-import { dependencyKey, type DocumentState } from '../../src/providers/state/model';
+import { dependencyKey, type DocumentState } from '../../src/providers/state/documentState';
 import { runDocument } from '../../src/providers/state/run';
 import { serviceFor, TrustTracker } from '../../src/providers/state/trust';
 import { ProvenanceEngine } from '../../src/verify/engine';

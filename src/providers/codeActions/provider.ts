@@ -4,13 +4,13 @@
  * line that keeps the line's evidence; and a fix-all for the file.
  */
 import * as vscode from 'vscode';
-import type { DependencyState } from '../state/model';
-import { dependencyKey } from '../state/model';
+import type { DependencyState } from '../state/documentState';
+import { dependencyKey } from '../state/documentState';
 import { dependencyAt, type LocatedDependency, locateDependencies } from '../locate/manifestLocator';
 import type { DocumentController } from '../state/documents';
 import type { Suggestion } from '../../verify/suggest';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import { fixFor, wantsVersionFix } from './model';
+import { fixFor, wantsVersionFix } from './versionFix';
 import { LINE_FIX_CODES, lineFixFor } from './trust';
 import type { TrustTracker } from '../state/trust';
 import { FINDING_CODES } from '../../verify/history/rules';

@@ -13,9 +13,9 @@ import { releaseLineOf, sameLine } from '../../verify/history/lines';
 import { repositoryKey } from '../../verify/history/repository';
 import { isExactVersion, shortRepository } from '../../verify/format/text';
 import type { LocatedDependency } from '../locate/manifestLocator';
-import type { DependencyState } from '../state/model';
+import type { DependencyState } from '../state/documentState';
 import { rewriteSpec } from '../../verify/suggest';
-import { isRewritable, type Fix } from './model';
+import { isRewritable, type Fix } from './versionFix';
 
 /** Trust finding codes a version quick fix answers. */
 export const LINE_FIX_CODES: ReadonlySet<string> = new Set(['provenance-lost', 'trusted-publisher-lost']);

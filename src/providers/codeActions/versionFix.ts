@@ -6,7 +6,7 @@
 import type { ProvenanceFacts, Verdict } from '../../verify/types';
 import { rewriteSpec, type Suggestion } from '../../verify/suggest';
 import type { LocatedDependency } from '../locate/manifestLocator';
-import type { DependencyState } from '../state/model';
+import type { DependencyState } from '../state/documentState';
 import { isExactVersion, shortRepository } from '../../verify/format/text';
 
 /** Describes how the proposed version's provenance relates to a reference version's. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { spanToRegion } from '../../verify/report';
 import type { TrustInfo } from '../../verify/types';
 import type { EngineHost } from '../engine/host';
-import { fromDocumentState, type ScanResults } from '../scan/model';
+import { fromDocumentState, type ScanResults } from '../scan/scanResults';
 import { renderReport } from '../scan/reportFormat';
 import { type DocumentController, isPackageJson } from '../state/documents';
 import type { LensContext } from '../context';

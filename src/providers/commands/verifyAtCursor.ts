@@ -8,7 +8,7 @@ import type { LensContext } from '../context';
 import { badgeFor } from '../format/badge';
 import { dependencyAt, dependencyOnLine, locateDependencies } from '../locate/manifestLocator';
 import { isPackageJson } from '../state/documents';
-import { type DependencyState, dependencyKey } from '../state/model';
+import { type DependencyState, dependencyKey } from '../state/documentState';
 import { registerCommand } from './register';
 
 interface Target {

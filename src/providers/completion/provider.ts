@@ -2,11 +2,11 @@
  * Version completion inside a dependency's version string, marked by provenance state.
  */
 import * as vscode from 'vscode';
-import type { LensSettings } from '../config/model';
+import type { LensSettings } from '../config/lensSettings';
 import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
 import type { DocumentController } from '../state/documents';
 import { newestFirstAttested } from '../../verify/suggest';
-import { versionItems, versionSlot } from './model';
+import { versionItems, versionSlot } from './versionItems';
 
 /** With verifiedOnly, how many of the newest attested versions are verified on demand. */
 const VERIFY_ON_DEMAND = 5;

@@ -1,5 +1,7 @@
 /**
- * Settings → engine options, including what Workspace Trust takes away. No `vscode` import.
+ * `LensSettings`: the `provenanceLens.*` values in force with Workspace Trust applied (which scope a
+ * value comes from, what an untrusted workspace may not set), normalised, and the engine options they
+ * give. `settings.ts` feeds it from VS Code's configuration. No `vscode` import.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';

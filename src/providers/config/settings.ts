@@ -3,7 +3,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { effectiveScope, effectiveValue, ignoredWorkspaceSettings, type LensSettings, normaliseSettings, RESTRICTED_SETTINGS, SECTION } from './model';
+import { effectiveScope, effectiveValue, ignoredWorkspaceSettings, type LensSettings, normaliseSettings, RESTRICTED_SETTINGS, SECTION } from './lensSettings';
 
 const RESTRICTED: ReadonlySet<string> = new Set(RESTRICTED_SETTINGS);
 
@@ -24,7 +24,7 @@ export function ignoredSettings(): string[] {
 
 /**
  * Resolves a relative path setting against the first workspace folder (or leaves it as is). Only used
- * for the workspace's own values in a trusted workspace (model.resolvePathSetting decides).
+ * for the workspace's own values in a trusted workspace (lensSettings.ts resolvePathSetting decides).
  */
 export function resolveSettingPath(p: string): string {
   const expanded = p.replace(/^~(?=$|[\\/])/, process.env.HOME ?? process.env.USERPROFILE ?? '~');

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { type BadgeStyle, badgeFor } from '../format/badge';
 import { trustBadge } from '../format/trust';
 import { locateDependencies } from '../locate/manifestLocator';
-import type { DisplayStatus } from '../state/model';
+import type { DisplayStatus } from '../state/documentState';
 import { type DocumentController, isPackageJson } from '../state/documents';
 import { joinState } from '../state/view';
 

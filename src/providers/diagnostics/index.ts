@@ -3,7 +3,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LensSettings } from '../config/model';
+import type { LensSettings } from '../config/lensSettings';
 import type { EngineHost } from '../engine/host';
 import { locateDependencies } from '../locate/manifestLocator';
 import { type DocumentController, isPackageJson } from '../state/documents';

@@ -5,7 +5,7 @@
 import type { RegistryObservation, TextSpan } from '../../verify/types';
 import { cleanText } from '../../verify/format/text';
 import type { LocatedDependency, LocatedManifest } from '../locate/manifestLocator';
-import type { DependencyState, TrustPolicyStatus } from '../state/model';
+import type { DependencyState, TrustPolicyStatus } from '../state/documentState';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'none';

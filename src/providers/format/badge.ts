@@ -4,7 +4,7 @@
  * ✓ verified, ✗ invalid, ○ no provenance, … pending, ? unavailable, · not applicable.
  */
 import type { Verdict } from '../../verify/types';
-import type { DisplayStatus } from '../state/model';
+import type { DisplayStatus } from '../state/documentState';
 import { shortReason } from './reasons';
 import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
 

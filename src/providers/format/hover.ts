@@ -9,7 +9,7 @@ import { reasonDocsUrl, shortReason } from './reasons';
 import { BADGE_GLYPH } from './badge';
 import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
 import { redactSecrets, redactVerdict } from '../../verify/format/redact';
-import type { DependencyTrust, TrustPolicyStatus } from '../state/model';
+import type { DependencyTrust, TrustPolicyStatus } from '../state/documentState';
 import { trustHoverLines } from './trust';
 
 /** npm's longest package name. A longer "name" is not a package: it is described, never echoed. */

@@ -2,7 +2,7 @@
  * Status bar text for the active package.json. No `vscode` import.
  * Text is `Provenance <verified>/<total>` (with codicons); tooltip lines are plain text.
  */
-import type { StatusCounts } from '../state/model';
+import type { StatusCounts } from '../state/documentState';
 
 export function statusBarText(counts: StatusCounts, options: { running: boolean; untrusted: boolean }): string {
   const icon = options.running ? '$(sync~spin)' : counts.invalid > 0 ? '$(error)' : '$(shield)';

@@ -19,7 +19,7 @@ import {
 import { releaseLineOf } from '../../verify/history/lines';
 import { escapeMarkdown, link } from '../../verify/format/markdown';
 import { cleanText } from '../../verify/format/text';
-import { downgradeOf, type DependencyTrust, type TrustPolicyStatus } from '../state/model';
+import { downgradeOf, type DependencyTrust, type TrustPolicyStatus } from '../state/documentState';
 import type { Badge, BadgeStyle } from './badge';
 import { DOCS_URL } from './reasons';
 

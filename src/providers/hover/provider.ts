@@ -1,15 +1,15 @@
 /**
  * Hover on a dependency's name or version: the verdict and what it rests on.
  */
-import { wantsVersionFix } from '../codeActions/model';
+import { wantsVersionFix } from '../codeActions/versionFix';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildHoverMarkdown, HOVER_COMMANDS, type HoverSuggestion } from '../format/hover';
 import { dependencyAt, locateDependencies } from '../locate/manifestLocator';
-import { currentTrust, dependencyKey } from '../state/model';
+import { currentTrust, dependencyKey } from '../state/documentState';
 import type { DocumentController } from '../state/documents';
 import { rewriteSpec, type Suggestion } from '../../verify/suggest';
-import { isRewritable } from '../codeActions/model';
+import { isRewritable } from '../codeActions/versionFix';
 
 /** How long a hover waits for alternatives to be found before showing what it has. */
 const SUGGESTION_WAIT_MS = 1500;

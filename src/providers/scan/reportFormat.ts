@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { formatReport, type ReportFormat } from '../../verify/report';
 import { summarise } from '../../verify/summary';
 import type { RegistryObservation, ScanSummary, TrustInfo } from '../../verify/types';
-import { type ScanResults, toReportItems } from './model';
+import { type ScanResults, toReportItems } from './scanResults';
 
 export type { ReportFormat };
 

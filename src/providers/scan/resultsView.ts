@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { trustNotice } from '../config/settings';
-import type { ScanResults } from './model';
+import type { ScanResults } from './scanResults';
 import { RESULTS_VIEW, ResultsTree } from './tree';
 
 export class ResultsView implements vscode.Disposable {

@@ -4,10 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { spanToRegion } from '../../verify/report';
-import type { LensSettings } from '../config/model';
+import type { LensSettings } from '../config/lensSettings';
 import { loadScanModule } from '../engine/host';
 import type { DocumentController } from '../state/documents';
-import type { ScanResultItem, ScanResults } from './model';
+import type { ScanResultItem, ScanResults } from './scanResults';
 
 type ProvenanceEngine = import('../../verify/engine').ProvenanceEngine;
 

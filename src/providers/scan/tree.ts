@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { BADGE_GLYPH } from '../format/badge';
 import { STATUS_LABEL, shortReason } from '../format/reasons';
 import { cleanText, shortCommit, shortRepository } from '../../verify/format/text';
-import { groupResults, type PackageGroup, type ScanOccurrence, type ScanResults, type StatusGroup } from './model';
+import { groupResults, type PackageGroup, type ScanOccurrence, type ScanResults, type StatusGroup } from './scanResults';
 
 export const RESULTS_VIEW = 'provenanceLens.results';
 

@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import type { ProvenanceEngineApi } from '../../verify/api';
 import type { ManifestDependency, Verdict } from '../../verify/types';
 import type { EngineHost } from '../engine/host';
-import type { LensSettings } from '../config/model';
-import { type DependencyState, type DocumentState } from './model';
+import type { LensSettings } from '../config/lensSettings';
+import { type DependencyState, type DocumentState } from './documentState';
 import { runDocument } from './run';
 import { findSuggestion, type Suggestion } from '../../verify/suggest';
 

@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Policy } from '../../verify/policy/types';
 import { POLICY_FILE_NAME } from '../../verify/policy/types';
-import type { TrustPolicyStatus } from './model';
+import type { TrustPolicyStatus } from './documentState';
 
 type PolicyLoader = Pick<typeof import('../../verify/policy/load'), 'findPolicyFile' | 'loadPolicy'>;
 

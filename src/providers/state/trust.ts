@@ -16,7 +16,7 @@ import type { Policy } from '../../verify/policy/types';
 import type { TrustAssessment } from '../../verify/history/types';
 import type { Verdict } from '../../verify/types';
 import { findLineFix, type LineFix } from '../codeActions/trust';
-import { currentTrust, downgradeOf, type DependencyState, type DependencyTrust, type DocumentState, type TrustPolicyStatus } from './model';
+import { currentTrust, downgradeOf, type DependencyState, type DependencyTrust, type DocumentState, type TrustPolicyStatus } from './documentState';
 
 /** What the tracker needs of a trust-history service (src/verify/history TrustHistory). */
 export interface TrustService {

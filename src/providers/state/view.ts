@@ -3,7 +3,7 @@
  * No `vscode` import.
  */
 import type { LocatedDependency, LocatedManifest } from '../locate/manifestLocator';
-import { dependencyKey, type DependencyState, type DocumentState } from './model';
+import { dependencyKey, type DependencyState, type DocumentState } from './documentState';
 
 export interface DependencyView {
   located: LocatedDependency;

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { statusBarText, statusBarTooltip, statusBarWarning } from '../format/status';
 import { locateDependencies } from '../locate/manifestLocator';
-import { countStatuses } from '../state/model';
+import { countStatuses } from '../state/documentState';
 import { type DocumentController, isPackageJson } from '../state/documents';
 import { joinState } from '../state/view';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { badgeFor } from '../../../src/providers/format/badge';
 import { statusBarText, statusBarTooltip, statusBarWarning } from '../../../src/providers/format/status';
-import { countStatuses } from '../../../src/providers/state/model';
+import { countStatuses } from '../../../src/providers/state/documentState';
 import { facts, invalid, noProvenance, unavailable, verified } from './fixtures';
 
 describe('badges', () => {

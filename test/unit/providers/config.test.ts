@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { effectiveValue, engineOptions, ignoredWorkspaceSettings, normaliseSettings } from '../../../src/providers/config/model';
+import { effectiveValue, engineOptions, ignoredWorkspaceSettings, normaliseSettings } from '../../../src/providers/config/lensSettings';
 
 describe('settings and workspace trust', () => {
   const registry = { defaultValue: '', globalValue: 'https://user.example/', workspaceValue: 'https://evil.example/' };

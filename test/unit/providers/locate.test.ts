@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { dependencyAt, dependencyOnLine, locateDependencies } from '../../../src/providers/locate/manifestLocator';
-import { versionItems, versionSlot } from '../../../src/providers/completion/model';
+import { versionItems, versionSlot } from '../../../src/providers/completion/versionItems';
 import { verified, invalid } from './fixtures';
 
 const TEXT = '{\n  "name": "x",\n  "dependencies": { "a": "^1.0.0", "b": 3 },\n  "devDependencies": {\n    "@s/c": "npm:real@~2.1.0"\n  }\n}';

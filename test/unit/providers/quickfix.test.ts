@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { compareProvenance, fixFor, wantsVersionFix } from '../../../src/providers/codeActions/model';
+import { compareProvenance, fixFor, wantsVersionFix } from '../../../src/providers/codeActions/versionFix';
 import { candidateOrder, newestFirstAttested, rewriteSpec } from '../../../src/verify/suggest';
 import type { ManifestDependency, Verdict } from '../../../src/verify/types';
 import { noProvenance, verified } from './fixtures';

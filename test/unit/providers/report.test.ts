@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { renderReport } from '../../../src/providers/scan/reportFormat';
-import { fromDocumentState, groupResults, type ScanResults } from '../../../src/providers/scan/model';
+import { fromDocumentState, groupResults, type ScanResults } from '../../../src/providers/scan/scanResults';
 import { spanToRegion } from '../../../src/verify/report';
 import { invalid, noProvenance, unavailable, verified } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { locateDependencies } from '../../../src/providers/locate/manifestLocator';
 import { joinState } from '../../../src/providers/state/view';
-import { dependencyKey, type DocumentState } from '../../../src/providers/state/model';
+import { dependencyKey, type DocumentState } from '../../../src/providers/state/documentState';
 import { RULES, invalidProvenance, manifestProblems, mirrorStripsProvenance, noProvenance, unavailableNotice } from '../../../src/providers/diagnostics/rules';
 import type { RuleContext } from '../../../src/providers/diagnostics/types';
 import type { ManifestDependency, RegistryObservation, Verdict } from '../../../src/verify/types';

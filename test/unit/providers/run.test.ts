@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { runDocument } from '../../../src/providers/state/run';
 import { findSuggestion } from '../../../src/verify/suggest';
-import { dependencyKey, type DocumentState } from '../../../src/providers/state/model';
+import { dependencyKey, type DocumentState } from '../../../src/providers/state/documentState';
 import { EngineHost } from '../../../src/providers/engine/host';
 import { FakeEngine } from './fakeEngine';
 import { facts } from './fixtures';

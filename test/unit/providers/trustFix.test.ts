@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { findLineFix, lineFixFor } from '../../../src/providers/codeActions/trust';
 import { locateDependencies } from '../../../src/providers/locate/manifestLocator';
-import type { DependencyState } from '../../../src/providers/state/model';
+import type { DependencyState } from '../../../src/providers/state/documentState';
 import { packageHistory } from '../../../src/verify/history';
 import type { Verdict } from '../../../src/verify/types';
 import { invalid } from './fixtures';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { buildHoverMarkdown } from '../../../src/providers/format/hover';
 import { evidenceSpan, lineSummary, trustBadge, trustHoverLines } from '../../../src/providers/format/trust';
 import { badgeFor } from '../../../src/providers/format/badge';
-import type { DependencyTrust } from '../../../src/providers/state/model';
+import type { DependencyTrust } from '../../../src/providers/state/documentState';
 import { parsePolicy } from '../../../src/verify/policy';
 import type { TimelineEntry, TrustAssessment } from '../../../src/verify/history/types';
 import type { Verdict } from '../../../src/verify/types';

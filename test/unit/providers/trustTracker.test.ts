@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { dependencyKey, type DocumentState, type TrustPolicyStatus } from '../../../src/providers/state/model';
+import { dependencyKey, type DocumentState, type TrustPolicyStatus } from '../../../src/providers/state/documentState';
 import { runDocument } from '../../../src/providers/state/run';
 import { TrustTracker, type TrustScope } from '../../../src/providers/state/trust';
 import { parsePolicy } from '../../../src/verify/policy';

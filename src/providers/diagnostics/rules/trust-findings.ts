@@ -1,7 +1,7 @@
 import { cleanText } from '../../../verify/format/text';
 import type { FindingSeverity } from '../../../verify/history/types';
 import { TRUST_DOCS_URL } from '../../format/trust';
-import { currentTrust } from '../../state/model';
+import { currentTrust } from '../../state/documentState';
 import { type DiagnosticRule, type Severity, settled } from '../types';
 
 const SEVERITY: Record<Exclude<FindingSeverity, 'off'>, Severity> = { error: 'error', warning: 'warning', information: 'information' };
