@@ -18,26 +18,31 @@ import {
   type TreeItemEntry,
   type Workbench,
 } from './harness';
-import { badgesOn, colourClass } from './support/badges';
+import { badgesOn, colourClass, themeColour } from './support/badges';
 import { startDemoSession, type DemoSession } from './support/session';
 import { expectedLockfile } from './support/world';
 
 const SIGSTORE_COMMIT = '06528997c3c8ab9f864fad9a3658446aca7fd86d';
 const SOURCE = 'Provenance Lens';
 
-/** Expected badge per dependency line of demo/workspace/package.json (before the quick fix). */
-const BADGES: { line: string; badge: string | RegExp; colour: ReturnType<typeof colourClass> }[] = [
-  { line: '"sigstore"', badge: '✓ sigstore/sigstore-js@0652899', colour: 'green' },
-  { line: '"tuf-js"', badge: '✓ theupdateframework/tuf-js@99624cc', colour: 'green' },
-  { line: '"@playwright/cli"', badge: '✓ microsoft/playwright-cli@d1c6d11', colour: 'green' },
-  { line: '"@synth-scope/widget"', badge: /^✓ synth-scope\/widget@[0-9a-f]{7} \(2\.3\.1\)$/, colour: 'green' },
-  { line: '"synth-gitlab"', badge: /^✓ synth-group\/synth-gitlab@[0-9a-f]{7}$/, colour: 'green' },
-  { line: '"@laurentsimon/provenance-npm-test"', badge: '✗ invalid: provenance signature', colour: 'red' },
-  { line: '"synth-digest"', badge: '✗ invalid: digest mismatch', colour: 'red' },
-  { line: '"nuxt"', badge: '○ no provenance', colour: 'amber' },
-  { line: '"synth-evolving"', badge: '○ no provenance', colour: 'amber' },
-  { line: '"@acme/internal-utils"', badge: '? unavailable: not found', colour: 'grey' },
-  { line: '"local-helpers"', badge: '· not applicable: directory', colour: 'grey' },
+/**
+ * Expected badge per dependency line of demo/workspace/package.json (before the quick fix), its rough hue
+ * and the theme colour it is drawn in. synth-evolving 1.1.0 first reads "○ no provenance" (its verdict);
+ * once its release line's history is read, it lost the provenance 1.0.0 had (trust history): the final
+ * badge is the downgrade one.
+ */
+const BADGES: { line: string; badge: string | RegExp; colour: ReturnType<typeof colourClass>; theme: string }[] = [
+  { line: '"sigstore"', badge: '✓ sigstore/sigstore-js@0652899', colour: 'green', theme: 'provenanceLens.verifiedForeground' },
+  { line: '"tuf-js"', badge: '✓ theupdateframework/tuf-js@99624cc', colour: 'green', theme: 'provenanceLens.verifiedForeground' },
+  { line: '"@playwright/cli"', badge: '✓ microsoft/playwright-cli@d1c6d11', colour: 'green', theme: 'provenanceLens.verifiedForeground' },
+  { line: '"@synth-scope/widget"', badge: /^✓ synth-scope\/widget@[0-9a-f]{7} \(2\.3\.1\)$/, colour: 'green', theme: 'provenanceLens.verifiedForeground' },
+  { line: '"synth-gitlab"', badge: /^✓ synth-group\/synth-gitlab@[0-9a-f]{7}$/, colour: 'green', theme: 'provenanceLens.verifiedForeground' },
+  { line: '"@laurentsimon/provenance-npm-test"', badge: '✗ invalid: provenance signature', colour: 'red', theme: 'provenanceLens.invalidForeground' },
+  { line: '"synth-digest"', badge: '✗ invalid: digest mismatch', colour: 'red', theme: 'provenanceLens.invalidForeground' },
+  { line: '"nuxt"', badge: '○ no provenance', colour: 'amber', theme: 'provenanceLens.noProvenanceForeground' },
+  { line: '"synth-evolving"', badge: '⚠ provenance lost since 1.0.0', colour: 'amber', theme: 'provenanceLens.downgradeForeground' },
+  { line: '"@acme/internal-utils"', badge: '? unavailable: not found', colour: 'grey', theme: 'provenanceLens.unavailableForeground' },
+  { line: '"local-helpers"', badge: '· not applicable: directory', colour: 'grey', theme: 'provenanceLens.notApplicableForeground' },
 ];
 
 function matchText(actual: string, expected: string | RegExp): boolean {
@@ -89,12 +94,15 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
         await wb().screenshot('ext-01-pending');
       }
       for (const { line, badge } of BADGES) await wb().waitForDecoration(line, badge, 60_000);
-      for (const { line, badge, colour } of BADGES) {
+      for (const { line, badge, colour, theme } of BADGES) {
         const rendered = await badgesOn(wb(), line);
         assert.equal(rendered.length, 1, `one badge on ${line}: ${JSON.stringify(rendered)}`);
         assert.ok(matchText(rendered[0]!.text, badge), `${line}: badge "${rendered[0]!.text}", expected ${badge}`);
         assert.equal(colourClass(rendered[0]!.color), colour, `${line}: badge colour ${rendered[0]!.color}`);
+        assert.equal(rendered[0]!.color, await themeColour(wb(), theme), `${line}: badge colour ${rendered[0]!.color} is ${theme}`);
       }
+      // The downgrade has its own colour (editorWarning.foreground by default), not the no-provenance one.
+      assert.notEqual(await themeColour(wb(), 'provenanceLens.downgradeForeground'), await themeColour(wb(), 'provenanceLens.noProvenanceForeground'));
       // The package.json's own lines carry no badge.
       assert.deepEqual(await badgesOn(wb(), '"name": "provenance-lens-demo"'), []);
       await assertNoErrorToasts(wb());
@@ -133,13 +141,14 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
     });
   });
 
-  it('Problems lists the invalid ones as errors and the ones without provenance as information', async () => {
+  it('Problems lists the invalid ones and the trust downgrade as errors, the ones without provenance as information', async () => {
     await step(demo?.session, 'ext-problems', async () => {
       const ours = (entries: ProblemEntry[]) => entries.filter((p) => p.source === SOURCE);
       const all = await waitFor(
         async () => {
           const entries = ours(await wb().problems());
-          return entries.length >= 5 ? entries : undefined;
+          // The trust-history finding comes after the verdicts: wait for it too.
+          return entries.length >= 6 && entries.some((p) => p.code === 'provenance-lost') ? entries : undefined;
         },
         { timeout: 30_000, message: 'Provenance Lens problems' },
       ).catch(async (e: Error) => {
@@ -158,16 +167,20 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       assert.equal(digest.severity, 'error');
       assert.equal(digest.code, 'subject-digest-mismatch');
       for (const name of ['nuxt@3.0.0', 'synth-evolving@1.1.0']) {
-        const p = find((e) => e.message.startsWith(`${name} was published without provenance`), name);
+        const p = find((e) => e.code === 'no-provenance' && e.message.startsWith(`${name} was published without provenance`), name);
         assert.equal(p.severity, 'info', name);
-        assert.equal(p.code, 'no-provenance', name);
       }
+      // synth-evolving 1.1.0 lost the provenance 1.0.0 had: a trust-history finding on the same line.
+      const lost = find((p) => p.code === 'provenance-lost', 'the provenance-lost finding');
+      assert.equal(lost.severity, 'error');
+      assert.match(lost.message, /^synth-evolving@1\.1\.0 was published without provenance .*but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/);
+      assert.equal(lost.line, find((p) => p.code === 'no-provenance' && p.message.startsWith('synth-evolving@'), 'synth-evolving').line);
       const unavailable = find((p) => /could not be checked/.test(p.message), 'the unavailable notice');
       assert.equal(unavailable.severity, 'info');
       assert.match(unavailable.message, /@acme\/internal-utils@2\.4\.1/);
-      // Verified and not-applicable dependencies raise nothing; nothing but these five.
-      assert.equal(all.length, 5, describeProblems(all));
-      assert.equal(all.filter((p) => p.severity === 'error').length, 2, describeProblems(all));
+      // Verified and not-applicable dependencies raise nothing; nothing but these six.
+      assert.equal(all.length, 6, describeProblems(all));
+      assert.equal(all.filter((p) => p.severity === 'error').length, 3, describeProblems(all));
       await wb().screenshot('ext-05-problems');
     });
   });
@@ -190,12 +203,14 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       const offered = await waitFor(
         async () => {
           const titles = await wb().codeActions(target);
-          return titles.some((t) => t.startsWith('Use 1.2.0 — verified provenance')) ? titles : undefined;
+          return titles.some((t) => t.startsWith('Use 1.2.0 — verified provenance')) && titles.some((t) => t.startsWith('Use 1.0.0')) ? titles : undefined;
         },
-        { timeout: 45_000, interval: 1_000, message: 'quick fix "Use 1.2.0"' },
+        { timeout: 45_000, interval: 1_000, message: 'quick fixes "Use 1.2.0" and "Use 1.0.0"' },
       );
       // 1.1.0 has no provenance to compare with, so the title compares with the newest verified (2.0.0).
       assert.ok(offered.includes('Use 1.2.0 — verified provenance (different repository from 2.0.0)'), offered.join(' | '));
+      // Beside it, the trust-history fix back to the line's own verified 1.0.0 (trust-history.e2e.ts applies it).
+      assert.ok(offered.includes('Use 1.0.0 — keeps provenance in 1.x'), offered.join(' | '));
       assert.ok(!offered.some((t) => /^Use 2\.0\.0/.test(t)), `only the rule's version is offered: ${offered.join(' | ')}`);
       // What the user sees: the light-bulb menu (Ctrl+.) with the fix.
       await wb().clickText(target);
@@ -209,7 +224,7 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       assert.doesNotMatch(text, /"synth-evolving": "1\.1\.0"/);
       // The lockfile still installs 1.1.0 until the install runs: the badge keeps judging what gets
       // installed, names that version, and the hover says why.
-      await wb().waitForDecoration('"synth-evolving"', '○ no provenance (1.1.0)', 30_000);
+      await wb().waitForDecoration('"synth-evolving"', '⚠ provenance lost since 1.0.0 (1.1.0)', 30_000);
       const stale = await wb().hover({ line: '"synth-evolving"', token: '1.2.0' }, { expect: 'out of date' });
       assert.match(stale.text, /package-lock\.json is out of date: it locks 1\.1\.0, which does not satisfy "1\.2\.0"/);
       await wb().screenshot('ext-07-quickfix-applied-lockfile-stale');

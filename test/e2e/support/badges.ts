@@ -47,3 +47,28 @@ export function colourClass(color: string): 'green' | 'red' | 'amber' | 'grey' |
   if (r >= g && g > b * 1.5) return 'amber';
   return 'other';
 }
+
+declare const document: any;
+
+function resolveThemeColour(variable: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${variable})`;
+  (document.querySelector('.monaco-workbench') ?? document.body).appendChild(probe);
+  const color = String(getComputedStyle(probe).color);
+  probe.remove();
+  return color;
+}
+
+/**
+ * A theme colour as the workbench renders it (computed, e.g. "rgb(191, 136, 3)"): VS Code publishes every
+ * registered colour, the extension's contributed ones included, as `--vscode-<id with . as ->`.
+ */
+export async function themeColour(wb: Workbench, id: string): Promise<string> {
+  const variable = `--vscode-${id.replace(/\./g, '-')}`;
+  const defined = await wb.page.evaluate(
+    (v: string) => String(getComputedStyle(document.querySelector('.monaco-workbench') ?? document.body).getPropertyValue(v)).trim(),
+    variable,
+  );
+  if (!defined) throw new Error(`the theme defines no ${variable}`);
+  return wb.page.evaluate(resolveThemeColour, variable);
+}
