@@ -136,7 +136,14 @@ const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 // Transient socket failures. A refused connection is not retried: the registry is down or the URL is
 // wrong, and failing fast ("unavailable") beats making every package wait for backoffs.
 const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'ENETRESET']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNECTIONTIMEOUT', 'EIDLETIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ECONNECTIONTIMEOUT',
+  'EIDLETIMEOUT',
+  'ERESPONSETIMEOUT',
+  'ETRANSFERTIMEOUT',
+  'ESOCKETTIMEDOUT',
+]);
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_CAP = 64 * 1024;
 
@@ -282,7 +289,9 @@ export class HttpTransport {
         delayMs,
         ...(error.status !== undefined ? { status: error.status } : {}),
         ...(failure.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
-        ...(error.cause && typeof (error.cause as { code?: unknown }).code === 'string' ? { errorCode: (error.cause as { code: string }).code } : {}),
+        ...(error.cause && typeof (error.cause as { code?: unknown }).code === 'string'
+          ? { errorCode: (error.cause as { code: string }).code }
+          : {}),
       };
       this.options.logger?.debug(`registry: ${error.message}; retrying in ${delayMs} ms (attempt ${attempt + 1} of ${retry.retries + 1})`);
       this.options.onRetry?.(info);
@@ -308,6 +317,36 @@ export class HttpTransport {
     } catch {
       throw new AttemptFailure(cancelled(req), false);
     }
+    const control = this.attemptControl(req);
+    let url = req.url;
+    try {
+      for (let redirects = 0; ; redirects++) {
+        let res: FetchResponse;
+        try {
+          res = await this.fetchOnce(url, req, control.signal, cached);
+        } catch (err) {
+          throw control.classify(err, url);
+        }
+        const status = res.status;
+        if (status >= 300 && status < 400 && status !== 304) {
+          if (!(await drain(res.body, control.signal))) control.cut();
+          url = redirectTarget(req, url, status, res.headers.get('location'), redirects);
+          continue;
+        }
+        if (status === 304) return await this.notModified(req, url, res, cached, control);
+        if (status === 200) return await this.readOk(req, url, res, cached, control);
+        if (!(await drain(res.body, control.signal))) control.cut();
+        if (status === 404) return { status: 404, url };
+        throw this.statusFailure(req, url, status, res.headers.get('retry-after') ?? undefined);
+      }
+    } finally {
+      control.dispose();
+      release();
+    }
+  }
+
+  /** The abort controller of one attempt: the overall timeout, the caller's cancellation, cutting a refused body. */
+  private attemptControl(req: HttpRequest): AttemptControl {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -315,109 +354,88 @@ export class HttpTransport {
       controller.abort(new Error('timeout'));
     }, this.options.timeoutMs);
     const onCallerAbort = (): void => controller.abort(new Error('cancelled'));
-    // Closes the connection: a body that is refused (too large) or not wanted is not read any further.
-    const cut = (): void => {
-      if (!controller.signal.aborted) controller.abort(new Error('response refused'));
-    };
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const classify = (err: unknown, url: string): AttemptFailure => {
-      if (err instanceof AttemptFailure) return err;
-      if (req.signal?.aborted) return new AttemptFailure(cancelled(req), false);
-      if (timedOut) {
-        return new AttemptFailure(
-          new RegistryError('timeout', `${req.what}: no complete answer from ${hostOf(url)} within ${this.options.timeoutMs} ms`, { url }),
-          false,
-        );
-      }
-      if (err instanceof RegistryError) return new AttemptFailure(err, false);
-      return classifyNetworkError(err, url, req.what);
+    return {
+      signal: controller.signal,
+      cut: () => {
+        if (!controller.signal.aborted) controller.abort(new Error('response refused'));
+      },
+      classify: (err, url) => {
+        if (err instanceof AttemptFailure) return err;
+        if (req.signal?.aborted) return new AttemptFailure(cancelled(req), false);
+        if (timedOut) {
+          return new AttemptFailure(
+            new RegistryError('timeout', `${req.what}: no complete answer from ${hostOf(url)} within ${this.options.timeoutMs} ms`, {
+              url,
+            }),
+            false,
+          );
+        }
+        if (err instanceof RegistryError) return new AttemptFailure(err, false);
+        return classifyNetworkError(err, url, req.what);
+      },
+      dispose: () => {
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onCallerAbort);
+      },
     };
+  }
 
-    let url = req.url;
-    try {
-      for (let redirects = 0; ; redirects++) {
-        let res: FetchResponse;
-        try {
-          res = await this.fetchOnce(url, req, controller.signal, cached);
-        } catch (err) {
-          throw classify(err, url);
-        }
-        const status = res.status;
-        if (status >= 300 && status < 400 && status !== 304) {
-          if (!(await drain(res.body, controller.signal))) cut();
-          const location = res.headers.get('location');
-          if (!location) {
-            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect without a location`, { url, status }), false);
-          }
-          let target: string;
-          try {
-            target = new URL(location, url).toString();
-          } catch {
-            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect to an invalid location`, { url, status }), false);
-          }
-          if (!sameOrigin(url, target)) {
-            throw new AttemptFailure(
-              new RegistryError(
-                'registry-error',
-                `${req.what}: ${hostOf(url)} redirected to another host (${redactUrl(target)}); not followed, so no credentials leave the registry`,
-                { url, status },
-              ),
-              false,
-            );
-          }
-          if (redirects >= MAX_REDIRECTS) {
-            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: too many redirects`, { url, status }), false);
-          }
-          url = target;
-          continue;
-        }
-        const cacheHeaders = {
-          etag: res.headers.get('etag'),
-          lastModified: res.headers.get('last-modified'),
-          cacheControl: res.headers.get('cache-control'),
-          age: res.headers.get('age'),
-        };
-        if (status === 304) {
-          if (!(await drain(res.body, controller.signal))) cut();
-          if (!cached) {
-            throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: ${hostOf(url)} answered HTTP 304 to a request that was not conditional`, { url, status }), false);
-          }
-          await this.store(req, cached.body, cacheHeaders);
-          return { status: 200, body: cached.body, url, cacheStatus: 'revalidated' };
-        }
-        if (status === 200) {
-          const declared = Number(res.headers.get('content-length'));
-          if (Number.isFinite(declared) && declared > req.maxBytes) {
-            res.body.on('error', () => undefined);
-            cut();
-            res.body.destroy?.();
-            throw new AttemptFailure(tooLarge(req, url, declared), false);
-          }
-          let body: Buffer;
-          try {
-            body = await readBody(res.body, req.maxBytes, controller.signal);
-          } catch (err) {
-            if (err instanceof BodyTooLarge) {
-              cut();
-              throw new AttemptFailure(tooLarge(req, url, err.size), false);
-            }
-            throw classify(err, url);
-          }
-          if (body.length === 0) {
-            throw new AttemptFailure(new RegistryError('malformed-response', `${req.what}: ${hostOf(url)} answered HTTP 200 with an empty body`, { url, status }), false);
-          }
-          await this.store(req, body, cacheHeaders);
-          return { status: 200, body, url, ...(this.cache ? { cacheStatus: cached ? 'updated' : 'miss' } : {}) };
-        }
-        if (!(await drain(res.body, controller.signal))) cut();
-        if (status === 404) return { status: 404, url };
-        throw this.statusFailure(req, url, status, res.headers.get('retry-after') ?? undefined);
-      }
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCallerAbort);
-      release();
+  /** HTTP 304: the cached body is still current (only an answer to a conditional request). */
+  private async notModified(
+    req: HttpRequest,
+    url: string,
+    res: FetchResponse,
+    cached: CachedResponse | undefined,
+    control: AttemptControl,
+  ): Promise<HttpResult> {
+    if (!(await drain(res.body, control.signal))) control.cut();
+    if (!cached) {
+      throw new AttemptFailure(
+        new RegistryError('registry-error', `${req.what}: ${hostOf(url)} answered HTTP 304 to a request that was not conditional`, {
+          url,
+          status: 304,
+        }),
+        false,
+      );
     }
+    await this.store(req, cached.body, cacheHeadersOf(res));
+    return { status: 200, body: cached.body, url, cacheStatus: 'revalidated' };
+  }
+
+  /** HTTP 200: the body, read up to `req.maxBytes` (a larger one is cut off, not read), never empty. */
+  private async readOk(
+    req: HttpRequest,
+    url: string,
+    res: FetchResponse,
+    cached: CachedResponse | undefined,
+    control: AttemptControl,
+  ): Promise<HttpResult> {
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > req.maxBytes) {
+      res.body.on('error', () => undefined);
+      control.cut();
+      res.body.destroy?.();
+      throw new AttemptFailure(tooLarge(req, url, declared), false);
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(res.body, req.maxBytes, control.signal);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        control.cut();
+        throw new AttemptFailure(tooLarge(req, url, err.size), false);
+      }
+      throw control.classify(err, url);
+    }
+    if (body.length === 0) {
+      throw new AttemptFailure(
+        new RegistryError('malformed-response', `${req.what}: ${hostOf(url)} answered HTTP 200 with an empty body`, { url, status: 200 }),
+        false,
+      );
+    }
+    await this.store(req, body, cacheHeadersOf(res));
+    return { status: 200, body, url, ...(this.cache ? { cacheStatus: cached ? 'updated' : 'miss' } : {}) };
   }
 
   private statusFailure(req: HttpRequest, url: string, status: number, retryAfter: string | undefined): AttemptFailure {
@@ -435,7 +453,11 @@ export class HttpTransport {
       );
     }
     if (status === 429) {
-      return new AttemptFailure(new RegistryError('rate-limited', `${req.what}: ${host} is rate limiting requests (HTTP 429)`, { url, status }), true, retryAfter);
+      return new AttemptFailure(
+        new RegistryError('rate-limited', `${req.what}: ${host} is rate limiting requests (HTTP 429)`, { url, status }),
+        true,
+        retryAfter,
+      );
     }
     return new AttemptFailure(
       new RegistryError('registry-error', `${req.what}: ${host} answered HTTP ${status}`, { url, status }),
@@ -498,6 +520,60 @@ function hostOf(url: string): string {
   }
 }
 
+/** What an attempt needs from its abort controller (see HttpTransport.attemptControl). */
+interface AttemptControl {
+  signal: AbortSignal;
+  /** Closes the connection: a body that is refused (too large) or not wanted is not read any further. */
+  cut(): void;
+  /** The failure for an error thrown while fetching or reading from `url`. */
+  classify(err: unknown, url: string): AttemptFailure;
+  /** Clears the timeout and stops listening to the caller's signal. */
+  dispose(): void;
+}
+
+/** The validators and freshness headers the HTTP cache keeps with a body. */
+function cacheHeadersOf(res: FetchResponse): Parameters<HttpCache['put']>[3] {
+  return {
+    etag: res.headers.get('etag'),
+    lastModified: res.headers.get('last-modified'),
+    cacheControl: res.headers.get('cache-control'),
+    age: res.headers.get('age'),
+  };
+}
+
+/** Where a 3xx answer from `url` leads: only a valid location on the same origin, at most MAX_REDIRECTS times. */
+function redirectTarget(req: HttpRequest, url: string, status: number, location: string | null, redirects: number): string {
+  if (!location) {
+    throw new AttemptFailure(
+      new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect without a location`, { url, status }),
+      false,
+    );
+  }
+  let target: string;
+  try {
+    target = new URL(location, url).toString();
+  } catch {
+    throw new AttemptFailure(
+      new RegistryError('registry-error', `${req.what}: HTTP ${status} redirect to an invalid location`, { url, status }),
+      false,
+    );
+  }
+  if (!sameOrigin(url, target)) {
+    throw new AttemptFailure(
+      new RegistryError(
+        'registry-error',
+        `${req.what}: ${hostOf(url)} redirected to another host (${redactUrl(target)}); not followed, so no credentials leave the registry`,
+        { url, status },
+      ),
+      false,
+    );
+  }
+  if (redirects >= MAX_REDIRECTS) {
+    throw new AttemptFailure(new RegistryError('registry-error', `${req.what}: too many redirects`, { url, status }), false);
+  }
+  return target;
+}
+
 function cancelled(req: HttpRequest): RegistryError {
   return new RegistryError('cancelled', `${req.what}: cancelled`, { url: req.url });
 }
@@ -534,7 +610,8 @@ function classifyNetworkError(err: unknown, url: string, what: string): AttemptF
     return new AttemptFailure(new RegistryError('cancelled', `${what}: cancelled`, { url, cause: err }), false);
   }
   let detail = code ?? (typeof e?.message === 'string' ? e.message.replace(/https?:\/\/\S+/g, (u) => redactUrl(u)) : 'unknown error');
-  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) detail += ': TLS certificate problem (check cafile / ca / strict-ssl in .npmrc)';
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code))
+    detail += ': TLS certificate problem (check cafile / ca / strict-ssl in .npmrc)';
   else if (code === 'EINVALIDPROXY' || code === 'ECONNREFUSED_PROXY') detail += ': check proxy / https-proxy in .npmrc';
   return new AttemptFailure(
     new RegistryError('network-error', `${what}: could not reach ${host} (${detail})`, { url, cause: err }),
