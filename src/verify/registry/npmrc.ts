@@ -232,7 +232,11 @@ function workspacePatterns(pkgFile: string): string[] | undefined {
     if (text.length > 5 * 1024 * 1024) return undefined;
     const pkg = JSON.parse(text) as { workspaces?: unknown };
     const ws = pkg.workspaces;
-    const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : undefined;
+    const list = Array.isArray(ws)
+      ? ws
+      : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)
+        ? (ws as { packages: unknown[] }).packages
+        : undefined;
     return list?.filter((p): p is string => typeof p === 'string');
   } catch {
     return undefined;
@@ -279,54 +283,69 @@ function lastString(value: RawValue | undefined): string | undefined {
 
 const UNSCOPED_AUTH_KEYS = ['_auth', '_authToken', '_authtoken', '-authtoken', 'username', '_password'];
 
-/** Loads and merges npm configuration. Never throws for config problems: see `warnings`. */
-export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
-  const env = options.env ?? process.env;
-  const platform = options.platform ?? process.platform;
-  const execPath = options.execPath ?? process.execPath;
-  const home = options.home ?? env.HOME ?? os.homedir();
-  const npmrcDir = path.resolve(options.npmrcDir ?? process.cwd());
-  const useProject = options.useProjectNpmrc !== false;
-  const files: ConfigFileInfo[] = [];
-  const warnings: string[] = [];
+/** Where a load looks and how it expands paths (loadNpmConfig's options with their defaults applied). */
+interface LoadContext {
+  env: Record<string, string | undefined>;
+  platform: NodeJS.Platform;
+  execPath: string;
+  home: string;
+  npmrcDir: string;
+  useProject: boolean;
+}
 
+/** The configuration layers, lowest precedence first, and the files read for them. */
+interface ConfigLayers {
+  layers: [ConfigWhere, RawConfig][];
+  files: ConfigFileInfo[];
+  projectDir?: string;
+}
+
+/**
+ * Reads the layers as npm finds them: the environment (`npm_config_*`), the project's `.npmrc` (at npm's
+ * local prefix, unless it is the user config), the user config (`userconfig` or `~/.npmrc`) and the global
+ * config (`globalconfig` or `<prefix>/etc/npmrc`), each with `${VAR}` expanded.
+ */
+function readLayers(c: LoadContext): ConfigLayers {
+  const files: ConfigFileInfo[] = [];
+  const expand = (p: string): string => expandPath(p, c.home, c.npmrcDir, c.platform);
   const expandLayer = (raw: RawConfig): RawConfig => {
     const out: RawConfig = new Map();
     for (const [k, v] of raw) {
-      const key = envReplace(k, env);
-      out.set(key, Array.isArray(v) ? v.map((x) => envReplace(x, env)) : envReplace(v, env));
+      const key = envReplace(k, c.env);
+      out.set(key, Array.isArray(v) ? v.map((x) => envReplace(x, c.env)) : envReplace(v, c.env));
     }
     return out;
   };
 
-  const envLayer = expandLayer(envToConfig(env));
+  const envLayer = expandLayer(envToConfig(c.env));
 
   let projectDir: string | undefined;
   let projectLayer: RawConfig = new Map();
-  const defaultUserconfig = path.join(home, '.npmrc');
+  const defaultUserconfig = path.join(c.home, '.npmrc');
   const envUserconfig = lastString(envLayer.get('userconfig'));
-  if (useProject) {
-    projectDir = findLocalPrefix(npmrcDir);
+  if (c.useProject) {
+    projectDir = findLocalPrefix(c.npmrcDir);
     const projectFile = path.join(projectDir, '.npmrc');
-    const userconfigSoFar = envUserconfig ? expandPath(envUserconfig, home, npmrcDir, platform) : defaultUserconfig;
+    const userconfigSoFar = envUserconfig ? expand(envUserconfig) : defaultUserconfig;
     if (path.resolve(projectFile) !== path.resolve(userconfigSoFar)) {
       projectLayer = expandLayer(readConfigFile(projectFile, 'project', files));
     }
   }
 
   const userconfigRaw = envUserconfig ?? lastString(projectLayer.get('userconfig'));
-  const userconfig = userconfigRaw ? expandPath(userconfigRaw, home, npmrcDir, platform) : defaultUserconfig;
+  const userconfig = userconfigRaw ? expand(userconfigRaw) : defaultUserconfig;
   const userLayer = expandLayer(readConfigFile(userconfig, 'user', files));
 
-  const prefixRaw = lastString(envLayer.get('prefix')) ?? lastString(projectLayer.get('prefix')) ?? lastString(userLayer.get('prefix'));
+  const firstOf = (key: string): string | undefined =>
+    lastString(envLayer.get(key)) ?? lastString(projectLayer.get(key)) ?? lastString(userLayer.get(key));
+  const prefixRaw = firstOf('prefix');
   let globalPrefix: string;
-  if (prefixRaw) globalPrefix = expandPath(prefixRaw, home, npmrcDir, platform);
-  else if (env.PREFIX) globalPrefix = env.PREFIX;
-  else if (platform === 'win32') globalPrefix = path.dirname(execPath);
-  else globalPrefix = path.join(env.DESTDIR ?? '', path.dirname(path.dirname(execPath)));
-  const globalconfigRaw =
-    lastString(envLayer.get('globalconfig')) ?? lastString(projectLayer.get('globalconfig')) ?? lastString(userLayer.get('globalconfig'));
-  const globalconfig = globalconfigRaw ? expandPath(globalconfigRaw, home, npmrcDir, platform) : path.join(globalPrefix, 'etc', 'npmrc');
+  if (prefixRaw) globalPrefix = expand(prefixRaw);
+  else if (c.env.PREFIX) globalPrefix = c.env.PREFIX;
+  else if (c.platform === 'win32') globalPrefix = path.dirname(c.execPath);
+  else globalPrefix = path.join(c.env.DESTDIR ?? '', path.dirname(path.dirname(c.execPath)));
+  const globalconfigRaw = firstOf('globalconfig');
+  const globalconfig = globalconfigRaw ? expand(globalconfigRaw) : path.join(globalPrefix, 'etc', 'npmrc');
   const globalLayer = expandLayer(readConfigFile(globalconfig, 'global', files));
   // keep files lowest precedence first
   files.sort((a, b) => ['global', 'user', 'project'].indexOf(a.where) - ['global', 'user', 'project'].indexOf(b.where));
@@ -337,6 +356,14 @@ export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
     ['project', projectLayer],
     ['env', envLayer],
   ];
+  return { layers, files, ...(projectDir ? { projectDir } : {}) };
+}
+
+/** Merges the layers (a later one wins per key), remembering where each key came from; warns of unscoped auth in files. */
+function mergeLayers(
+  layers: readonly [ConfigWhere, RawConfig][],
+  warnings: string[],
+): { merged: RawConfig; whereOf: Map<string, ConfigWhere> } {
   const merged: RawConfig = new Map();
   const whereOf = new Map<string, ConfigWhere>();
   for (const [where, layer] of layers) {
@@ -346,15 +373,24 @@ export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
     }
     if (where !== 'env') {
       for (const key of UNSCOPED_AUTH_KEYS) {
-        if (layer.has(key)) warnings.push(`ignoring unscoped "${key}" in the ${where} config: npm only accepts auth scoped to a registry (//host/:${key.replace(/^-/, '_')})`);
+        if (layer.has(key))
+          warnings.push(
+            `ignoring unscoped "${key}" in the ${where} config: npm only accepts auth scoped to a registry (//host/:${key.replace(/^-/, '_')})`,
+          );
       }
     }
   }
+  return { merged, whereOf };
+}
 
-  const get = (key: string): string | undefined => lastString(merged.get(key));
-
+/** The registry, the scoped registries, and the options npm-registry-fetch reads auth from (`//host/:key` entries). */
+function registriesAndAuth(
+  merged: RawConfig,
+  whereOf: ReadonlyMap<string, ConfigWhere>,
+  warnings: string[],
+): Pick<NpmConfig, 'registry' | 'scopedRegistries' | 'authOptions'> {
   let registry = DEFAULT_REGISTRY;
-  const registryRaw = get('registry');
+  const registryRaw = lastString(merged.get('registry'));
   if (registryRaw) {
     const normalized = normalizeRegistryUrl(registryRaw);
     if (normalized) registry = normalized;
@@ -379,37 +415,62 @@ export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
     }
   }
   authOptions.registry = registry;
+  return { registry, scopedRegistries, authOptions };
+}
+
+/** Extra CA certificates: from `cafile` (which wins), else from `ca`; undefined means the default CAs. */
+function certificateAuthorities(merged: RawConfig, c: LoadContext, warnings: string[]): string[] | undefined {
+  const cafile = lastString(merged.get('cafile'));
+  if (!cafile) {
+    const caRaw = merged.get('ca');
+    if (caRaw === undefined) return undefined;
+    const list = ([] as string[])
+      .concat(caRaw)
+      .flatMap((x) => x.split('\n\n'))
+      .map((x) => x.replace(/\\n/g, '\n').trim())
+      .filter((x) => x && x !== 'null');
+    return list.length ? list : undefined;
+  }
+  const file = expandPath(cafile, c.home, c.npmrcDir, c.platform);
+  try {
+    const raw = readRegularTextFileSync(file, { maxBytes: FILE_LIMITS.npmrc, what: 'cafile' });
+    const delim = '-----END CERTIFICATE-----';
+    const ca = raw
+      .replace(/\r\n/g, '\n')
+      .split(delim)
+      .filter((section) => section.trim())
+      .map((section) => section.trimStart() + delim);
+    if (ca.length) return ca;
+    warnings.push(`cafile ${file} holds no certificate; using the default CAs`);
+  } catch (err) {
+    warnings.push(`cannot read cafile ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); using the default CAs`);
+  }
+  return undefined;
+}
+
+/** Loads and merges npm configuration. Never throws for config problems: see `warnings`. */
+export function loadNpmConfig(options: NpmConfigOptions = {}): NpmConfig {
+  const env = options.env ?? process.env;
+  const context: LoadContext = {
+    env,
+    platform: options.platform ?? process.platform,
+    execPath: options.execPath ?? process.execPath,
+    home: options.home ?? env.HOME ?? os.homedir(),
+    npmrcDir: path.resolve(options.npmrcDir ?? process.cwd()),
+    useProject: options.useProjectNpmrc !== false,
+  };
+  const warnings: string[] = [];
+  const { layers, files, projectDir } = readLayers(context);
+  const { merged, whereOf } = mergeLayers(layers, warnings);
+  const get = (key: string): string | undefined => lastString(merged.get(key));
+
+  const { registry, scopedRegistries, authOptions } = registriesAndAuth(merged, whereOf, warnings);
 
   const proxy = get('https-proxy') || get('proxy') || undefined;
   const noproxyRaw = merged.get('noproxy');
   const noProxy = noproxyRaw === undefined ? undefined : ([] as string[]).concat(noproxyRaw).join(',') || undefined;
 
-  let ca: string[] | undefined;
-  const cafile = get('cafile');
-  if (cafile) {
-    const file = expandPath(cafile, home, npmrcDir, platform);
-    try {
-      const raw = readRegularTextFileSync(file, { maxBytes: FILE_LIMITS.npmrc, what: 'cafile' });
-      const delim = '-----END CERTIFICATE-----';
-      ca = raw
-        .replace(/\r\n/g, '\n')
-        .split(delim)
-        .filter((section) => section.trim())
-        .map((section) => section.trimStart() + delim);
-      if (!ca.length) {
-        ca = undefined;
-        warnings.push(`cafile ${file} holds no certificate; using the default CAs`);
-      }
-    } catch (err) {
-      warnings.push(`cannot read cafile ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); using the default CAs`);
-    }
-  } else {
-    const caRaw = merged.get('ca');
-    if (caRaw !== undefined) {
-      const list = ([] as string[]).concat(caRaw).flatMap((c) => c.split('\n\n')).map((c) => c.replace(/\\n/g, '\n').trim()).filter((c) => c && c !== 'null');
-      if (list.length) ca = list;
-    }
-  }
+  const ca = certificateAuthorities(merged, context, warnings);
 
   const strictRaw = get('strict-ssl');
   const strictSSL = !(strictRaw !== undefined && /^(false|0|no)$/i.test(strictRaw.trim()));
