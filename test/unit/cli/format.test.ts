@@ -13,6 +13,7 @@ describe('CLI human output', () => {
       reason: { code: 'subject-name-mismatch', message: 'bad \x1b[31mred\u202e txt' },
     };
     const line = formatLine(hostile, plain);
+    // eslint-disable-next-line no-control-regex -- control characters are what must not reach the terminal
     assert.ok(!/[\x00-\x08\x0b-\x1f\x7f\u202e]/.test(line), JSON.stringify(line));
     assert.ok(!line.includes('\n'), 'one line per package');
   });
