@@ -17,7 +17,7 @@ const upTo = (folder) => `^(\\.\\./)+${folder}(/|$)`;
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'test/fixtures/**', '.vscode-test/**', 'demo/workspace/**'],
+    ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'test/fixtures/**', 'demo/workspace/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
