@@ -299,6 +299,8 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     options: { signal?: AbortSignal; lockfile?: Lockfile | null } = {},
   ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[]; notes: string[] }> {
     const manifest = parseManifest(text);
+    // Each phase below is synchronous work proportional to the project's size: let the event loop turn between them.
+    await yieldToEventLoop();
     const dir = path.dirname(manifestPath);
     const notes: string[] = [];
     let lockfile: Lockfile | undefined = options.lockfile ?? undefined;
@@ -317,6 +319,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
         }
       }
     }
+    await yieldToEventLoop();
     const importerPath = lockfile ? path.relative(path.dirname(lockfile.path), dir).split(path.sep).join('/') : '';
     const resolved = await resolveDependencies(manifest, {
       lockfile,

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { LockfileKind } from '../types';
-import { LockfileError, matchesWorkspaceGlobs, type ParsedLockfile } from './lockfiles/common';
+import { LockfileError, matchesWorkspaceGlobs, runSliced, type ParsedLockfile } from './lockfiles/common';
 import { parseBunLockfile } from './lockfiles/bun';
-import { parseNpmLockfile } from './lockfiles/npm';
+import { npmLockfileSteps, parseNpmLockfile } from './lockfiles/npm';
 import { parsePnpmLockfile } from './lockfiles/pnpm';
 import { parseYarnBerryLockfile } from './lockfiles/yarn-berry';
 import { parseYarnClassicLockfile, type WorkspacePackage } from './lockfiles/yarn-classic';
@@ -219,6 +219,14 @@ export async function readLockfile(filePath: string): Promise<ParsedLockfile> {
   const kind = lockfileKindOf(filePath, text);
   if (!kind) throw new LockfileError(filePath, `is not a lockfile this tool knows (expected ${CANDIDATES.map((c) => c.file).join(', ')}).`);
   const workspacePackages = kind === 'yarn-classic' ? await findWorkspacePackages(path.dirname(filePath)) : undefined;
+  if (kind === 'package-lock' || kind === 'npm-shrinkwrap') {
+    // The largest lockfiles are npm's: parsed in slices, letting the event loop turn between them.
+    try {
+      return await runSliced(npmLockfileSteps(kind, text, filePath));
+    } catch (err) {
+      throw asLockfileError(err, filePath, kind);
+    }
+  }
   return parseLockfile(kind, text, filePath, { workspacePackages });
 }
 
@@ -283,8 +291,12 @@ export function parseLockfile(
         throw new LockfileError(filePath, `has an unknown lockfile kind "${String(kind)}".`);
     }
   } catch (err) {
-    if (err instanceof LockfileError) throw err;
-    // A reader tripped over something unexpected: still a clear error about this file, never a crash.
-    throw new LockfileError(filePath, `could not be read as a ${kind} lockfile: ${(err as Error)?.message ?? String(err)}`);
+    throw asLockfileError(err, filePath, kind);
   }
+}
+
+/** A reader that tripped over something unexpected: still a clear error about this file, never a crash. */
+function asLockfileError(err: unknown, filePath: string, kind: LockfileKind): LockfileError {
+  if (err instanceof LockfileError) return err;
+  return new LockfileError(filePath, `could not be read as a ${kind} lockfile: ${(err as Error)?.message ?? String(err)}`);
 }

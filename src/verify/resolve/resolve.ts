@@ -27,6 +27,9 @@ export interface ResolveOptions {
   manifestPath?: string;
 }
 
+/** Dependencies started between two turns of the event loop. */
+const RESOLVE_SLICE = 200;
+
 const NON_REGISTRY_CODES: Partial<Record<SpecKind, NotApplicableCode>> = {
   git: 'git',
   file: 'file',
@@ -73,15 +76,20 @@ export async function resolveDependencies(manifest: ManifestParseResult, options
   let context: Promise<OverrideContext> | undefined;
   const overrides = (): Promise<OverrideContext> =>
     (context ??= overrideContext(manifest as ParsedManifest, options.manifestPath, options.lockfile?.kind));
-  return Promise.all(
-    dependencies.map(async (dep) => {
-      try {
-        return await resolveOne(dep, importerPath, options.lockfile, listVersions, isIgnored, overrides);
-      } catch (err) {
-        return unresolved(dep, dep.registryName ?? dep.name, `${dep.name} could not be resolved: ${(err as Error)?.message ?? String(err)}`);
-      }
-    }),
-  );
+  const resolveDep = async (dep: ManifestDependency): Promise<ResolvedDependency> => {
+    try {
+      return await resolveOne(dep, importerPath, options.lockfile, listVersions, isIgnored, overrides);
+    } catch (err) {
+      return unresolved(dep, dep.registryName ?? dep.name, `${dep.name} could not be resolved: ${(err as Error)?.message ?? String(err)}`);
+    }
+  };
+  // Started in slices, the event loop turning between them: a manifest with a thousand dependencies never blocks long.
+  const results: Promise<ResolvedDependency>[] = [];
+  for (let i = 0; i < dependencies.length; i += RESOLVE_SLICE) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const dep of dependencies.slice(i, i + RESOLVE_SLICE)) results.push(resolveDep(dep));
+  }
+  return Promise.all(results);
 }
 
 async function resolveOne(

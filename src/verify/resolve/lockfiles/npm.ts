@@ -19,6 +19,7 @@ import { REGISTRY_KINDS, classifySpec } from '../spec';
 import {
   LockfileError,
   PackageCollector,
+  runToEnd,
   makeLockfile,
   matchesWorkspaceGlobs,
   clean,
@@ -29,6 +30,9 @@ import {
   type ParsedLockfile,
 } from './common';
 import { isRecord } from '../../util/guards';
+
+/** Entries (or dependency edges) handled between two yields of npmLockfileSteps. */
+const SLICE = 128;
 
 interface RawEntry {
   /** Install path ('' root, node_modules/..., or a workspace / linked folder). */
@@ -46,6 +50,14 @@ interface RawEntry {
 }
 
 export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: string, filePath: string): ParsedLockfile {
+  return runToEnd(npmLockfileSteps(kind, text, filePath));
+}
+
+/**
+ * The same parse in steps: it yields every SLICE entries, so that a caller can let the event loop turn between
+ * slices (readLockfile does; see runSliced in ./common). The result is the same as parseNpmLockfile's.
+ */
+export function* npmLockfileSteps(kind: 'package-lock' | 'npm-shrinkwrap', text: string, filePath: string): Generator<void, ParsedLockfile> {
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -58,25 +70,9 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
   const notes: string[] = [];
   const entries = new Map<string, RawEntry>();
 
+  let work = 0;
   if (isRecord(doc.packages)) {
-    for (const [p, value] of Object.entries(doc.packages)) {
-      if (!isRecord(value)) {
-        notes.push(`Entry "${p}" is not an object; skipped.`);
-        continue;
-      }
-      entries.set(p, {
-        path: p,
-        name: str(value.name),
-        version: str(value.version),
-        resolved: str(value.resolved),
-        integrity: str(value.integrity),
-        link: value.link === true,
-        dev: value.dev === true,
-        optional: value.optional === true,
-        devOptional: value.devOptional === true,
-        wants: wantedSpecs(value, ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies']),
-      });
-    }
+    yield* readPackages(doc.packages, entries, notes);
   } else if (isRecord(doc.dependencies)) {
     entries.set('', { path: '', name: str(doc.name), version: str(doc.version) });
     readV1Dependencies(doc.dependencies, '', entries, notes);
@@ -87,15 +83,19 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
   const rootEntry = isRecord(doc.packages) && isRecord(doc.packages['']) ? doc.packages[''] : undefined;
   const workspaces = readWorkspaceGlobs(rootEntry?.workspaces);
 
-  const asked = registryAsked(entries);
+  // How dependents ask for each copy matters only for a copy fetched from a URL that does not look like a registry
+  // tarball (rare): found on first need, so a lockfile without such copies never classifies its dependency specs.
+  let asked: Map<string, Set<'registry' | 'other'>> | undefined;
+  const askedFor = (p: string): Set<'registry' | 'other'> | undefined => (asked ??= runToEnd(registryAsked(entries))).get(p);
   const collector = new PackageCollector();
   /** Each install path's own copy (with that path as its location). */
   const lockedByPath = new Map<string, LockedPackage>();
   // Shallowest first, so that a merged copy keeps its top-level location.
   const ordered = [...entries.values()].sort((a, b) => depthOf(a.path) - depthOf(b.path));
   for (const entry of ordered) {
+    if (++work % SLICE === 0) yield;
     if (entry.path === '' || entry.link) continue;
-    const locked = toLocked(entry, workspaces, asked.get(entry.path));
+    const locked = toLocked(entry, workspaces, () => askedFor(entry.path));
     if (!locked) {
       notes.push(`Entry "${entry.path}" has no version; skipped.`);
       continue;
@@ -140,6 +140,30 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
   });
 }
 
+/** lockfileVersion 2 and 3: `packages` keyed by install path. */
+function* readPackages(packages: Record<string, unknown>, entries: Map<string, RawEntry>, notes: string[]): Generator<void, void> {
+  let work = 0;
+  for (const [p, value] of Object.entries(packages)) {
+    if (++work % SLICE === 0) yield;
+    if (!isRecord(value)) {
+      notes.push(`Entry "${p}" is not an object; skipped.`);
+      continue;
+    }
+    entries.set(p, {
+      path: p,
+      name: str(value.name),
+      version: str(value.version),
+      resolved: str(value.resolved),
+      integrity: str(value.integrity),
+      link: value.link === true,
+      dev: value.dev === true,
+      optional: value.optional === true,
+      devOptional: value.devOptional === true,
+      wants: wantedSpecs(value, ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies']),
+    });
+  }
+}
+
 /** lockfileVersion 1: `dependencies: { name: { version, resolved, integrity, dev, optional, dependencies: {...} } }`. */
 function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, entries: Map<string, RawEntry>, notes: string[], depth = 0): void {
   if (depth > 200) return;
@@ -176,7 +200,7 @@ function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, e
   }
 }
 
-function toLocked(entry: RawEntry, workspaces: string[], askedWith: Set<'registry' | 'other'> | undefined): LockedPackage | undefined {
+function toLocked(entry: RawEntry, workspaces: string[], askedWith: () => Set<'registry' | 'other'> | undefined): LockedPackage | undefined {
   const inNodeModules = entry.path.startsWith('node_modules/') || entry.path.includes('/node_modules/');
   const name = entry.name ?? (inNodeModules ? nameFromInstallPath(entry.path) : undefined) ?? path.posix.basename(entry.path);
   if (!name) return undefined;
@@ -191,7 +215,7 @@ function toLocked(entry: RawEntry, workspaces: string[], askedWith: Set<'registr
   let source = nonRegistrySource(entry.resolved, name, entry.version);
   // A registry dependency (asked for with a range, version, tag or alias) that the lockfile fetches from a URL: still a
   // registry package, whose `resolved` the engine judges. Never a quiet "not applicable".
-  if (source && valid && isHttpUrl(entry.resolved) && askedWith?.has('registry')) source = undefined;
+  if (source && valid && isHttpUrl(entry.resolved) && askedWith()?.has('registry')) source = undefined;
   if (source) {
     return { name, version: entry.version, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), nonRegistry: source, ...flags };
   }
@@ -224,16 +248,25 @@ function wantedSpecs(value: Record<string, unknown>, sections: string[]): Record
  * For each install path, how its dependents ask for it: 'registry' (a range, version, tag or npm: alias) or 'other'
  * (a URL, git, file...). Found as Node (and npm) resolve: from the dependent's folder up through node_modules folders.
  */
-function registryAsked(entries: Map<string, RawEntry>): Map<string, Set<'registry' | 'other'>> {
+function* registryAsked(entries: Map<string, RawEntry>): Generator<void, Map<string, Set<'registry' | 'other'>>> {
   const out = new Map<string, Set<'registry' | 'other'>>();
+  // Many dependents ask for the same package with the same spec: classify each pair once (npm-package-arg is slow).
+  const asks = new Map<string, 'registry' | 'other'>();
+  let work = 0;
   for (const entry of entries.values()) {
     if (!entry.wants) continue;
     for (const [name, spec] of Object.entries(entry.wants)) {
+      if (++work % SLICE === 0) yield;
       const target = nodeModulesCandidates(entry.path, name).find((c) => entries.has(c));
       if (!target) continue;
-      const kind = classifySpec(name, spec).kind;
+      const pair = `${name}\0${spec}`;
+      let ask = asks.get(pair);
+      if (ask === undefined) {
+        ask = REGISTRY_KINDS.has(classifySpec(name, spec).kind) ? 'registry' : 'other';
+        asks.set(pair, ask);
+      }
       const set = out.get(target) ?? new Set<'registry' | 'other'>();
-      set.add(REGISTRY_KINDS.has(kind) ? 'registry' : 'other');
+      set.add(ask);
       out.set(target, set);
     }
   }
