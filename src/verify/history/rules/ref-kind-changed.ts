@@ -1,18 +1,17 @@
 /** ref-kind-changed: built from a branch where the previous verified version of the line was built from a tag, or the reverse. */
 import { refKind } from '../repository';
-import { describePrevious, type RuleResult, type TrustRule } from './rule';
+import { compareWithPreviousVerified, describePrevious, type RuleResult, type TrustRule } from './rule';
 
 export const refKindChanged: TrustRule = {
   id: 'ref-kind-changed',
   codes: ['ref-kind-changed'],
-  description: 'A version was built from a branch where the previous verified version of its release line was built from a tag, or the reverse.',
+  description:
+    'A version was built from a branch where the previous verified version of its release line was built from a tag, or the reverse.',
   needsHistory: true,
   async evaluate(ctx): Promise<RuleResult[]> {
-    const facts = ctx.verdict.status === 'verified' ? ctx.verdict.facts : undefined;
-    if (!facts) return [];
-    const prev = await ctx.previousVerified();
-    const before = prev?.verdict.facts;
-    if (!prev || !before) return [];
+    const compared = await compareWithPreviousVerified(ctx);
+    if (!compared) return [];
+    const { now: facts, before, previous: prev } = compared;
     const a = refKind(before.ref);
     const b = refKind(facts.ref);
     if (!a || !b || a === 'other' || b === 'other' || a === b) return [];

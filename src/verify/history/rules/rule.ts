@@ -1,5 +1,5 @@
 /** The shape of a trust rule (one per file in this folder) and what every rule is given. */
-import type { Verdict } from '../../types';
+import type { ProvenanceFacts, Verdict } from '../../types';
 import type { Policy } from '../../policy/types';
 import type { PackageHistory } from '../evidence';
 import type { PreviousEvidence, ReleaseLine, TrustFindingCode, TrustLevel, VersionEvidence } from '../types';
@@ -79,6 +79,24 @@ export function describePrevious(entry: VersionEvidence, verdict: Verdict): Prev
     out.reason = `${verdict.reason.code}: ${verdict.reason.message}`;
   }
   return out;
+}
+
+/** What a rule comparing builds compares: this version's signed facts and the previous verified version's. */
+export interface VerifiedComparison {
+  now: ProvenanceFacts;
+  before: ProvenanceFacts;
+  /** The previous verified version of the line (for `describePrevious`). */
+  previous: { entry: VersionEvidence; verdict: Verdict };
+}
+
+/** This version's facts and the previous verified version's, or undefined unless both verified. */
+export async function compareWithPreviousVerified(ctx: RuleContext): Promise<VerifiedComparison | undefined> {
+  const now = ctx.verdict.status === 'verified' ? ctx.verdict.facts : undefined;
+  if (!now) return undefined;
+  const previous = await ctx.previousVerified();
+  const before = previous?.verdict.facts;
+  if (!previous || !before) return undefined;
+  return { now, before, previous };
 }
 
 /** "Its provenance verified." / "Its evidence could not be checked (…)". */

@@ -1,6 +1,6 @@
 /** source-repository-changed: the signed source repository differs from the previous verified version of the line. */
 import { repositoryKey } from '../repository';
-import { describePrevious, type RuleResult, type TrustRule } from './rule';
+import { compareWithPreviousVerified, describePrevious, type RuleResult, type TrustRule } from './rule';
 
 export const sourceRepositoryChanged: TrustRule = {
   id: 'source-repository-changed',
@@ -8,11 +8,11 @@ export const sourceRepositoryChanged: TrustRule = {
   description: "A version's signed provenance names another source repository than the previous verified version of its release line.",
   needsHistory: true,
   async evaluate(ctx): Promise<RuleResult[]> {
-    if (ctx.verdict.status !== 'verified' || !ctx.verdict.facts) return [];
-    const prev = await ctx.previousVerified();
-    if (!prev?.verdict.facts) return [];
-    const before = prev.verdict.facts.sourceRepository;
-    const now = ctx.verdict.facts.sourceRepository;
+    const compared = await compareWithPreviousVerified(ctx);
+    if (!compared) return [];
+    const prev = compared.previous;
+    const before = compared.before.sourceRepository;
+    const now = compared.now.sourceRepository;
     const a = repositoryKey(before) ?? before.toLowerCase();
     const b = repositoryKey(now) ?? now.toLowerCase();
     if (a === b) return [];

@@ -1,19 +1,22 @@
 /** workflow-changed: same repository, another workflow file than the previous verified version of the line. */
 import { repositoryKey, workflowFile } from '../repository';
-import { describePrevious, type RuleResult, type TrustRule } from './rule';
+import { compareWithPreviousVerified, describePrevious, type RuleResult, type TrustRule } from './rule';
 
 export const workflowChanged: TrustRule = {
   id: 'workflow-changed',
   codes: ['workflow-changed'],
-  description: "A version's signed provenance names another build workflow than the previous verified version of its release line (same repository).",
+  description:
+    "A version's signed provenance names another build workflow than the previous verified version of its release line (same repository).",
   needsHistory: true,
   async evaluate(ctx): Promise<RuleResult[]> {
-    const facts = ctx.verdict.status === 'verified' ? ctx.verdict.facts : undefined;
-    if (!facts) return [];
-    const prev = await ctx.previousVerified();
-    const before = prev?.verdict.facts;
-    if (!prev || !before) return [];
-    if ((repositoryKey(before.sourceRepository) ?? before.sourceRepository) !== (repositoryKey(facts.sourceRepository) ?? facts.sourceRepository)) return [];
+    const compared = await compareWithPreviousVerified(ctx);
+    if (!compared) return [];
+    const { now: facts, before, previous: prev } = compared;
+    if (
+      (repositoryKey(before.sourceRepository) ?? before.sourceRepository) !==
+      (repositoryKey(facts.sourceRepository) ?? facts.sourceRepository)
+    )
+      return [];
     const a = workflowFile(before.workflowPath);
     const b = workflowFile(facts.workflowPath);
     if (!a || !b || a === b) return [];
