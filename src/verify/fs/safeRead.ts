@@ -77,25 +77,57 @@ function tooLarge(file: string, maxBytes: number, what: string): UnsafeFileError
   return new UnsafeFileError('too-large', file, `${what} ${file} is larger than ${formatBytes(maxBytes)}; not read`);
 }
 
+/** Refuses what was opened unless it is a regular file no larger than the cap (checked on the descriptor). */
+function checkOpened(file: string, st: fs.Stats, maxBytes: number, what: string): void {
+  if (!st.isFile()) throw notRegular(file, st, what);
+  if (st.size > maxBytes) throw tooLarge(file, maxBytes, what);
+}
+
+/**
+ * The chunks read so far from an opened file, refusing more than `maxBytes` (a file that grows while it
+ * is read, or a device that never ends). Shared by the asynchronous and the synchronous read loops.
+ */
+class CappedChunks {
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly maxBytes: number,
+    private readonly what: string,
+  ) {}
+
+  /** A buffer for the next read: never more than one byte past the cap, so a larger file is noticed. */
+  next(): Buffer {
+    return Buffer.allocUnsafe(Math.min(CHUNK, this.maxBytes + 1 - this.total) || 1);
+  }
+
+  /** Keeps what a read put in `buf`; false at the end of the file. Throws UnsafeFileError past the cap. */
+  add(buf: Buffer, bytesRead: number): boolean {
+    if (bytesRead === 0) return false;
+    this.total += bytesRead;
+    if (this.total > this.maxBytes) throw tooLarge(this.file, this.maxBytes, this.what);
+    this.chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    return true;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks, this.total);
+  }
+}
+
 /** The bytes of a regular file of at most `maxBytes`; throws UnsafeFileError otherwise (and fs errors such as ENOENT as they are). */
 export async function readRegularFile(file: string, options: SafeReadOptions): Promise<Buffer> {
   const what = options.what ?? 'file';
   const handle = await fs.promises.open(file, OPEN_FLAGS);
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw notRegular(file, st, what);
-    if (st.size > options.maxBytes) throw tooLarge(file, options.maxBytes, what);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    checkOpened(file, await handle.stat(), options.maxBytes, what);
+    const chunks = new CappedChunks(file, options.maxBytes, what);
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, options.maxBytes + 1 - total) || 1);
+      const buf = chunks.next();
       const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > options.maxBytes) throw tooLarge(file, options.maxBytes, what);
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      if (!chunks.add(buf, bytesRead)) return chunks.bytes();
     }
-    return Buffer.concat(chunks, total);
   } finally {
     await handle.close();
   }
@@ -111,20 +143,13 @@ export function readRegularFileSync(file: string, options: SafeReadOptions): Buf
   const what = options.what ?? 'file';
   const fd = fs.openSync(file, OPEN_FLAGS);
   try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw notRegular(file, st, what);
-    if (st.size > options.maxBytes) throw tooLarge(file, options.maxBytes, what);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    checkOpened(file, fs.fstatSync(fd), options.maxBytes, what);
+    const chunks = new CappedChunks(file, options.maxBytes, what);
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, options.maxBytes + 1 - total) || 1);
+      const buf = chunks.next();
       const bytesRead = fs.readSync(fd, buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > options.maxBytes) throw tooLarge(file, options.maxBytes, what);
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      if (!chunks.add(buf, bytesRead)) return chunks.bytes();
     }
-    return Buffer.concat(chunks, total);
   } finally {
     fs.closeSync(fd);
   }
