@@ -21,11 +21,29 @@ export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('provenanc
 
 function specRange(document: vscode.TextDocument, located: LocatedDependency): vscode.Range {
   // Inside the quotes.
-  return new vscode.Range(document.positionAt(located.specSpan.offset + 1), document.positionAt(located.specSpan.offset + located.specSpan.length - 1));
+  return new vscode.Range(
+    document.positionAt(located.specSpan.offset + 1),
+    document.positionAt(located.specSpan.offset + located.specSpan.length - 1),
+  );
 }
 
 function jsonStringBody(value: string): string {
   return JSON.stringify(value).slice(1, -1);
+}
+
+/** The preferred quick fix that rewrites a dependency's version string to `fix.newSpec`. */
+function versionFixAction(
+  document: vscode.TextDocument,
+  located: LocatedDependency,
+  fix: { title: string; newSpec: string },
+  diagnostic: vscode.Diagnostic,
+): vscode.CodeAction {
+  const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+  action.edit = new vscode.WorkspaceEdit();
+  action.edit.replace(document.uri, specRange(document, located), jsonStringBody(fix.newSpec));
+  action.diagnostics = [diagnostic];
+  action.isPreferred = true;
+  return action;
 }
 
 export class ProvenanceCodeActions implements vscode.CodeActionProvider {
@@ -52,7 +70,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
       }
       return await this.quickFixes(document, context, token);
     } catch (err) {
-      this.log.error(`Code actions failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      this.log.error(`Code actions failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return [];
     }
   }
@@ -67,7 +85,11 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     }
   }
 
-  private async suggestionFor(document: vscode.TextDocument, dep: DependencyState, token: vscode.CancellationToken): Promise<Suggestion | undefined> {
+  private async suggestionFor(
+    document: vscode.TextDocument,
+    dep: DependencyState,
+    token: vscode.CancellationToken,
+  ): Promise<Suggestion | undefined> {
     const pending = this.documents.suggestionFor(document.uri.fsPath, dep);
     if (!pending) return undefined;
     const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
@@ -78,7 +100,11 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     }
   }
 
-  private async quickFixes(document: vscode.TextDocument, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+  private async quickFixes(
+    document: vscode.TextDocument,
+    context: vscode.CodeActionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeAction[]> {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     if (ours.length === 0) return [];
     const state = this.documents.get(document.uri);
@@ -87,8 +113,15 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     for (const diagnostic of ours) {
       const code = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code ?? '');
       if (code === 'mirror-stripped') {
-        const action = new vscode.CodeAction('Configure the attestation registry (provenanceLens.attestationRegistry)', vscode.CodeActionKind.QuickFix);
-        action.command = { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['provenanceLens.attestationRegistry'] };
+        const action = new vscode.CodeAction(
+          'Configure the attestation registry (provenanceLens.attestationRegistry)',
+          vscode.CodeActionKind.QuickFix,
+        );
+        action.command = {
+          command: 'workbench.action.openSettings',
+          title: 'Open Settings',
+          arguments: ['provenanceLens.attestationRegistry'],
+        };
         action.diagnostics = [diagnostic];
         actions.push(action);
         continue;
@@ -102,28 +135,14 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
         const lineFix = await this.raceCancel(this.trust.lineFix(document.uri.fsPath, dep), token);
         if (token.isCancellationRequested) return [];
         const fix = lineFix && lineFixFor(hit.dependency, dep, lineFix);
-        if (fix) {
-          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-          action.edit = new vscode.WorkspaceEdit();
-          action.edit.replace(document.uri, specRange(document, hit.dependency), jsonStringBody(fix.newSpec));
-          action.diagnostics = [diagnostic];
-          action.isPreferred = true;
-          actions.push(action);
-        }
+        if (fix) actions.push(versionFixAction(document, hit.dependency, fix, diagnostic));
         continue;
       }
       if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== hit.dependency.spec) continue;
       const suggestion = await this.suggestionFor(document, dep, token);
       if (token.isCancellationRequested) return [];
       const fix = suggestion && fixFor(hit.dependency, dep, suggestion);
-      if (fix) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.edit = new vscode.WorkspaceEdit();
-        action.edit.replace(document.uri, specRange(document, hit.dependency), jsonStringBody(fix.newSpec));
-        action.diagnostics = [diagnostic];
-        action.isPreferred = true;
-        actions.push(action);
-      }
+      if (fix) actions.push(versionFixAction(document, hit.dependency, fix, diagnostic));
       // a "name" longer than npm allows is not echoed into a title nor carried as a command argument
       if (hit.dependency.name.length <= MAX_NAME_LENGTH) {
         const ignore = new vscode.CodeAction(`Ignore ${cleanText(hit.dependency.name, 80)} for provenance`, vscode.CodeActionKind.QuickFix);
@@ -157,7 +176,9 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     const work = located.dependencies.map(async (dependency) => {
       const dep = state.deps.get(dependencyKey(dependency.section, dependency.name));
       if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== dependency.spec) return;
-      const suggestion = onlyKnown ? this.documents.knownSuggestion(document.uri.fsPath, dep) : await this.suggestionFor(document, dep, token);
+      const suggestion = onlyKnown
+        ? this.documents.knownSuggestion(document.uri.fsPath, dep)
+        : await this.suggestionFor(document, dep, token);
       const fix = suggestion && fixFor(dependency, dep, suggestion);
       if (fix && !token.isCancellationRequested) {
         edit.replace(document.uri, specRange(document, dependency), jsonStringBody(fix.newSpec));
