@@ -9,15 +9,16 @@ import { generateWorld, type World } from '../../synthetic/world';
 describe('verification worker pool', function () {
   this.timeout(60_000);
 
-  it('is sized to the cores, at most 4, at least 1; a positive whole override wins', () => {
-    assert.equal(poolSize(2), 2);
+  it('is sized to the cores but the main thread\'s, at most 4, at least 1; a positive whole override wins', () => {
+    assert.equal(poolSize(2), 1, 'one core is the main thread\'s');
+    assert.equal(poolSize(3), 2);
     assert.equal(poolSize(1), 1);
     assert.equal(poolSize(0), 1);
     assert.equal(poolSize(16), 4);
     assert.equal(poolSize(16, undefined, 8), 8);
     assert.equal(poolSize(2, '3'), 3);
-    assert.equal(poolSize(2, 1), 1);
-    for (const bad of ['', '0', '-1', '1.5', 'many', 0]) assert.equal(poolSize(2, bad), 2, String(bad));
+    assert.equal(poolSize(2, 2), 2);
+    for (const bad of ['', '0', '-1', '1.5', 'many', 0]) assert.equal(poolSize(4, bad), 3, String(bad));
   });
 
   describe('with the bundled worker (dist/verify-worker.js)', () => {
