@@ -54,6 +54,28 @@ function parseEntries(signatures: unknown): Entry[] | string {
 const day = (d: Date): string => d.toISOString().slice(0, 10);
 
 /**
+ * The ECDSA check, kept per key object: a pure function of (message, key, signature) that the engine asks
+ * again when it judges the same version at another time (before and after the attestations).
+ */
+const checked = new WeakMap<object, Map<string, boolean>>();
+const MAX_CHECKED_PER_KEY = 4096;
+function ecdsaVerifies(message: Buffer, key: NpmKey['publicKey'], sig: Buffer): boolean {
+  let byKey = checked.get(key);
+  if (!byKey) {
+    byKey = new Map();
+    checked.set(key, byKey);
+  }
+  const id = `${sig.toString('base64')} ${message.toString('utf8')}`;
+  let ok = byKey.get(id);
+  if (ok === undefined) {
+    ok = sigstoreCrypto.verify(message, key, sig, 'sha256');
+    if (byKey.size >= MAX_CHECKED_PER_KEY) byKey.clear();
+    byKey.set(id, ok);
+  }
+  return ok;
+}
+
+/**
  * Check a version's registry signatures against the registry's keys.
  * `keys` null (or without any signing key) means the registry publishes none: `unsupported`.
  * Never throws.
@@ -83,7 +105,7 @@ export function verifyRegistrySignatures(input: RegistrySignatureInput, keys: Np
         message: `${q(id)} is signed with registry key ${q(entry.keyid)}, which the registry does not publish.`,
       };
     }
-    const verifying = candidates.filter((k) => sigstoreCrypto.verify(message, k.publicKey, entry.sig, 'sha256'));
+    const verifying = candidates.filter((k) => ecdsaVerifies(message, k.publicKey, entry.sig));
     if (verifying.length === 0) {
       return {
         status: 'invalid',
