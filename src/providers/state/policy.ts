@@ -11,8 +11,8 @@
  *
  * No `vscode` import. The policy loader is required on first use (activation stays light).
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { pathExists } from '../../verify/fs/exists';
 import type { Policy } from '../../verify/policy/types';
 import { POLICY_FILE_NAME } from '../../verify/policy/types';
 import type { TrustPolicyStatus } from './documentState';
@@ -41,15 +41,6 @@ export interface LoadedPolicy {
   status: TrustPolicyStatus;
   /** The policy in force (undefined: the defaults). */
   policy?: Policy;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Folders from `dir` up to `root` (inclusive), when `dir` is inside `root`. */
@@ -106,8 +97,8 @@ export class PolicyStore {
     const root = this.options.workspaceFolderOf(fsPath);
     for (const d of root ? foldersUpTo(dir, root) : []) {
       const file = path.join(d, POLICY_FILE_NAME);
-      if (await exists(file)) return { file, fromSetting: false };
-      if (await exists(path.join(d, '.git'))) break;
+      if (await pathExists(file)) return { file, fromSetting: false };
+      if (await pathExists(path.join(d, '.git'))) break;
     }
     return { fromSetting: false };
   }

@@ -3,13 +3,13 @@
  * `parsePolicy` is pure (the editor hands it the document text); `findPolicyFile`/`loadPolicy` read disk.
  * A policy with errors is not applied: the caller reports the errors (the CLI exits 2).
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import semver from 'semver';
 import { FINDING_CODES } from '../history/rules';
 import type { FindingSeverity, TrustFindingCode } from '../history/types';
 import { FILE_LIMITS, readRegularTextFile } from '../fs/safeRead';
+import { pathExists } from '../fs/exists';
 import { POLICY_FILE_NAME, type Policy, type PolicyAllowedSources, type PolicyExclusion, type PolicyRequirement } from './types';
 import { isRecord } from '../util/guards';
 
@@ -130,15 +130,6 @@ export function parsePolicy(text: string, source = POLICY_FILE_NAME): PolicyPars
   };
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The policy file that applies to `dir`: `dir/.provenance-lens.json`, else the nearest one above it, never
  * looking past the repository root (the first folder with `.git`); without a repository only `dir` itself.
@@ -150,7 +141,7 @@ export async function findPolicyFile(dir: string): Promise<string | undefined> {
   let repoRoot: string | undefined;
   for (let i = 0; i < 64; i++) {
     chain.push(current);
-    if (await exists(path.join(current, '.git'))) {
+    if (await pathExists(path.join(current, '.git'))) {
       repoRoot = current;
       break;
     }
@@ -161,7 +152,7 @@ export async function findPolicyFile(dir: string): Promise<string | undefined> {
   const candidates = repoRoot ? chain : [start];
   for (const d of candidates) {
     const file = path.join(d, POLICY_FILE_NAME);
-    if (await exists(file)) return file;
+    if (await pathExists(file)) return file;
   }
   return undefined;
 }

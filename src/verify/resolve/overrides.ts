@@ -39,6 +39,7 @@ import type { LockfileKind, ManifestDependency } from '../types';
 import { matchesWorkspaceGlobs } from './lockfiles/common';
 import { parseManifest, type InstallerFields, type ParsedManifest } from './manifest';
 import { isRecord } from '../util/guards';
+import { pathExists } from '../fs/exists';
 
 export type Installer = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
 
@@ -83,7 +84,7 @@ export async function overrideContext(manifest: ParsedManifest, manifestPath: st
     const ws = await readPnpmWorkspace(root.dir);
     hasPnpmWorkspace = ws !== undefined;
     pnpmWorkspaceOverrides = ws?.overrides;
-    hasYarnrcYml = await exists(path.join(root.dir, '.yarnrc.yml'));
+    hasYarnrcYml = await pathExists(path.join(root.dir, '.yarnrc.yml'));
   }
   const rootSpecs: OverrideContext['rootSpecs'] = {};
   for (const d of root.manifest.dependencies) (rootSpecs[d.section] ??= {})[d.name] = d.spec;
@@ -335,15 +336,6 @@ function splitPackagePath(key: string): string[] {
     } else out.push(parts[i]);
   }
   return out;
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readPnpmWorkspace(dir: string): Promise<{ packages: string[]; overrides?: unknown } | undefined> {
