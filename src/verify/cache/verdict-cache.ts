@@ -32,6 +32,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Verdict, VerdictStatus } from '../types';
 
@@ -63,6 +64,8 @@ const COMPACT_MIN_LINES = 256;
 /** A lookup that misses reads what other processes appended since, at most this often. */
 const TAIL_REFRESH_MS = 2000;
 const CHECKSUM_CHARS = 64;
+/** The log is kept open for appending until no verdict came for this long. */
+const IDLE_CLOSE_MS = 2000;
 /** How a transient entry's JSON begins (StoredEntry's fields are written in this order). */
 const TRANSIENT_ENTRY = /^\{"storedAt":"[^"]*","expiresAt":/;
 
@@ -146,6 +149,8 @@ class Store {
   private pending: string[] = [];
   private flushing?: Promise<void>;
   private dirMade = false;
+  private handle?: FileHandle;
+  private idleClose?: NodeJS.Timeout;
   private readonly salt: string;
 
   constructor(
@@ -304,24 +309,42 @@ class Store {
     await this.flush();
   }
 
-  /** Appends every pending line in one write; concurrent callers share it. */
+  /**
+   * Appends every pending line in one write; concurrent callers share it. The log stays open for appending
+   * while verdicts keep coming, and is closed once none came for IDLE_CLOSE_MS.
+   */
   private flush(): Promise<void> {
     if (!this.flushing) {
       this.flushing = (async () => {
+        if (this.idleClose) clearTimeout(this.idleClose);
         while (this.pending.length > 0) {
           const chunk = this.pending.join('');
           this.pending = [];
-          if (!this.dirMade) {
-            await fsp.mkdir(path.dirname(this.file!), { recursive: true });
-            this.dirMade = true;
+          if (!this.handle) {
+            if (!this.dirMade) {
+              await fsp.mkdir(path.dirname(this.file!), { recursive: true });
+              this.dirMade = true;
+            }
+            this.handle = await fsp.open(this.file!, 'a');
           }
-          await fsp.appendFile(this.file!, chunk, { encoding: 'utf8' });
+          await this.handle.write(chunk, null, 'utf8');
         }
       })().finally(() => {
         this.flushing = undefined;
+        this.idleClose = setTimeout(() => void this.close(), IDLE_CLOSE_MS);
+        this.idleClose.unref();
       });
     }
     return this.flushing;
+  }
+
+  /** Closes the log (after pending appends). */
+  async close(): Promise<void> {
+    if (this.idleClose) clearTimeout(this.idleClose);
+    await this.flushing?.catch(() => undefined);
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => undefined);
   }
 
   /** Rewrites the log with the live lines only (temporary file + rename). */
@@ -430,7 +453,9 @@ export class VerdictCache {
 
   /** Removes every stored verdict (only this cache's own folders are touched, earlier formats' included). */
   async clear(): Promise<void> {
+    const stores = [...this.stores.values()];
     this.stores = new Map();
+    await Promise.all(stores.map((s) => s.close()));
     this.memoryKeys.clear();
     if (!this.dir) return;
     await Promise.all([LOG_DIR, 'by-key', 'latest', 'keys'].map((d) => fsp.rm(path.join(this.dir!, d), { recursive: true, force: true })));

@@ -214,6 +214,18 @@ describe('verdict cache', () => {
       assert.equal(fs.existsSync(legacy), false);
     });
 
+    it('after clear(), what is stored next is written to a new log and read back', async () => {
+      const cache = fresh();
+      await cache.set(key, verified);
+      await cache.clear();
+      const k2 = { ...key, version: '2.0.0' };
+      await cache.set(k2, { ...verified, version: '2.0.0' });
+      const reader = fresh();
+      assert.equal(await reader.get(key), undefined);
+      assert.equal((await reader.get(k2))?.version, '2.0.0');
+      assert.equal(filesUnder(dir).length, 1);
+    });
+
     it('what another process appends after this one read the log is found on a miss', async () => {
       const a = fresh();
       await a.set(key, verified);
