@@ -43,6 +43,86 @@ function splitSpec(spec: string): { name: string; range: string } | undefined {
   return { name, range };
 }
 
+/** Visits each object of a list setting (at most MAX_ENTRIES), after reporting a non-list, non-objects and unknown keys. */
+function forEachEntry(
+  value: unknown,
+  name: string,
+  keys: readonly string[],
+  errors: string[],
+  visit: (entry: Record<string, unknown>, where: string) => void,
+): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) return void errors.push(`${name} must be a list`);
+  value.slice(0, MAX_ENTRIES).forEach((entry: unknown, i) => {
+    const where = `${name}[${i}]`;
+    if (!isRecord(entry)) return void errors.push(`${where} must be an object`);
+    for (const k of Object.keys(entry)) if (!keys.includes(k)) errors.push(`${where}: unknown key "${k.slice(0, 80)}"`);
+    visit(entry, where);
+  });
+}
+
+function parseRequirements(value: unknown, errors: string[]): PolicyRequirement[] {
+  const requirements: PolicyRequirement[] = [];
+  forEachEntry(value, 'requirements', ['packages', 'evidence', 'sourceRepositories'], errors, (r, where) => {
+    const packages = stringList(r.packages, `${where}.packages`, errors);
+    const evidence = r.evidence ?? 'provenance';
+    if (evidence !== 'provenance' && evidence !== 'trusted-publisher') errors.push(`${where}.evidence must be "provenance" or "trusted-publisher"`);
+    const sources = r.sourceRepositories === undefined ? undefined : stringList(r.sourceRepositories, `${where}.sourceRepositories`, errors);
+    if (sources?.some((s) => !s.includes('/'))) errors.push(`${where}.sourceRepositories: give host/owner/name patterns such as github.com/myorg/*`);
+    if (packages) requirements.push({ packages, evidence: evidence === 'trusted-publisher' ? 'trusted-publisher' : 'provenance', ...(sources ? { sourceRepositories: sources } : {}) });
+  });
+  return requirements;
+}
+
+function parseAllowedSources(value: unknown, errors: string[]): PolicyAllowedSources[] {
+  const allowedSources: PolicyAllowedSources[] = [];
+  if (value === undefined) return allowedSources;
+  if (!isRecord(value)) {
+    errors.push('allowedSources must be an object: { "<package pattern>": ["github.com/owner/repo", …] }');
+    return allowedSources;
+  }
+  for (const [pattern, repos] of Object.entries(value).slice(0, MAX_ENTRIES)) {
+    const list = stringList(repos, `allowedSources["${pattern.slice(0, 80)}"]`, errors);
+    if (list?.some((s) => !s.includes('/'))) errors.push(`allowedSources["${pattern.slice(0, 80)}"]: give host/owner/name patterns such as github.com/myorg/*`);
+    if (list) allowedSources.push({ packages: pattern, repositories: list });
+  }
+  return allowedSources;
+}
+
+function parseSeverities(value: unknown, errors: string[]): Partial<Record<TrustFindingCode, FindingSeverity>> {
+  const severity: Partial<Record<TrustFindingCode, FindingSeverity>> = {};
+  if (value === undefined) return severity;
+  if (!isRecord(value)) {
+    errors.push('severity must be an object: { "<finding code>": "error" | "warning" | "information" | "off" }');
+    return severity;
+  }
+  for (const [code, level] of Object.entries(value)) {
+    if (!FINDING_CODES.includes(code as TrustFindingCode)) errors.push(`severity: unknown finding code "${code.slice(0, 80)}" (known: ${FINDING_CODES.join(', ')})`);
+    else if (!SEVERITIES.includes(level as FindingSeverity)) errors.push(`severity["${code}"] must be one of ${SEVERITIES.join(', ')}`);
+    else severity[code as TrustFindingCode] = level as FindingSeverity;
+  }
+  return severity;
+}
+
+function parseExclusions(value: unknown, errors: string[]): PolicyExclusion[] {
+  const exclusions: PolicyExclusion[] = [];
+  forEachEntry(value, 'exclude', ['package', 'reason', 'findings'], errors, (e, where) => {
+    const spec = isString(e.package) ? e.package.trim() : undefined;
+    const parts = spec ? splitSpec(spec) : undefined;
+    if (!parts) errors.push(`${where}.package must be name@range, e.g. "semver@<7"`);
+    if (!isString(e.reason)) errors.push(`${where}.reason is required: say why the exclusion is safe`);
+    let findings: TrustFindingCode[] | undefined;
+    if (e.findings !== undefined) {
+      const list = stringList(e.findings, `${where}.findings`, errors);
+      const unknown = list?.filter((c) => !FINDING_CODES.includes(c as TrustFindingCode));
+      if (unknown?.length) errors.push(`${where}.findings: unknown finding code ${unknown.map((c) => `"${c.slice(0, 80)}"`).join(', ')}`);
+      else if (list) findings = list as TrustFindingCode[];
+    }
+    if (spec && parts && isString(e.reason)) exclusions.push({ spec, ...parts, reason: e.reason.trim(), ...(findings ? { findings } : {}) });
+  });
+  return exclusions;
+}
+
 /** Parse and check a policy document (JSON with comments allowed). `source` names it in messages. */
 export function parsePolicy(text: string, source = POLICY_FILE_NAME): PolicyParseResult {
   const errors: string[] = [];
@@ -54,67 +134,10 @@ export function parsePolicy(text: string, source = POLICY_FILE_NAME): PolicyPars
   if (!isRecord(doc)) return { errors: [`${source}: the policy must be a JSON object`] };
   for (const k of Object.keys(doc)) if (!TOP_KEYS.includes(k)) errors.push(`unknown setting "${k.slice(0, 80)}" (known: ${TOP_KEYS.slice(1).join(', ')})`);
 
-  const requirements: PolicyRequirement[] = [];
-  if (doc.requirements !== undefined) {
-    if (!Array.isArray(doc.requirements)) errors.push('requirements must be a list');
-    else
-      doc.requirements.slice(0, MAX_ENTRIES).forEach((r: unknown, i) => {
-        const where = `requirements[${i}]`;
-        if (!isRecord(r)) return void errors.push(`${where} must be an object`);
-        for (const k of Object.keys(r)) if (!['packages', 'evidence', 'sourceRepositories'].includes(k)) errors.push(`${where}: unknown key "${k.slice(0, 80)}"`);
-        const packages = stringList(r.packages, `${where}.packages`, errors);
-        const evidence = r.evidence ?? 'provenance';
-        if (evidence !== 'provenance' && evidence !== 'trusted-publisher') errors.push(`${where}.evidence must be "provenance" or "trusted-publisher"`);
-        const sources = r.sourceRepositories === undefined ? undefined : stringList(r.sourceRepositories, `${where}.sourceRepositories`, errors);
-        if (sources?.some((s) => !s.includes('/'))) errors.push(`${where}.sourceRepositories: give host/owner/name patterns such as github.com/myorg/*`);
-        if (packages) requirements.push({ packages, evidence: evidence === 'trusted-publisher' ? 'trusted-publisher' : 'provenance', ...(sources ? { sourceRepositories: sources } : {}) });
-      });
-  }
-
-  const allowedSources: PolicyAllowedSources[] = [];
-  if (doc.allowedSources !== undefined) {
-    if (!isRecord(doc.allowedSources)) errors.push('allowedSources must be an object: { "<package pattern>": ["github.com/owner/repo", …] }');
-    else
-      for (const [pattern, repos] of Object.entries(doc.allowedSources).slice(0, MAX_ENTRIES)) {
-        const list = stringList(repos, `allowedSources["${pattern.slice(0, 80)}"]`, errors);
-        if (list?.some((s) => !s.includes('/'))) errors.push(`allowedSources["${pattern.slice(0, 80)}"]: give host/owner/name patterns such as github.com/myorg/*`);
-        if (list) allowedSources.push({ packages: pattern, repositories: list });
-      }
-  }
-
-  const severity: Partial<Record<TrustFindingCode, FindingSeverity>> = {};
-  if (doc.severity !== undefined) {
-    if (!isRecord(doc.severity)) errors.push('severity must be an object: { "<finding code>": "error" | "warning" | "information" | "off" }');
-    else
-      for (const [code, value] of Object.entries(doc.severity)) {
-        if (!FINDING_CODES.includes(code as TrustFindingCode)) errors.push(`severity: unknown finding code "${code.slice(0, 80)}" (known: ${FINDING_CODES.join(', ')})`);
-        else if (!SEVERITIES.includes(value as FindingSeverity)) errors.push(`severity["${code}"] must be one of ${SEVERITIES.join(', ')}`);
-        else severity[code as TrustFindingCode] = value as FindingSeverity;
-      }
-  }
-
-  const exclusions: PolicyExclusion[] = [];
-  if (doc.exclude !== undefined) {
-    if (!Array.isArray(doc.exclude)) errors.push('exclude must be a list');
-    else
-      doc.exclude.slice(0, MAX_ENTRIES).forEach((e: unknown, i) => {
-        const where = `exclude[${i}]`;
-        if (!isRecord(e)) return void errors.push(`${where} must be an object`);
-        for (const k of Object.keys(e)) if (!['package', 'reason', 'findings'].includes(k)) errors.push(`${where}: unknown key "${k.slice(0, 80)}"`);
-        const spec = isString(e.package) ? e.package.trim() : undefined;
-        const parts = spec ? splitSpec(spec) : undefined;
-        if (!parts) errors.push(`${where}.package must be name@range, e.g. "semver@<7"`);
-        if (!isString(e.reason)) errors.push(`${where}.reason is required: say why the exclusion is safe`);
-        let findings: TrustFindingCode[] | undefined;
-        if (e.findings !== undefined) {
-          const list = stringList(e.findings, `${where}.findings`, errors);
-          const unknown = list?.filter((c) => !FINDING_CODES.includes(c as TrustFindingCode));
-          if (unknown?.length) errors.push(`${where}.findings: unknown finding code ${unknown.map((c) => `"${c.slice(0, 80)}"`).join(', ')}`);
-          else if (list) findings = list as TrustFindingCode[];
-        }
-        if (spec && parts && isString(e.reason)) exclusions.push({ spec, ...parts, reason: e.reason.trim(), ...(findings ? { findings } : {}) });
-      });
-  }
+  const requirements = parseRequirements(doc.requirements, errors);
+  const allowedSources = parseAllowedSources(doc.allowedSources, errors);
+  const severity = parseSeverities(doc.severity, errors);
+  const exclusions = parseExclusions(doc.exclude, errors);
 
   let downgradeInformationAfterDays: number | undefined;
   if (doc.downgradeInformationAfterDays !== undefined) {
