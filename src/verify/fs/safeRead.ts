@@ -9,6 +9,7 @@
  * too). Symbolic links to regular files are followed, as the package manager follows them.
  */
 import * as fs from 'node:fs';
+import { formatBytes } from '../util/bytes';
 
 /** Caps on what is read from project and configuration files. */
 export const FILE_LIMITS = {
@@ -61,12 +62,6 @@ function kindOf(st: fs.Stats): string {
   if (st.isBlockDevice()) return 'a block device';
   if (st.isSocket()) return 'a socket';
   return 'not a regular file';
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
-  return `${n} bytes`;
 }
 
 function notRegular(file: string, st: fs.Stats, what: string): UnsafeFileError {

@@ -30,6 +30,7 @@ import type { EngineLogger } from '../api';
 import { RegistryError, redactUrl } from './errors';
 import { HttpCache, type CachedResponse } from './httpCache';
 import type { NpmConfig } from './npmrc';
+import { formatBytes } from '../util/bytes';
 
 // make-fetch-happen and npm-registry-fetch's getAuth are CommonJS without (complete) typings:
 // the small part used here is typed locally.
@@ -588,12 +589,6 @@ function tooLarge(req: HttpRequest, url: string, size: number): RegistryError {
     `${req.what}: the response is larger than ${formatBytes(req.maxBytes)}${size > req.maxBytes ? ` (${formatBytes(size)} or more)` : ''}; not parsed`,
     { url, status: 200 },
   );
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
-  return `${n} bytes`;
 }
 
 function classifyNetworkError(err: unknown, url: string, what: string): AttemptFailure {
