@@ -752,13 +752,29 @@ export class Workbench {
     const timeout = opts.timeout ?? 15_000;
     await this.closeHover();
     const pos = await this.positionOf(target);
+    let attempt = 0;
     return waitFor(
       async () => {
+        // VS Code keeps a shown hover (and does not ask the providers again) while the mouse returns to its
+        // range within the hiding delay, so a retry first closes it: the next one is a fresh request.
+        if (attempt++ > 0) {
+          await this.closeHover();
+          await waitFor(async () => !(await this.readHover()), { timeout: 2_000, interval: 100 }).catch(() => undefined);
+        }
         // Jiggle: leave and re-enter the token so a hover that was dismissed is requested again.
         await this.page.mouse.move(pos.x, pos.y - 40);
         await this.page.mouse.move(pos.x, pos.y, { steps: 3 });
-        const h = await waitFor(() => this.readHover(), { timeout: 3_000, interval: 100, message: 'hover' });
-        if (opts.expect && !matches(h.text, opts.expect)) throw new Error(`hover text was: ${h.text}`);
+        // Providers answer one by one (the problem's part first, an extension's later): give this hover up
+        // to 3 s to show what is expected before asking again.
+        let shown: HoverContent | undefined;
+        const h = await waitFor(
+          async () => {
+            shown = (await this.readHover()) ?? shown;
+            return shown && (!opts.expect || matches(shown.text, opts.expect)) ? shown : undefined;
+          },
+          { timeout: 3_000, interval: 100, message: 'hover' },
+        ).catch(() => undefined);
+        if (!h) throw new Error(shown ? `hover text was: ${shown.text}` : 'no hover shown');
         return h;
       },
       { timeout, interval: 300, message: `hover on ${target.token ?? target.line}` },

@@ -151,9 +151,14 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
         ['error provenance-lost', 'info no-provenance'],
         describeProblems(line),
       );
-      // The Problems panel open under package.json, with the downgrade finding selected (readable in full in the status line of the row).
+      // For the screenshot: the finding selected, and the side bar hidden so more of each message shows.
       await wb().page.locator('.markers-panel .monaco-list-row', { hasText: 'the newest earlier 1.x version' }).first().click();
+      const sideBar = wb().page.locator('#workbench\\.parts\\.sidebar');
+      await wb().runCommand('View: Toggle Primary Side Bar Visibility');
+      await sideBar.waitFor({ state: 'hidden', timeout: 10_000 });
       await wb().screenshot('trust-03-problems');
+      await wb().runCommand('View: Toggle Primary Side Bar Visibility');
+      await sideBar.waitFor({ state: 'visible', timeout: 10_000 });
     }));
 
   it('a .provenance-lens.json that makes provenance-lost a warning changes the entry without reopening package.json', () =>
@@ -192,6 +197,15 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
       await wb().clickText(VERSION);
       await wb().page.keyboard.press('Control+.');
       await wb().page.locator('.action-widget .monaco-list-row.action', { hasText: FIX_TITLE }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // Keyboard focus on the trust-history fix, as a user choosing it would have it.
+      await waitFor(
+        async () => {
+          if ((await wb().page.locator('.action-widget .monaco-list-row.action.focused', { hasText: FIX_TITLE }).count()) > 0) return true;
+          await wb().page.keyboard.press('ArrowDown');
+          return undefined;
+        },
+        { timeout: 5_000, interval: 200, message: `focus on "${FIX_TITLE}" in the menu` },
+      );
       await wb().screenshot('trust-05-quickfix-menu');
       await wb().page.keyboard.press('Escape');
 
