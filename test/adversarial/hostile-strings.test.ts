@@ -118,6 +118,31 @@ describe('hostile strings', function () {
       }
     });
 
+    it('the verdict cache on disk carries no credentials (verdicts, registry keys record)', async () => {
+      const cacheDir = path.join(tmp.dir, 'cache');
+      const engine = new ProvenanceEngine({ registry: credUrl, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, cacheDir });
+      try {
+        const verdicts = await engine.verifyAll([
+          { name: 'alpha', version: '1.0.0' },
+          { name: 'plain', version: '3.0.0' },
+        ]);
+        assert.ok(verdicts.some((v) => v.status === 'invalid'), JSON.stringify(verdicts)); // a final verdict, so it is cached
+      } finally {
+        await engine.dispose();
+      }
+      const files: string[] = [];
+      const walk = (dir: string): void => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p);
+          else files.push(p);
+        }
+      };
+      walk(path.join(cacheDir, 'verdicts'));
+      assert.ok(files.length > 0, 'verdicts were written');
+      for (const f of files) assertNoSecret(fs.readFileSync(f, 'utf8'), f);
+    });
+
     async function runCli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
       let out = '';
       let err = '';

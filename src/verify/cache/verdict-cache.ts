@@ -410,7 +410,8 @@ export class VerdictCache {
     if (!this.dir) return;
     await writeAtomic(
       path.join(this.dir, 'keys', `${id}.json`),
-      `${JSON.stringify({ format: VERDICT_CACHE_FORMAT, registry, fingerprint })}\n`,
+      // The registry is kept as its hash only: a registry URL may carry credentials (user:password@host).
+      `${JSON.stringify({ format: VERDICT_CACHE_FORMAT, registry: id, fingerprint })}\n`,
     );
   }
 
@@ -421,7 +422,7 @@ export class VerdictCache {
     if (mem !== undefined || !this.dir) return mem;
     try {
       const parsed = JSON.parse(await fsp.readFile(path.join(this.dir, 'keys', `${id}.json`), 'utf8')) as Record<string, unknown>;
-      if (parsed.format === VERDICT_CACHE_FORMAT && parsed.registry === registry && typeof parsed.fingerprint === 'string')
+      if (parsed.format === VERDICT_CACHE_FORMAT && parsed.registry === id && typeof parsed.fingerprint === 'string')
         return parsed.fingerprint;
     } catch {
       /* absent or unreadable */

@@ -10,6 +10,7 @@ import type { Step, VerifyContext } from './context';
 import type { Verdict } from '../types';
 import type { PipelineServices } from './context';
 import { isTransientVerdict } from '../cache';
+import { redactVerdict } from '../format/redact';
 
 async function lookup(s: PipelineServices, ctx: VerifyContext, integrity: string): Promise<Verdict | undefined> {
   const scope = ctx.scope ?? ctx.transientScope;
@@ -58,7 +59,8 @@ export async function remember(s: PipelineServices, ctx: VerifyContext, verdict:
   const scope = ctx.scope ?? (transient ? ctx.transientScope : undefined);
   if (scope === undefined) return;
   // What the cache keeps is about the registry's version, not about this request's lockfile entry.
-  const stored: Verdict = { ...verdict };
+  // Redacted like everything that leaves the engine: a registry URL may carry credentials, and the cache is a file.
+  const stored: Verdict = redactVerdict({ ...verdict });
   delete stored.location;
   delete stored.resolved;
   try {
