@@ -24,6 +24,8 @@ export interface AssessOptions {
   /** Read the package's history (full packument) and run the rules that need it. Default true. */
   history?: boolean;
   signal?: AbortSignal;
+  /** The policy for this judgement (default: the service's, see `setPolicy`); one service may judge folders with different policies. */
+  policy?: Policy;
 }
 
 /** The level a verdict (plus the registry's claims for that version) amounts to. */
@@ -85,11 +87,12 @@ export class TrustHistory {
     const { name, version } = verdict;
     const line = releaseLineOf(version);
     const notes: string[] = [];
+    const policy = options.policy ?? this.policy;
     if (verdict.status === 'not-applicable') return { level: 'unknown', line: line.label, findings: [], history: false, notes };
 
     const wantHistory =
       (options.history ?? true) ||
-      this.policy.requirements.some((r) => r.evidence === 'trusted-publisher' && r.packages.some((p) => packageMatches(p, name)));
+      policy.requirements.some((r) => r.evidence === 'trusted-publisher' && r.packages.some((p) => packageMatches(p, name)));
     let history: PackageHistory | undefined;
     const judgeable = verdict.status === 'verified' || verdict.status === 'no-provenance';
     if (wantHistory && judgeable && semver.valid(version)) {
@@ -121,7 +124,7 @@ export class TrustHistory {
       ...(history ? { history } : {}),
       line,
       earlier,
-      policy: this.policy,
+      policy,
       verifyEarlier: (v) => this.verifyEarlier(name, v, options.signal),
       previousVerified: () =>
         (previousVerified ??= (async () => {
@@ -148,7 +151,7 @@ export class TrustHistory {
       }
       for (const r of results) {
         if (findings.some((f) => f.code === r.code && f.previous?.version === r.previous?.version && f.message === r.message)) continue;
-        findings.push(this.withSeverity({ code: r.code, severity: DEFAULT_SEVERITY[r.code], message: r.message, ...(r.previous ? { previous: r.previous } : {}) }, name, version, publishTime));
+        findings.push(this.withSeverity({ code: r.code, severity: DEFAULT_SEVERITY[r.code], message: r.message, ...(r.previous ? { previous: r.previous } : {}) }, policy, name, version, publishTime));
       }
     }
 
@@ -163,11 +166,11 @@ export class TrustHistory {
   }
 
   /** The policy's severity, exclusions and downgrade age applied to one finding. */
-  private withSeverity(f: TrustFinding, name: string, version: string, publishTime: string | undefined): TrustFinding {
-    const configured = this.policy.severity[f.code];
+  private withSeverity(f: TrustFinding, policy: Policy, name: string, version: string, publishTime: string | undefined): TrustFinding {
+    const configured = policy.severity[f.code];
     let severity: FindingSeverity = configured ?? f.severity;
     let severityNote: string | undefined;
-    const days = this.policy.downgradeInformationAfterDays;
+    const days = policy.downgradeInformationAfterDays;
     if ((f.code === 'provenance-lost' || f.code === 'trusted-publisher-lost') && days !== undefined && publishTime && severity !== 'off') {
       const now = (this.deps.now ?? (() => new Date()))().getTime();
       const age = (now - Date.parse(publishTime)) / DAY_MS;
@@ -176,7 +179,7 @@ export class TrustHistory {
         severityNote = `published ${Math.floor(age)} days ago, more than the policy's ${days} days after which a downgrade is information`;
       }
     }
-    for (const ex of this.policy.exclusions) {
+    for (const ex of policy.exclusions) {
       if (ex.name !== name && !packageMatches(ex.name, name)) continue;
       if (!semver.satisfies(version, ex.range, { includePrerelease: true })) continue;
       if (ex.findings && !ex.findings.includes(f.code)) continue;
