@@ -1,6 +1,7 @@
 /**
  * Provenance: Export Report — JSON, SARIF or Markdown (./scan/reportFormat.ts), from the last
- * workspace scan or else the active package.json.
+ * workspace scan or else the active package.json, with the trust findings their verdicts carry (a scan's
+ * trust history still being judged is waited for, unless that wait is cancelled).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,7 +15,26 @@ import type { LensContext } from '../context';
 import { registerCommand } from './register';
 
 export function registerExportReport(lens: LensContext): vscode.Disposable {
-  return registerCommand(lens.log, 'provenanceLens.exportReport', () => exportReport(lens.results.get(), lens.documents, lens.host, lens.toolVersion, lens.log));
+  return registerCommand(lens.log, 'provenanceLens.exportReport', async () => {
+    const scan = lens.results.get();
+    if (scan && lens.results.judgingTrust()) await waitForTrust(lens.results.trustSettled(), lens.log);
+    await exportReport(lens.results.get(), lens.documents, lens.host, lens.toolVersion, lens.log);
+  });
+}
+
+/** Waits for the scan's trust history before exporting; cancelling exports what is judged so far. */
+async function waitForTrust(settled: Promise<void>, log: vscode.LogOutputChannel): Promise<void> {
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Provenance: waiting for the trust history of the scan…', cancellable: true },
+    (_progress, token) =>
+      new Promise<void>((resolve) => {
+        token.onCancellationRequested(() => {
+          log.warn('Export Report: not waiting for the trust history; the report has the findings judged so far.');
+          resolve();
+        });
+        void settled.then(resolve, resolve);
+      }),
+  );
 }
 
 export async function exportReport(

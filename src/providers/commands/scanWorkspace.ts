@@ -1,10 +1,11 @@
 /**
  * Provenance: Scan Workspace — every package.json in the workspace with its lockfile (./scan/runner.ts),
- * into the Provenance view, with a one-line summary.
+ * into the Provenance view, with a one-line summary; then, in the background, the trust history of the
+ * scanned packages (../scan/trust.ts), unless `provenanceLens.trustHistory.enabled` is off.
  */
 import * as vscode from 'vscode';
 import type { LensContext } from '../context';
-import { scanWorkspace } from '../scan/runner';
+import { assessWorkspaceTrust, scanWorkspace } from '../scan/runner';
 import { RESULTS_VIEW } from '../scan/tree';
 import { registerCommand } from './register';
 
@@ -13,6 +14,9 @@ export function registerScanWorkspace(lens: LensContext): vscode.Disposable {
     const results = await scanWorkspace(lens.documents, lens.settings, lens.log);
     if (!results) return;
     lens.results.show(results);
+    if (lens.settings.trustHistory && !results.cancelled) {
+      lens.results.judgeTrust((signal, onUpdate) => assessWorkspaceTrust(results, lens.trust, { signal, onUpdate, log: lens.log }));
+    }
     await vscode.commands.executeCommand(`${RESULTS_VIEW}.focus`);
     const invalid = results.items.filter((i) => i.verdict.status === 'invalid').length;
     const verified = results.items.filter((i) => i.verdict.status === 'verified').length;

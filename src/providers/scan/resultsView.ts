@@ -1,7 +1,8 @@
 /**
  * The Provenance view: the results tree of the last workspace scan, and the view's message when
  * those results are no longer current (registries, trust material or cache changed since) or the
- * workspace is in Restricted Mode.
+ * workspace is in Restricted Mode. Their trust history is judged after they are shown (`judgeTrust`);
+ * new results, or clearing them, stop it.
  */
 import * as vscode from 'vscode';
 import { trustNotice } from '../config/settings';
@@ -13,6 +14,9 @@ export class ResultsView implements vscode.Disposable {
   readonly view = vscode.window.createTreeView(RESULTS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
   /** Why the previous scan's results were cleared, until the next scan. */
   private outdated: string | undefined;
+  /** The trust history being judged for the shown results. */
+  private trustPass: { controller: AbortController; done: Promise<void> } | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   /** The last scan's results, unless they were cleared since. */
   get(): ScanResults | undefined {
@@ -21,6 +25,7 @@ export class ResultsView implements vscode.Disposable {
 
   /** Shows a new scan's results. */
   show(results: ScanResults): void {
+    this.stopTrust();
     this.tree.set(results);
     this.outdated = undefined;
     this.updateMessage();
@@ -32,9 +37,56 @@ export class ResultsView implements vscode.Disposable {
    */
   outdate(why: string): void {
     if (!this.tree.get()) return;
+    this.stopTrust();
     this.tree.set(undefined);
     this.outdated = `${why} The previous scan's results were cleared: run Provenance: Scan Workspace again.`;
     this.updateMessage();
+  }
+
+  /**
+   * Judge the shown results' trust history in the background (`run` attaches it to the results and calls
+   * `onUpdate` as it goes); the tree is grouped again at most every 250 ms meanwhile, and once at the end.
+   */
+  judgeTrust(run: (signal: AbortSignal, onUpdate: () => void) => Promise<void>): void {
+    this.stopTrust();
+    const results = this.tree.get();
+    if (!results) return;
+    const controller = new AbortController();
+    const current = () => !controller.signal.aborted && this.tree.get() === results;
+    const onUpdate = () => {
+      if (!current() || this.refreshTimer) return;
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        if (current()) this.tree.refresh();
+      }, 250);
+    };
+    const done = run(controller.signal, onUpdate)
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.trustPass?.controller === controller) this.trustPass = undefined;
+        if (!current()) return;
+        if (this.refreshTimer) clearTimeout(this.refreshTimer);
+        this.refreshTimer = undefined;
+        this.tree.refresh();
+      });
+    this.trustPass = { controller, done };
+  }
+
+  /** Resolves once the shown results' trust history is judged (or stopped); at once when none is being judged. */
+  trustSettled(): Promise<void> {
+    return this.trustPass?.done ?? Promise.resolve();
+  }
+
+  /** Whether the shown results' trust history is still being judged. */
+  judgingTrust(): boolean {
+    return this.trustPass !== undefined;
+  }
+
+  private stopTrust(): void {
+    this.trustPass?.controller.abort();
+    this.trustPass = undefined;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
   }
 
   updateMessage(): void {
@@ -42,6 +94,7 @@ export class ResultsView implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.stopTrust();
     this.tree.dispose();
     this.view.dispose();
   }

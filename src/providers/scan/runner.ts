@@ -7,9 +7,19 @@ import { spanToRegion } from '../../verify/report';
 import type { LensSettings } from '../config/lensSettings';
 import { loadScanModule } from '../engine/host';
 import type { DocumentController } from '../state/documents';
-import type { ScanResultItem, ScanResults } from './scanResults';
+import type { TrustHistoryController } from '../trust/controller';
+import { shownFindings, type ScanResultItem, type ScanResults } from './scanResults';
+import { assessScanTrust } from './trust';
 
 type ProvenanceEngine = import('../../verify/engine').ProvenanceEngine;
+
+/** The registry names of a package.json's own dependencies (lockfile mode: their trust histories are read, ./trust.ts). */
+function directNamesOf(manifestText: string): string[] {
+  // Loaded with the scan (the engine's manifest reader), not at activation.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseManifest } = require('../../verify/resolve/manifest') as typeof import('../../verify/resolve/manifest');
+  return [...new Set(parseManifest(manifestText).dependencies.map((d) => d.registryName ?? d.name))];
+}
 
 export async function scanWorkspace(
   documents: DocumentController,
@@ -62,7 +72,13 @@ export async function scanWorkspace(
           }
         }
         if (controller.signal.aborted) break;
-        results.projects.push({ manifestPath: project.manifestPath, lockfilePath: project.lockfile?.path, mode: project.mode, problems: project.problems });
+        results.projects.push({
+          manifestPath: project.manifestPath,
+          lockfilePath: project.lockfile?.path,
+          mode: project.mode,
+          problems: project.problems,
+          ...(project.mode === 'lockfile' ? { directNames: directNamesOf(project.manifestText) } : {}),
+        });
         for (const problem of project.problems) log.warn(problem);
         for (const entry of project.entries) {
           if (!entry) continue;
@@ -84,6 +100,32 @@ export async function scanWorkspace(
       log.info(`Scan ${results.cancelled ? 'cancelled' : 'finished'}: ${results.items.length} results in ${results.finishedAt - results.startedAt} ms.`);
       return results;
     },
+  );
+}
+
+/**
+ * After a scan's results are shown: judge their trust history in the background (./trust.ts), with a
+ * progress item in the status bar, re-rendering the view as judgements come. Resolves when done or aborted.
+ */
+export function assessWorkspaceTrust(
+  results: ScanResults,
+  trust: Pick<TrustHistoryController, 'scanScope'>,
+  options: { signal: AbortSignal; onUpdate(): void; log: vscode.LogOutputChannel },
+): Promise<void> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Provenance: trust history' }, async (progress) => {
+      const state = await assessScanTrust(results, {
+        scopeFor: (manifestPath) => trust.scanScope(manifestPath),
+        signal: options.signal,
+        log: options.log,
+        onUpdate: () => {
+          if (results.trust?.state === 'pending') progress.report({ message: `${results.trust.judged} of ${results.trust.total}` });
+          options.onUpdate();
+        },
+      });
+      const findings = results.items.filter((i) => shownFindings(i.verdict.trust?.findings ?? []).length > 0).length;
+      options.log.info(`Scan trust history ${state.state}: ${state.judged} of ${state.total} judged, ${findings} results with findings.`);
+    }),
   );
 }
 

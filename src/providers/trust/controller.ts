@@ -12,7 +12,8 @@ import type { LensSettings } from '../config/lensSettings';
 import { resolvePathSetting } from '../config/lensSettings';
 import { resolveSettingPath } from '../config/settings';
 import type { DocumentController } from '../state/documents';
-import { PolicyStore } from '../state/policy';
+import { PolicyStore, type LoadedPolicy } from '../state/policy';
+import type { ScanTrustScope } from '../scan/trust';
 import { serviceFor, TrustTracker, type TrustScope, type TrustService } from '../state/trust';
 
 const RELOAD_DEBOUNCE_MS = 300;
@@ -64,19 +65,41 @@ export class TrustHistoryController implements vscode.Disposable {
     this.watchSettingFile();
   }
 
-  private async scopeFor(fsPath: string): Promise<TrustScope> {
+  /** The trust-history service of the engine that verifies `fsPath`'s dependencies (one per engine). */
+  private serviceOf(fsPath: string): { engine: ProvenanceEngineApi; service: TrustService } {
     const engine = this.documents.engineFor(fsPath);
     let service = this.services.get(engine);
     if (!service) {
       service = serviceFor(engine);
       this.services.set(engine, service);
     }
+    return { engine, service };
+  }
+
+  private async policyFor(fsPath: string): Promise<LoadedPolicy> {
     const loaded = await this.policies.forManifest(fsPath);
     if (loaded.status.notApplied) this.log.warn(loaded.status.notApplied);
     else if (loaded.status.errors.length) this.log.warn(`Trust policy not applied: ${loaded.status.errors.join('; ')}`);
     else if (loaded.status.applied) this.log.info(`Trust policy for ${path.dirname(fsPath)}: ${loaded.status.path}.`);
+    return loaded;
+  }
+
+  private async scopeFor(fsPath: string): Promise<TrustScope> {
+    const { engine, service } = this.serviceOf(fsPath);
+    const loaded = await this.policyFor(fsPath);
     service.setPolicy(loaded.policy);
     return { service, engine, policy: loaded.status };
+  }
+
+  /**
+   * For Scan Workspace (../scan/trust.ts): the same service as the open files (a package judged for one is
+   * not fetched again for the other) and the policy of the package.json's folder, Workspace Trust applied as
+   * for open files. The policy is handed to each judgement rather than set on the shared service.
+   */
+  async scanScope(fsPath: string): Promise<ScanTrustScope> {
+    const { service } = this.serviceOf(fsPath);
+    const loaded = await this.policyFor(fsPath);
+    return { service, status: loaded.status, ...(loaded.policy ? { policy: loaded.policy } : {}) };
   }
 
   /** The `provenanceLens.policyFile` file, when it is outside what the workspace watcher sees. */
