@@ -134,6 +134,15 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
       const docs = hover.links.find((l) => l.text === 'provenance-lost');
       assert.ok(docs, `the finding code links to its explanation: ${JSON.stringify(hover.links)}`);
       assert.match(docs.href, /#trust-history$/);
+      // For the screenshot: the other hover parts done too (the npm extension's "Loading…", VS Code's
+      // "Checking for quick fixes…"). Cosmetic, so only reported when they do not finish.
+      await waitFor(
+        async () => {
+          const shown = await wb().page.locator('.monaco-hover:not(.hidden)').allInnerTexts();
+          return shown.some((t) => t.includes('Trust history')) && !shown.some((t) => /Loading|Checking for quick fixes/.test(t));
+        },
+        { timeout: 20_000, interval: 200, message: 'the hover to finish loading' },
+      ).catch((e: Error) => console.log(`# screenshot taken anyway: ${e.message}`));
       assert.ok(await scrollHoverTo(wb(), 'Trust history'), 'the trust history block scrolled into view in the hover');
       await wb().screenshot('trust-02-hover');
       await wb().closeHover();
