@@ -9,11 +9,16 @@ import { trustNotice } from '../config/settings';
 import type { ScanResults } from './scanResults';
 import { RESULTS_VIEW, ResultsTree } from './tree';
 
+/** Judges the trust history of shown results in place, calling `onUpdate` as it goes; stops when `signal` aborts. */
+export type TrustJudge = (signal: AbortSignal, onUpdate: () => void) => Promise<void>;
+
 export class ResultsView implements vscode.Disposable {
   readonly tree = new ResultsTree();
   readonly view = vscode.window.createTreeView(RESULTS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
   /** Why the previous scan's results were cleared, until the next scan. */
   private outdated: string | undefined;
+  /** How the shown results' trust history is judged (given with them). */
+  private judge: TrustJudge | undefined;
   /** The trust history being judged for the shown results. */
   private trustPass: { controller: AbortController; done: Promise<void> } | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -23,9 +28,10 @@ export class ResultsView implements vscode.Disposable {
     return this.tree.get();
   }
 
-  /** Shows a new scan's results. */
-  show(results: ScanResults): void {
+  /** Shows a new scan's results; `judge` judges their trust history (see `judgeTrust`). */
+  show(results: ScanResults, judge?: TrustJudge): void {
     this.stopTrust();
+    this.judge = judge;
     this.tree.set(results);
     this.outdated = undefined;
     this.updateMessage();
@@ -44,13 +50,14 @@ export class ResultsView implements vscode.Disposable {
   }
 
   /**
-   * Judge the shown results' trust history in the background (`run` attaches it to the results and calls
-   * `onUpdate` as it goes); the tree is grouped again at most every 250 ms meanwhile, and once at the end.
+   * Judge the shown results' trust history in the background (the judge given with them attaches it to
+   * the results); the tree is grouped again at most every 250 ms meanwhile, and once at the end.
    */
-  judgeTrust(run: (signal: AbortSignal, onUpdate: () => void) => Promise<void>): void {
+  judgeTrust(): void {
     this.stopTrust();
     const results = this.tree.get();
-    if (!results) return;
+    const run = this.judge;
+    if (!results || !run) return;
     const controller = new AbortController();
     const current = () => !controller.signal.aborted && this.tree.get() === results;
     const onUpdate = () => {
@@ -70,6 +77,24 @@ export class ResultsView implements vscode.Disposable {
         this.tree.refresh();
       });
     this.trustPass = { controller, done };
+  }
+
+  /**
+   * The policy or the trust-history settings changed: the shown results' findings are dropped and, when
+   * trust history is `enabled`, judged again.
+   */
+  rejudgeTrust(enabled: boolean): void {
+    const results = this.tree.get();
+    if (!results) return;
+    this.stopTrust();
+    for (const item of results.items) {
+      if (!item.verdict.trust) continue;
+      const { trust: _dropped, ...verdict } = item.verdict;
+      item.verdict = verdict;
+    }
+    delete results.trust;
+    this.tree.refresh();
+    if (enabled) this.judgeTrust();
   }
 
   /** Resolves once the shown results' trust history is judged (or stopped); at once when none is being judged. */

@@ -25,6 +25,9 @@ export class TrustHistoryController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private settingWatcher: vscode.Disposable | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly reloaded = new vscode.EventEmitter<void>();
+  /** After `reload`: the policy or the settings changed (the scan view judges its results again). */
+  readonly onDidReload = this.reloaded.event;
 
   constructor(
     private readonly documents: DocumentController,
@@ -138,6 +141,7 @@ export class TrustHistoryController implements vscode.Disposable {
     this.watchSettingFile();
     this.policies.clear();
     this.tracker.invalidate();
+    this.reloaded.fire();
   }
 
   /** Notes for the status bar: policies not applied (Restricted Mode, errors). */
@@ -153,6 +157,7 @@ export class TrustHistoryController implements vscode.Disposable {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.settingWatcher?.dispose();
+    this.reloaded.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

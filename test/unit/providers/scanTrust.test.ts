@@ -331,7 +331,8 @@ function fakeVscode() {
       }
     },
     EventEmitter,
-    workspace: { asRelativePath: (p: string) => path.relative('/w', p) },
+    workspace: { asRelativePath: (p: string) => path.relative('/w', p), isTrusted: true },
+    window: { createTreeView: () => ({ message: undefined, dispose() {} }) },
   };
 }
 
@@ -430,5 +431,53 @@ describe('scan workspace: the Provenance view shows trust findings', () => {
       tree.getChildren(nuxtNode).map((n) => [tree.getTreeItem(n).label, tree.getTreeItem(n).description]),
       [['provenance-lost', 'off (not a problem)']],
     );
+  });
+
+  it('the view judges its results after showing them; new results stop it, a policy change judges again', async () => {
+    const { ResultsView } = load('../../../src/providers/scan/resultsView') as typeof import('../../../src/providers/scan/resultsView');
+    const view = new ResultsView();
+    const engine = lostProvenanceEngine();
+    const svc = service(engine);
+    let policy: Policy | undefined;
+    const judgeOf =
+      (results: ScanResults) =>
+      async (signal: AbortSignal, onUpdate: () => void): Promise<void> => {
+        await assessScanTrust(results, {
+          scopeFor: async () => ({ service: svc, status: NO_POLICY, ...(policy ? { policy } : {}) }),
+          signal,
+          onUpdate,
+        });
+      };
+    const first = directResults();
+    view.show(first, judgeOf(first));
+    assert.equal(first.trust, undefined, 'shown before anything is judged');
+    assert.equal(view.judgingTrust(), false);
+    view.judgeTrust();
+    assert.equal(view.judgingTrust(), true);
+    await view.trustSettled();
+    assert.equal(view.judgingTrust(), false);
+    assert.equal(first.trust?.state, 'done');
+    const tree = view.tree as unknown as Tree;
+    assert.equal(tree.getTreeItem(tree.getChildren()[0]).label, 'Trust findings (1)');
+
+    // the policy changed: judged again with it
+    policy = parsePolicy('{ "severity": { "provenance-lost": "warning" } }').policy;
+    view.rejudgeTrust(true);
+    assert.equal(trustOf(first, 'nuxt'), undefined, 'the old findings are dropped at once');
+    await view.trustSettled();
+    assert.equal(trustOf(first, 'nuxt')?.findings[0]?.severity, 'warning');
+    view.rejudgeTrust(false);
+    assert.equal(first.trust, undefined);
+    assert.equal(tree.getChildren().length, 2, 'no trust group once trust history is turned off');
+
+    // new results while the previous ones are being judged: the previous judgement stops
+    const second = directResults();
+    view.show(first, judgeOf(first));
+    view.judgeTrust();
+    const pending = view.trustSettled();
+    view.show(second, judgeOf(second));
+    await pending;
+    assert.notEqual(first.trust?.state, 'done');
+    view.dispose();
   });
 });
