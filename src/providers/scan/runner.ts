@@ -1,6 +1,7 @@
 /**
  * Provenance: Scan Workspace — every package.json in the workspace folders, with its lockfile, in a
  * cancellable progress notification. Uses the shared project scan (src/verify/scan.ts), loaded lazily.
+ * The trust history of the results is judged afterwards (`assessWorkspaceTrust`, ./trust.ts).
  */
 import * as vscode from 'vscode';
 import { spanToRegion } from '../../verify/report';
