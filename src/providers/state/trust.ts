@@ -30,6 +30,8 @@ export interface TrustScope {
   service: TrustService;
   engine: ProvenanceEngineApi;
   policy: TrustPolicyStatus;
+  /** The folder's policy, handed to each judgement (one service is shared by folders with different policies). */
+  rules?: Policy;
 }
 
 export interface TrustTrackerOptions {
@@ -193,7 +195,7 @@ export class TrustTracker {
       try {
         const scope = await this.scope(fsPath);
         if (generation !== this.generation) return;
-        const assessment = await scope.service.assess(verdict, { history: true });
+        const assessment = await scope.service.assess(verdict, { history: true, ...(scope.rules ? { policy: scope.rules } : {}) });
         result = { id, state: 'done', assessment };
         if (!assessment.history) this.options.log?.info(`Trust history of ${id}: ${assessment.notes.join(' ') || 'not read'}`);
         else

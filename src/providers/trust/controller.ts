@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProvenanceEngineApi } from '../../verify/api';
-import { POLICY_FILE_NAME } from '../../verify/policy/types';
+import { EMPTY_POLICY, POLICY_FILE_NAME } from '../../verify/policy/types';
 import type { LensSettings } from '../config/lensSettings';
 import { resolvePathSetting } from '../config/lensSettings';
 import { resolveSettingPath } from '../config/settings';
@@ -90,8 +90,8 @@ export class TrustHistoryController implements vscode.Disposable {
   private async scopeFor(fsPath: string): Promise<TrustScope> {
     const { engine, service } = this.serviceOf(fsPath);
     const loaded = await this.policyFor(fsPath);
-    service.setPolicy(loaded.policy);
-    return { service, engine, policy: loaded.status };
+    // The policy goes with each judgement, not onto the shared service (folders may have different ones).
+    return { service, engine, policy: loaded.status, rules: loaded.policy ?? EMPTY_POLICY };
   }
 
   /**

@@ -198,4 +198,26 @@ describe('trust history tracker (editor, background)', () => {
     await deprecated.tracker.idle();
     assert.equal((await deprecated.tracker.lineFix(s2.fsPath, depOf(s2, 'nuxt')))?.version, '3.19.1');
   });
+
+  it('judges with the folder policy its scope carries, whatever another folder last set on the shared service', async () => {
+    const engine = nuxtEngine(nuxtPackument({ downgrade: true, deprecate: [] }), {
+      'nuxt@3.19.3': nuxtUnattested(),
+      'nuxt@3.19.2': nuxtVerified('3.19.2'),
+      'nuxt@3.19.1': nuxtVerified('3.19.1'),
+    });
+    const svc = service(engine);
+    const warning = parsePolicy('{"severity":{"trusted-publisher-lost":"warning"}}').policy!;
+    const off = parsePolicy('{"severity":{"trusted-publisher-lost":"off"}}').policy!;
+    const tracker = new TrustTracker({
+      enabled: () => true,
+      scopeFor: async (): Promise<TrustScope> => {
+        svc.setPolicy(off); // another folder's policy, set on the service this folder shares
+        return { service: svc, engine, policy: { errors: [], applied: true }, rules: warning };
+      },
+      notify: () => undefined,
+    });
+    const state = await verify(engine, tracker);
+    await tracker.idle();
+    assert.equal(depOf(state, 'nuxt').trust?.assessment?.findings[0]?.severity, 'warning');
+  });
 });
