@@ -212,6 +212,14 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       assert.equal(status['@acme/internal-utils@2.4.1'], 'unavailable', JSON.stringify(status));
       assert.equal(status['local-helpers@0.1.0'], 'not-applicable', JSON.stringify(status));
       assert.equal(Object.keys(status).length, 11, JSON.stringify(status));
+      // Each result carries its trust history: synth-evolving 1.1.0 lost the provenance 1.0.0 had.
+      const evolving = (json.results as { name: string; trust?: { line: string; findings: { code: string; severity: string; previous?: { version: string } }[] } }[]).find((r) => r.name === 'synth-evolving');
+      assert.equal(evolving?.trust?.line, '1.x', JSON.stringify(evolving));
+      assert.deepEqual(
+        evolving.trust.findings.map((f) => `${f.code} ${f.severity} since ${f.previous?.version}`),
+        ['provenance-lost error since 1.0.0'],
+        JSON.stringify(evolving.trust),
+      );
 
       const sarif = await exportAs('SARIF', 'report.sarif');
       await wb().clearNotifications();
@@ -221,6 +229,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       assert.deepEqual(errors, [
         '@laurentsimon/provenance-npm-test@1.0.5 invalid/invalid-provenance-signature',
         'synth-digest@1.0.0 invalid/subject-digest-mismatch',
+        'synth-evolving@1.1.0 trust/provenance-lost',
       ]);
     }));
 

@@ -240,38 +240,47 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
     });
   });
 
-  it('Provenance: Scan Workspace from the palette fills the Provenance view, grouped by status', async () => {
+  it('Provenance: Scan Workspace from the palette fills the Provenance view, grouped by status, trust findings first', async () => {
     await step(demo?.session, 'ext-scan', async () => {
       await wb().runCommand('Provenance: Scan Workspace');
       const done = await wb().waitForNotification(/^Provenance: \d+ of \d+ verified/, 60_000);
       assert.match(done.message, /^Provenance: 6 of 11 verified, 2 invalid, in 2 package\.json files\.$/);
-      let items = await wb().waitForTree('Provenance', (i) => i.some((x) => x.label === 'Invalid (2)'), 30_000);
+      // The verdicts are listed first; the trust history is judged after them ("judging n of m…" on the
+      // Trust findings group until it is done): wait for the final tree.
+      const judged = (i: TreeItemEntry[]) => i.some((x) => x.label === 'Invalid (2)') && i.some((x) => /^Trust findings \(\d+\)$/.test(x.label) && !/judging/.test(x.description));
+      let items = await wb().waitForTree('Provenance', judged, 60_000);
       const groups = items.filter((i) => i.level === 1).map((i) => i.label);
-      assert.deepEqual(groups, ['Invalid (2)', 'No provenance (1)', 'Unavailable (1)', 'Verified (6)', 'Not applicable (1)'], describeTree(items));
+      // synth-evolving is now 1.2.0, built from synth-fork where 1.0.0 was built from synth-org.
+      assert.deepEqual(groups, ['Trust findings (1)', 'Invalid (2)', 'No provenance (1)', 'Unavailable (1)', 'Verified (6)', 'Not applicable (1)'], describeTree(items));
       // Problems first and expanded; verified and not applicable collapsed until opened.
       for (const g of items.filter((i) => i.level === 1)) {
         assert.equal(g.expanded, !/^(Verified|Not applicable)/.test(g.label), `${g.label} expanded=${g.expanded}`);
       }
       await wb().toggleTreeItem('Provenance', 'Verified (6)');
       await wb().toggleTreeItem('Provenance', 'Not applicable (1)');
-      items = await wb().waitForTree('Provenance', (i) => i.filter((x) => x.level === 2).length === 11, 15_000);
+      // 11 packages, and synth-evolving once more under Trust findings.
+      items = await wb().waitForTree('Provenance', (i) => i.filter((x) => x.level === 2).length === 12, 15_000);
       const children = (group: string) => {
         const start = items.findIndex((i) => i.label === group);
         const out: TreeItemEntry[] = [];
         for (const i of items.slice(start + 1)) {
           if (i.level === 1) break;
-          out.push(i);
+          if (i.level === 2) out.push(i);
         }
         return out.map((i) => `${i.label} ${i.description}`);
       };
       const tree = describeTree(items);
+      const forked = /^synth-evolving@1\.2\.0 ⚠ source-repository-changed · ✓ synth-fork\/synth-evolving@[0-9a-f]{7}$/;
+      const flagged = children('Trust findings (1)');
+      assert.equal(flagged.length, 1, tree);
+      assert.match(flagged[0]!, forked, tree);
       assert.deepEqual(children('Invalid (2)'), ['@laurentsimon/provenance-npm-test@1.0.5 ✗ provenance signature', 'synth-digest@1.0.0 ✗ digest mismatch'], tree);
       assert.deepEqual(children('No provenance (1)'), ['nuxt@3.0.0 ○ not advertised'], tree);
       assert.deepEqual(children('Unavailable (1)'), ['@acme/internal-utils@2.4.1 ? not found'], tree);
       const verified = children('Verified (6)');
       assert.equal(verified.length, 6, tree);
       assert.ok(verified.includes('sigstore@1.0.0 ✓ sigstore/sigstore-js@0652899'), tree);
-      assert.ok(verified.some((v) => v.startsWith('synth-evolving@1.2.0 ✓ ')), `the scan reads the edited buffer: ${tree}`);
+      assert.ok(verified.some((v) => forked.test(v)), `the scan reads the edited buffer, and marks the finding where the package is listed: ${tree}`);
       assert.deepEqual(children('Not applicable (1)'), ['local-helpers@0.1.0 · directory'], tree);
       // The scan's progress notification goes away once it is done.
       await waitFor(async () => !(await wb().notifications()).some((n) => /scanning workspace/.test(n.message)), {
