@@ -53,7 +53,8 @@ export function findCycles(root: string): { files: number; cycles: string[][] } 
       meta.get(w)!.onStack = false;
       component.push(w);
     } while (w !== v);
-    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.map((f) => path.relative(path.dirname(root), f)).sort());
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v))
+      cycles.push(component.map((f) => path.relative(path.dirname(root), f)).sort());
   }
   for (const v of graph.keys()) if (!meta.has(v)) visit(v);
   return { files: graph.size, cycles };

@@ -112,7 +112,15 @@ async function main(): Promise<void> {
       console.warn(`[demo] port ${port} is busy, using a free one`);
       port = 0;
     }
-    server = await startCodeServer({ workspace, vsix: args.vsix, settings, machineSettings: world.machineSettings, env: world.env, port, name: 'demo' });
+    server = await startCodeServer({
+      workspace,
+      vsix: args.vsix,
+      settings,
+      machineSettings: world.machineSettings,
+      env: world.env,
+      port,
+      name: 'demo',
+    });
   } catch (e) {
     console.error(`[demo] ${(e as Error).message ?? e}`);
     await shutdown(1);
@@ -135,8 +143,8 @@ async function main(): Promise<void> {
         // Wait for the badges (after-decorations on the dependency lines) to settle: present, and
         // none still showing the pending "…".
         const badges = () =>
-          session.page.locator('.editor-instance .view-line span[class*="ced-"]').evaluateAll((els) =>
-            els.map((e: any) => String((globalThis as any).getComputedStyle(e, '::after').content)), // eslint-disable-line @typescript-eslint/no-explicit-any
+          session.page.locator('.editor-instance .view-line span[class*="ced-"]').evaluateAll(
+            (els) => els.map((e: any) => String((globalThis as any).getComputedStyle(e, '::after').content)), // eslint-disable-line @typescript-eslint/no-explicit-any
           );
         const t0 = Date.now();
         await waitFor(

@@ -6,7 +6,6 @@ const Module = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
 const fs = require('node:fs');
-const { performance } = require('node:perf_hooks');
 
 function stub() {
   const cache = new Map();

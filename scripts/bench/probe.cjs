@@ -4,7 +4,7 @@
 // of the main thread (the thread that would be the editor's).
 'use strict';
 const fs = require('node:fs');
-const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+const { monitorEventLoopDelay } = require('node:perf_hooks'); // performance is Node's global
 
 const out = process.env.BENCH_PROBE_OUT;
 if (out) {

@@ -35,7 +35,13 @@ export function formatLine(v: Verdict, c: Colours, seen?: Set<string>): string {
     detail = repeated ? `${v.reason.code} (as above)` : `${v.reason.code}: ${v.reason.message}`;
   }
   const painted =
-    v.status === 'verified' ? c.green(label) : v.status === 'invalid' ? c.red(c.bold(label)) : v.status === 'no-provenance' ? c.yellow(label) : c.dim(label);
+    v.status === 'verified'
+      ? c.green(label)
+      : v.status === 'invalid'
+        ? c.red(c.bold(label))
+        : v.status === 'no-provenance'
+          ? c.yellow(label)
+          : c.dim(label);
   return `${painted} ${id}${detail ? `  ${c.dim(cleanText(detail, 1000))}` : ''}${where ? c.dim(where) : ''}`;
 }
 

@@ -7,10 +7,15 @@ export class GitError extends Error {}
 
 function git(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
-      if (err) reject(new GitError((stderr || err.message).trim().split('\n')[0] ?? err.message));
-      else resolve(stdout);
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+      (err, stdout, stderr) => {
+        if (err) reject(new GitError((stderr || err.message).trim().split('\n')[0] ?? err.message));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -32,7 +37,10 @@ export async function fileAtRef(file: string, ref: string): Promise<string | und
   } catch {
     throw new GitError(`'${ref}' is not a commit in ${top} (in CI, fetch it first: actions/checkout with fetch-depth: 0)`);
   }
-  const rel = path.relative(await fs.realpath(top), await fs.realpath(file)).split(path.sep).join('/');
+  const rel = path
+    .relative(await fs.realpath(top), await fs.realpath(file))
+    .split(path.sep)
+    .join('/');
   if (rel.startsWith('../')) throw new GitError(`${file} is outside the repository ${top}`);
   try {
     return await git(['show', `${ref}:${rel}`], top);

@@ -22,7 +22,8 @@ export interface OutputContext {
 }
 
 /** Findings that count (severity other than off). */
-export const activeFindings = (items: CliItem[]): TrustFinding[] => items.flatMap((i) => (i.verdict.trust?.findings ?? []).filter((f) => f.severity !== 'off'));
+export const activeFindings = (items: CliItem[]): TrustFinding[] =>
+  items.flatMap((i) => (i.verdict.trust?.findings ?? []).filter((f) => f.severity !== 'off'));
 
 export function render(format: OutputFormat, items: CliItem[], ctx: OutputContext): string {
   switch (format) {
@@ -43,7 +44,11 @@ function github(items: CliItem[], ctx: OutputContext): string {
   const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const out: string[] = [];
   const annotate = (level: 'error' | 'warning' | 'notice', item: CliItem, title: string, message: string) => {
-    const props = [item.file ? `file=${prop(item.file.split('\\').join('/'))}` : '', item.region && item.file ? `line=${item.region.startLine}` : '', `title=${prop(title)}`].filter(Boolean);
+    const props = [
+      item.file ? `file=${prop(item.file.split('\\').join('/'))}` : '',
+      item.region && item.file ? `line=${item.region.startLine}` : '',
+      `title=${prop(title)}`,
+    ].filter(Boolean);
     out.push(`::${level} ${props.join(',')}::${data(message)}`);
   };
   for (const item of items) {

@@ -40,7 +40,13 @@ export class LensContext {
     // Sigstore checks run in this worker (bundled beside the extension) so the extension host stays responsive.
     const workerScript = path.join(extension.extensionUri.fsPath, 'dist', 'verify-worker.js');
     this.host = new EngineHost(() =>
-      engineOptions(this.settings, { trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir, logger: this.log, resolvePath: resolveSettingPath, workerScript }),
+      engineOptions(this.settings, {
+        trusted: vscode.workspace.isTrusted,
+        cacheDir: this.cacheDir,
+        logger: this.log,
+        resolvePath: resolveSettingPath,
+        workerScript,
+      }),
     );
     extension.subscriptions.push(this.host);
     this.toolVersion = String((extension.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? '0.0.0');

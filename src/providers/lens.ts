@@ -33,8 +33,19 @@ export function activateLens(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     // language features on package.json
     vscode.languages.registerHoverProvider(SELECTOR, new ProvenanceHoverProvider(documents, log)),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new ProvenanceCodeActions(documents, log, lens.trust.tracker), ProvenanceCodeActions.metadata),
-    vscode.languages.registerCompletionItemProvider(SELECTOR, new VersionCompletionProvider(documents, () => lens.settings, stripping, log), '"', '^', '~', '.'),
+    vscode.languages.registerCodeActionsProvider(
+      SELECTOR,
+      new ProvenanceCodeActions(documents, log, lens.trust.tracker),
+      ProvenanceCodeActions.metadata,
+    ),
+    vscode.languages.registerCompletionItemProvider(
+      SELECTOR,
+      new VersionCompletionProvider(documents, () => lens.settings, stripping, log),
+      '"',
+      '^',
+      '~',
+      '.',
+    ),
     // commands (package.json "contributes.commands")
     registerScanWorkspace(lens),
     registerExportReport(lens),

@@ -2,15 +2,7 @@
  * The engine's public surface, used by the CLI (src/cli.ts) and the editor (src/providers/).
  * Implemented by `ProvenanceEngine` in ./engine.ts.
  */
-import type {
-  Lockfile,
-  ManifestParseResult,
-  Progress,
-  RegistryObservation,
-  ResolvedDependency,
-  TrustInfo,
-  Verdict,
-} from './types';
+import type { Lockfile, ManifestParseResult, Progress, RegistryObservation, ResolvedDependency, TrustInfo, Verdict } from './types';
 
 export interface EngineLogger {
   debug(message: string): void;

@@ -79,7 +79,9 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
         refresh: this.options.refreshTrust ?? !this.options.offline,
       }).then(
         (t) => {
-          this.log.info(`trust material: ${t.info.source}${t.info.age ? ` (${t.info.age} old)` : ''}${t.info.note ? ` — ${t.info.note}` : ''}`);
+          this.log.info(
+            `trust material: ${t.info.source}${t.info.age ? ` (${t.info.age} old)` : ''}${t.info.note ? ` — ${t.info.note}` : ''}`,
+          );
           return t;
         },
         (err: unknown) => {
@@ -118,7 +120,11 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
         try {
           return parseNpmKeys(doc);
         } catch (err) {
-          throw new RegistryError('malformed-response', `${registry}-/npm/v1/keys is not a usable keys document: ${(err as Error).message}`, { url: `${registry}-/npm/v1/keys` });
+          throw new RegistryError(
+            'malformed-response',
+            `${registry}-/npm/v1/keys is not a usable keys document: ${(err as Error).message}`,
+            { url: `${registry}-/npm/v1/keys` },
+          );
         }
       });
       p.catch(() => this.keysByRegistry.delete(registry));
@@ -187,7 +193,9 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
       p = this.registryKeys(registry, trust).then(
         async (keys) => {
           const fp = keys === null ? 'none' : createHash('sha256').update(describeKeys(keys)).digest('hex');
-          await this.cache.setRegistryKeys(registry, fp).catch((err: unknown) => this.log.warn(`could not remember ${registry}'s keys: ${(err as Error).message}`));
+          await this.cache
+            .setRegistryKeys(registry, fp)
+            .catch((err: unknown) => this.log.warn(`could not remember ${registry}'s keys: ${(err as Error).message}`));
           return fp;
         },
         async (err: unknown) => {
@@ -207,7 +215,13 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
    * verification. Every verdict carries the request's own resolvedFrom, location and resolved.
    */
   verify(request: VerifyRequest, options: RunOptions = {}): Promise<Verdict> {
-    const key = JSON.stringify([request.name, request.version, request.integrity ?? '', request.resolved ?? '', isLockfileRequest(request)]);
+    const key = JSON.stringify([
+      request.name,
+      request.version,
+      request.integrity ?? '',
+      request.resolved ?? '',
+      isLockfileRequest(request),
+    ]);
     const own = (v: Verdict): Verdict => {
       const out: Verdict = { ...v };
       delete out.location;
@@ -271,7 +285,10 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return results;
   }
 
-  async listVersions(name: string, options: { signal?: AbortSignal } = {}): Promise<{ versions: VersionInfo[]; distTags: Record<string, string> }> {
+  async listVersions(
+    name: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ versions: VersionInfo[]; distTags: Record<string, string> }> {
     const doc = (await this.client.getPackument(name, { signal: options.signal })) as unknown;
     if (!isRecord(doc) || !isRecord(doc.versions)) return { versions: [], distTags: {} };
     const time = isRecord(doc.time) ? doc.time : {};
@@ -334,4 +351,3 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     return { manifest, lockfile, resolved, notes };
   }
 }
-

@@ -175,7 +175,12 @@ function sarifRule(id: string, code: string, meaning: string | undefined, uri: s
   return {
     id,
     shortDescription: { text: id.replace('/', ': ') },
-    ...(meaning ? { fullDescription: { text: plainText(meaning) }, help: { text: `${plainText(meaning)} (${uri})`, markdown: `${meaning} ([${code}](${uri}))` } } : {}),
+    ...(meaning
+      ? {
+          fullDescription: { text: plainText(meaning) },
+          help: { text: `${plainText(meaning)} (${uri})`, markdown: `${meaning} ([${code}](${uri}))` },
+        }
+      : {}),
     helpUri: uri,
     defaultConfiguration: { level },
   };
@@ -183,10 +188,17 @@ function sarifRule(id: string, code: string, meaning: string | undefined, uri: s
 
 /** The SARIF rule of a reason code under a status. */
 const reasonRule = (status: VerdictStatus, code: string): SarifRule =>
-  sarifRule(`${status}/${code}`, code, reasonEntry(code)?.meaning, reasonDocsUrl(code), SARIF_LEVEL[status] === 'none' ? 'note' : SARIF_LEVEL[status]);
+  sarifRule(
+    `${status}/${code}`,
+    code,
+    reasonEntry(code)?.meaning,
+    reasonDocsUrl(code),
+    SARIF_LEVEL[status] === 'none' ? 'note' : SARIF_LEVEL[status],
+  );
 
 /** The SARIF rule of a trust-finding code at a severity. */
-const findingRule = (code: string, level: string): SarifRule => sarifRule(`trust/${code}`, code, findingEntry(code)?.meaning, findingDocsUrl(code), level);
+const findingRule = (code: string, level: string): SarifRule =>
+  sarifRule(`trust/${code}`, code, findingEntry(code)?.meaning, findingDocsUrl(code), level);
 
 function sarifLocations(item: ReportItem): object[] {
   return item.file
@@ -233,7 +245,12 @@ export function toSarif(items: ReportItem[], context: { toolVersion: string }): 
         message: { text: f.message },
         locations: sarifLocations(item),
         partialFingerprints: { package: `${item.verdict.name}@${item.verdict.version}`, finding: f.code },
-        properties: { package: item.verdict.name, version: item.verdict.version, finding: f.code, ...(f.previous ? { previousVersion: f.previous.version } : {}) },
+        properties: {
+          package: item.verdict.name,
+          version: item.verdict.version,
+          finding: f.code,
+          ...(f.previous ? { previousVersion: f.previous.version } : {}),
+        },
       });
     }
   }
@@ -257,7 +274,10 @@ export function toSarif(items: ReportItem[], context: { toolVersion: string }): 
 }
 
 /** Markdown: the summary, registry notes, a table per status (problems first), then the trust findings. */
-export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary; trust?: TrustInfo; registries: RegistryObservation[] }): string {
+export function toMarkdown(
+  items: ReportItem[],
+  context: { summary: ScanSummary; trust?: TrustInfo; registries: RegistryObservation[] },
+): string {
   const s = context.summary;
   const lines: string[] = ['# Provenance Lens report', ''];
   lines.push(
@@ -281,7 +301,8 @@ export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary;
       }
     } else {
       lines.push('| Package | Reason |', '| --- | --- |');
-      for (const { verdict: v } of group) lines.push(`| ${escapeMarkdown(`${v.name}@${v.version}`)} | ${escapeMarkdown(v.reason?.message ?? '')} |`);
+      for (const { verdict: v } of group)
+        lines.push(`| ${escapeMarkdown(`${v.name}@${v.version}`)} | ${escapeMarkdown(v.reason?.message ?? '')} |`);
     }
     lines.push('');
   }
@@ -290,7 +311,8 @@ export function toMarkdown(items: ReportItem[], context: { summary: ScanSummary;
   if (!findings.length) return base;
   const cell = (s: string) => cleanText(s, 2000).replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
   const trust = ['', '## Trust findings', '', '| Package | Finding | Severity | Message |', '| --- | --- | --- | --- |'];
-  for (const { i, f } of findings) trust.push(`| ${cell(`${i.verdict.name}@${i.verdict.version}`)} | ${f.code} | ${f.severity} | ${cell(f.message)} |`);
+  for (const { i, f } of findings)
+    trust.push(`| ${cell(`${i.verdict.name}@${i.verdict.version}`)} | ${f.code} | ${f.severity} | ${cell(f.message)} |`);
   return `${base}\n${trust.join('\n')}`;
 }
 

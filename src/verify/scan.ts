@@ -41,7 +41,9 @@ export async function scanProject(
   try {
     manifestText = await readRegularTextFile(manifestPath, { maxBytes: FILE_LIMITS.manifest, what: 'package.json' });
   } catch (err) {
-    throw new ScanSetupError(`No package.json to scan at ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ScanSetupError(
+      `No package.json to scan at ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const problems: string[] = [];
   const mode = options.mode ?? 'auto';
@@ -53,14 +55,23 @@ export async function scanProject(
 
   const useLockfile = mode === 'lockfile' || (mode === 'auto' && lockfile !== undefined);
   if (mode === 'lockfile' && !lockfile) {
-    throw new ScanSetupError(`--lockfile needs a lockfile beside ${manifestPath} (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock); none was found or it could not be read.`);
+    throw new ScanSetupError(
+      `--lockfile needs a lockfile beside ${manifestPath} (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock); none was found or it could not be read.`,
+    );
   }
 
   if (useLockfile && lockfile) {
     const { requests, notApplicable } = lockfileRequests(lockfile);
     const wanted: VerifyRequest[] = requests
       .filter((r) => !ignore.has(r.name))
-      .map((r) => ({ name: r.name, version: r.version, integrity: r.integrity, resolved: r.resolved, location: r.location, resolvedFrom: 'lockfile' as const }));
+      .map((r) => ({
+        name: r.name,
+        version: r.version,
+        integrity: r.integrity,
+        resolved: r.resolved,
+        location: r.location,
+        resolvedFrom: 'lockfile' as const,
+      }));
     const verdicts = await engine.verifyAll(wanted, options);
     const entries: ScanEntry[] = verdicts.map((verdict) => ({ verdict }));
     for (const v of notApplicable) entries.push({ verdict: v });
@@ -74,17 +85,34 @@ export async function scanProject(
     else if (r.dependency && ignore.has(r.dependency.name)) {
       entries[index] = {
         dependency: r.dependency,
-        verdict: { name: r.name, version: r.version ?? r.dependency.spec, status: 'not-applicable', reason: { code: 'ignored', message: `${r.name} is on the ignore list.` } },
+        verdict: {
+          name: r.name,
+          version: r.version ?? r.dependency.spec,
+          status: 'not-applicable',
+          reason: { code: 'ignored', message: `${r.name} is on the ignore list.` },
+        },
       };
     } else if (r.version) {
       toVerify.push({
         index,
-        request: { name: r.name, version: r.version, integrity: r.integrity, resolved: r.resolved, location: r.location, resolvedFrom: r.resolvedFrom },
+        request: {
+          name: r.name,
+          version: r.version,
+          integrity: r.integrity,
+          resolved: r.resolved,
+          location: r.location,
+          resolvedFrom: r.resolvedFrom,
+        },
       });
     } else {
       entries[index] = {
         dependency: r.dependency,
-        verdict: { name: r.name, version: r.dependency?.spec ?? '', status: 'unavailable', reason: { code: 'unresolved', message: `${r.name} could not be resolved to a version.` } },
+        verdict: {
+          name: r.name,
+          version: r.dependency?.spec ?? '',
+          status: 'unavailable',
+          reason: { code: 'unresolved', message: `${r.name} could not be resolved to a version.` },
+        },
       };
     }
   });

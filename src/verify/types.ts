@@ -11,14 +11,7 @@ import type { NotApplicableCode, ReasonCode, VerdictStatus } from './reasons/cat
  * Verdict statuses and reason codes are defined once, with their labels and meanings, in
  * ./reasons/catalogue.ts; these types are derived from it.
  */
-export type {
-  VerdictStatus,
-  InvalidCode,
-  UnavailableCode,
-  NotApplicableCode,
-  NoProvenanceCode,
-  ReasonCode,
-} from './reasons/catalogue';
+export type { VerdictStatus, InvalidCode, UnavailableCode, NotApplicableCode, NoProvenanceCode, ReasonCode } from './reasons/catalogue';
 export interface Reason {
   code: ReasonCode;
   /** Plain-language sentence for people; may quote registry strings (escape before rendering as markup). */

@@ -25,7 +25,10 @@ describe('binding attacks: the cache and settings', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-binding-cache-'));
     trustedRootPath = path.join(tmp, 'trusted_root.json');
     fs.writeFileSync(trustedRootPath, JSON.stringify(data.trustedRoot));
-    registry = await startFixtureRegistry({ realworldDir: null, prefixes: [{ prefix: 'synthetic', packages: toFixturePackages(data), keys: data.registryKeys }] });
+    registry = await startFixtureRegistry({
+      realworldDir: null,
+      prefixes: [{ prefix: 'synthetic', packages: toFixturePackages(data), keys: data.registryKeys }],
+    });
     c = data.packages.find((x) => x.id === 'github-hosted-verified')!;
   });
   after(async () => {
@@ -34,14 +37,28 @@ describe('binding attacks: the cache and settings', function () {
   });
 
   const engine = (cacheDir: string, extra: ConstructorParameters<typeof ProvenanceEngine>[0] = {}) =>
-    new ProvenanceEngine({ registry: `${registry.url}/synthetic/`, attestationRegistry: '', trustedRootPath, refreshTrust: false, useProjectNpmrc: false, cacheDir, ...extra });
+    new ProvenanceEngine({
+      registry: `${registry.url}/synthetic/`,
+      attestationRegistry: '',
+      trustedRootPath,
+      refreshTrust: false,
+      useProjectNpmrc: false,
+      cacheDir,
+      ...extra,
+    });
   const freshCache = (): string => fs.mkdtempSync(path.join(tmp, 'cache-'));
 
-  it('control: the same trust reuses the cached verdict offline, carrying this request\'s own location', async () => {
+  it("control: the same trust reuses the cached verdict offline, carrying this request's own location", async () => {
     const cacheDir = freshCache();
     assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
     const before = registry.requests.length;
-    const again = await engine(cacheDir, { offline: true }).verify({ name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile', location: 'node_modules/x/node_modules/synth-basic' });
+    const again = await engine(cacheDir, { offline: true }).verify({
+      name: c.name,
+      version: c.version,
+      integrity: c.integrity,
+      resolvedFrom: 'lockfile',
+      location: 'node_modules/x/node_modules/synth-basic',
+    });
     assert.equal(again.status, 'verified', again.reason?.message);
     assert.equal(again.cached, true);
     assert.equal(again.location, 'node_modules/x/node_modules/synth-basic');
@@ -66,7 +83,14 @@ describe('binding attacks: the cache and settings', function () {
     const cacheDir = freshCache();
     assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
     // The same cache read with the public-good root (no trustedRootPath): the synthetic CA is not trusted there.
-    const v = await new ProvenanceEngine({ registry: `${registry.url}/synthetic/`, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, cacheDir, offline: true }).verify({
+    const v = await new ProvenanceEngine({
+      registry: `${registry.url}/synthetic/`,
+      attestationRegistry: '',
+      refreshTrust: false,
+      useProjectNpmrc: false,
+      cacheDir,
+      offline: true,
+    }).verify({
       name: c.name,
       version: c.version,
     });
@@ -77,7 +101,10 @@ describe('binding attacks: the cache and settings', function () {
   it('offline under another attestation registry: the cached verdict is not reused', async () => {
     const cacheDir = freshCache();
     assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
-    const v = await engine(cacheDir, { offline: true, attestationRegistry: 'https://attestations.example/' }).verify({ name: c.name, version: c.version });
+    const v = await engine(cacheDir, { offline: true, attestationRegistry: 'https://attestations.example/' }).verify({
+      name: c.name,
+      version: c.version,
+    });
     assert.equal(v.status, 'unavailable', v.reason?.message);
     assert.equal(v.reason?.code, 'offline');
   });
@@ -85,7 +112,13 @@ describe('binding attacks: the cache and settings', function () {
   it('online under another trusted root with the lockfile integrity: recomputed, never verified', async () => {
     const cacheDir = freshCache();
     assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
-    const v = await new ProvenanceEngine({ registry: `${registry.url}/synthetic/`, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, cacheDir }).verify({
+    const v = await new ProvenanceEngine({
+      registry: `${registry.url}/synthetic/`,
+      attestationRegistry: '',
+      refreshTrust: false,
+      useProjectNpmrc: false,
+      cacheDir,
+    }).verify({
       name: c.name,
       version: c.version,
       integrity: c.integrity,
@@ -98,13 +131,35 @@ describe('binding attacks: the cache and settings', function () {
   it('concurrent requests for one version from two lockfile entries are judged each on its own resolved URL', async () => {
     const e = engine(freshCache());
     const [onRegistry, remote] = await Promise.all([
-      e.verify({ name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile', location: 'node_modules/synth-basic', resolved: `${registry.url}/synthetic/synth-basic/-/synth-basic-1.0.0.tgz` }),
-      e.verify({ name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile', location: 'node_modules/a/node_modules/synth-basic', resolved: 'https://evil.example/synth-basic-1.0.0.tgz' }),
-      e.verify({ name: c.name, version: c.version, resolvedFrom: 'lockfile', location: 'node_modules/b/node_modules/synth-basic', resolved: 'https://evil.example/synth-basic-1.0.0.tgz' }).then((v) => {
-        assert.equal(v.reason?.code, 'remote-tarball-unpinned');
-        assert.equal(v.location, 'node_modules/b/node_modules/synth-basic');
-        return v;
+      e.verify({
+        name: c.name,
+        version: c.version,
+        integrity: c.integrity,
+        resolvedFrom: 'lockfile',
+        location: 'node_modules/synth-basic',
+        resolved: `${registry.url}/synthetic/synth-basic/-/synth-basic-1.0.0.tgz`,
       }),
+      e.verify({
+        name: c.name,
+        version: c.version,
+        integrity: c.integrity,
+        resolvedFrom: 'lockfile',
+        location: 'node_modules/a/node_modules/synth-basic',
+        resolved: 'https://evil.example/synth-basic-1.0.0.tgz',
+      }),
+      e
+        .verify({
+          name: c.name,
+          version: c.version,
+          resolvedFrom: 'lockfile',
+          location: 'node_modules/b/node_modules/synth-basic',
+          resolved: 'https://evil.example/synth-basic-1.0.0.tgz',
+        })
+        .then((v) => {
+          assert.equal(v.reason?.code, 'remote-tarball-unpinned');
+          assert.equal(v.location, 'node_modules/b/node_modules/synth-basic');
+          return v;
+        }),
     ]);
     assert.equal(onRegistry.status, 'verified');
     assert.equal(onRegistry.location, 'node_modules/synth-basic');

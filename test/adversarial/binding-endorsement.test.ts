@@ -40,7 +40,8 @@ describe('binding attacks: registry endorsement and signed facts', function () {
     await registry?.close();
   });
 
-  const engine = (url: string) => new ProvenanceEngine({ registry: url, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
+  const engine = (url: string) =>
+    new ProvenanceEngine({ registry: url, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
 
   it('only a provenance bundle, no publish attestation, no dist.signatures: not verified (registry-endorsement-missing)', async () => {
     const v = await engine(`${registry.url}/provenance-only/`).verify({ name: C.name, version: C.version });
@@ -49,7 +50,7 @@ describe('binding attacks: registry endorsement and signed facts', function () {
     assert.equal(v.facts, undefined);
   });
 
-  it('the same provenance with the registry\'s valid signature over name@version:integrity is verified', async () => {
+  it("the same provenance with the registry's valid signature over name@version:integrity is verified", async () => {
     const v = await engine(`${registry.url}/provenance-and-signature/`).verify({ name: C.name, version: C.version });
     assert.equal(v.status, 'verified', v.reason?.message);
     assert.equal(v.registrySignature?.status, 'valid');
@@ -69,7 +70,11 @@ describe('binding attacks: registry endorsement and signed facts', function () {
     // nuxt@3.13.0 is signed by the registry key that expired on 2025-01-29: judged at the signed time.
     assert.deepEqual(v.keyValidityTime, { time: integrated, source: 'transparency-log' });
     const packuments = registry.requests.filter((r) => new URL(r.url, 'http://x').pathname.replace(/\/+$/, '').endsWith('/nuxt'));
-    assert.deepEqual(packuments.map((r) => r.url), [], 'no packument request');
+    assert.deepEqual(
+      packuments.map((r) => r.url),
+      [],
+      'no packument request',
+    );
   });
 
   it('a version with registry signatures only keeps the packument time for key expiry, and says so', async () => {

@@ -59,7 +59,13 @@ describe('binding attacks: integrity strings and lockfiles', function () {
   const engine = (registryUrl: string, extra: ConstructorParameters<typeof ProvenanceEngine>[0] = {}) =>
     new ProvenanceEngine({ registry: registryUrl, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, ...extra });
   const genuine = () => engine(registry.caseUrl(C.id));
-  const lock = (extra: Partial<VerifyRequest>): VerifyRequest => ({ name: C.name, version: C.version, resolvedFrom: 'lockfile', location: `node_modules/${C.name}`, ...extra });
+  const lock = (extra: Partial<VerifyRequest>): VerifyRequest => ({
+    name: C.name,
+    version: C.version,
+    resolvedFrom: 'lockfile',
+    location: `node_modules/${C.name}`,
+    ...extra,
+  });
 
   it('control: the genuine document and a lockfile pinning its sha512 are verified', async () => {
     const v = await genuine().verify(lock({ integrity: GOOD, resolved: `${registry.caseUrl(C.id)}${C.name}/-/cli-0.1.1.tgz` }));
@@ -90,7 +96,7 @@ describe('binding attacks: integrity strings and lockfiles', function () {
       assert.equal(v.facts, undefined);
     });
 
-    it('sha1-only integrity that is not the registry\'s dist.shasum: invalid (lockfile-integrity-mismatch)', async () => {
+    it("sha1-only integrity that is not the registry's dist.shasum: invalid (lockfile-integrity-mismatch)", async () => {
       const v = await genuine().verify(lock({ integrity: SHA1_EVIL }));
       assert.equal(v.status, 'invalid', v.reason?.message);
       assert.equal(v.reason?.code, 'lockfile-integrity-mismatch');
@@ -102,7 +108,7 @@ describe('binding attacks: integrity strings and lockfiles', function () {
       assert.equal(v.reason?.code, 'lockfile-integrity-weak');
     });
 
-    it('no integrity at all: never verified on the registry\'s say-so (lockfile-integrity-missing)', async () => {
+    it("no integrity at all: never verified on the registry's say-so (lockfile-integrity-missing)", async () => {
       const v = await genuine().verify(lock({}));
       assert.equal(v.status, 'unavailable', v.reason?.message);
       assert.equal(v.reason?.code, 'lockfile-integrity-missing');
@@ -119,7 +125,7 @@ describe('binding attacks: integrity strings and lockfiles', function () {
         assert.equal(v.resolved, resolved);
         assert.equal(registry.requests.length, before);
       });
-      it('with the registry\'s sha1 only: unavailable (remote-tarball-unpinned)', async () => {
+      it("with the registry's sha1 only: unavailable (remote-tarball-unpinned)", async () => {
         const v = await genuine().verify(lock({ resolved, integrity: SHA1_GOOD }));
         assert.equal(v.status, 'unavailable', v.reason?.message);
         assert.equal(v.reason?.code, 'remote-tarball-unpinned');

@@ -42,7 +42,12 @@ async function startEndlessServer(hardLimit: number, withLength = false): Promis
   const server = http.createServer((req, res) => {
     const p = new URL(req.url ?? '/', 'http://x').pathname;
     sent.set(p, 0);
-    res.writeHead(200, { 'content-type': 'application/json', etag: '"endless"', 'cache-control': 'max-age=300', ...(withLength ? { 'content-length': String(hardLimit) } : {}) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      etag: '"endless"',
+      'cache-control': 'max-age=300',
+      ...(withLength ? { 'content-length': String(hardLimit) } : {}),
+    });
     const chunk = Buffer.alloc(64 * 1024, 'a');
     res.write('{"name":"');
     const pump = (): void => {
@@ -141,7 +146,14 @@ describe('hostile registry', function () {
     it('the verdict is unavailable (malformed-response) with the reason, and the cache folder has no leftovers', async () => {
       const server = await startEndlessServer(320 * MB);
       const cacheDir = path.join(tmp.dir, 'cache');
-      const engine = new ProvenanceEngine({ registry: server.url, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, cacheDir, timeoutMs: 60_000 });
+      const engine = new ProvenanceEngine({
+        registry: server.url,
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+        cacheDir,
+        timeoutMs: 60_000,
+      });
       try {
         const verdict = await engine.verify({ name: 'endless', version: '1.0.0' });
         assert.equal(verdict.status, 'unavailable');
@@ -169,7 +181,10 @@ describe('hostile registry', function () {
     for (const cache of [true, false]) {
       it(`is a malformed response, not a network error (${cache ? 'with' : 'without'} the HTTP cache)`, async () => {
         registry.fault({ path: '/alpha/1.0.0', status: 200, body: '' });
-        const client = testClient(`${registry.url}/`, tmp.dir, { ...(cache ? { cacheDir: path.join(tmp.dir, 'cache') } : {}), retry: { retries: 0 } });
+        const client = testClient(`${registry.url}/`, tmp.dir, {
+          ...(cache ? { cacheDir: path.join(tmp.dir, 'cache') } : {}),
+          retry: { retries: 0 },
+        });
         await assert.rejects(client.getVersion('alpha', '1.0.0'), (err: unknown) => {
           assert.ok(err instanceof RegistryError, String(err));
           assert.equal(err.code, 'malformed-response', err.message);

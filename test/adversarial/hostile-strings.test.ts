@@ -88,13 +88,27 @@ describe('hostile strings', function () {
       assert.equal(redactSecrets('//r.example/:_authToken=npm_abc123'), '//r.example/:_authToken=***');
       // not credentials: a git user with no password, a package spec with @
       assert.equal(redactSecrets('git+ssh://git@github.com/o/r.git'), 'git+ssh://git@github.com/o/r.git');
-      assert.equal(redactSecrets('https://registry.example/-/npm/v1/attestations/alpha@1.0.0'), 'https://registry.example/-/npm/v1/attestations/alpha@1.0.0');
+      assert.equal(
+        redactSecrets('https://registry.example/-/npm/v1/attestations/alpha@1.0.0'),
+        'https://registry.example/-/npm/v1/attestations/alpha@1.0.0',
+      );
     });
 
     it('verdicts, registry observations and log lines leaving the engine carry no credentials', async () => {
       const lines: string[] = [];
-      const logger: EngineLogger = { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
-      const engine = new ProvenanceEngine({ registry: credUrl, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, logger });
+      const logger: EngineLogger = {
+        debug: (m) => lines.push(m),
+        info: (m) => lines.push(m),
+        warn: (m) => lines.push(m),
+        error: (m) => lines.push(m),
+      };
+      const engine = new ProvenanceEngine({
+        registry: credUrl,
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+        logger,
+      });
       try {
         const verdicts = await engine.verifyAll([
           { name: 'alpha', version: '1.0.0' },
@@ -107,7 +121,10 @@ describe('hostile strings', function () {
         assert.ok(registryFields.length > 0, JSON.stringify(verdicts));
         for (const r of registryFields) assert.equal(r, `http://***@${registry.url.slice('http://'.length)}/`);
         assertNoSecret(JSON.stringify(verdicts), 'verdicts');
-        assert.ok(verdicts.some((v) => v.reason?.message.includes('***@')), 'messages name the registry, redacted');
+        assert.ok(
+          verdicts.some((v) => v.reason?.message.includes('***@')),
+          'messages name the registry, redacted',
+        );
         const observations = engine.registryObservations();
         assert.ok(observations.length > 0);
         assertNoSecret(JSON.stringify(observations), 'registry observations');
@@ -120,13 +137,22 @@ describe('hostile strings', function () {
 
     it('the verdict cache on disk carries no credentials (verdicts, registry keys record)', async () => {
       const cacheDir = path.join(tmp.dir, 'cache');
-      const engine = new ProvenanceEngine({ registry: credUrl, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, cacheDir });
+      const engine = new ProvenanceEngine({
+        registry: credUrl,
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+        cacheDir,
+      });
       try {
         const verdicts = await engine.verifyAll([
           { name: 'alpha', version: '1.0.0' },
           { name: 'plain', version: '3.0.0' },
         ]);
-        assert.ok(verdicts.some((v) => v.status === 'invalid'), JSON.stringify(verdicts)); // a final verdict, so it is cached
+        assert.ok(
+          verdicts.some((v) => v.status === 'invalid'),
+          JSON.stringify(verdicts),
+        ); // a final verdict, so it is cached
       } finally {
         await engine.dispose();
       }
@@ -150,7 +176,13 @@ describe('hostile strings', function () {
         stdout: (s) => (out += s),
         stderr: (s) => (err += s),
         isTTY: false,
-        env: { HOME: tmp.dir, NPM_CONFIG_USERCONFIG: path.join(tmp.dir, 'none'), NPM_CONFIG_GLOBALCONFIG: path.join(tmp.dir, 'none'), PROVENANCE_LENS_DEBUG: '1', NO_COLOR: '1' },
+        env: {
+          HOME: tmp.dir,
+          NPM_CONFIG_USERCONFIG: path.join(tmp.dir, 'none'),
+          NPM_CONFIG_GLOBALCONFIG: path.join(tmp.dir, 'none'),
+          PROVENANCE_LENS_DEBUG: '1',
+          NO_COLOR: '1',
+        },
         cwd,
       };
       const code = await main(args, io);
@@ -169,7 +201,10 @@ describe('hostile strings', function () {
       assertNoSecret(human.err, 'CLI debug log');
       const json = await runCli(['verify', 'alpha@1.0.0', 'plain@3.0.0', '--json', ...common], tmp.dir);
       const report = JSON.parse(json.out) as { results: { registry?: string }[]; registries: { registry: string }[] };
-      assert.ok(report.results.some((r) => r.registry?.includes('***@')), json.out);
+      assert.ok(
+        report.results.some((r) => r.registry?.includes('***@')),
+        json.out,
+      );
       assertNoSecret(json.out + json.err, 'CLI --json');
       for (const format of ['--sarif', '--markdown']) {
         const r = await runCli(['scan', project, format, '--direct', ...common], tmp.dir);
@@ -190,7 +225,14 @@ describe('hostile strings', function () {
         attestationRegistry: credUrl,
         reason: { code: 'mirror-stripped', message: `${credUrl} serves no registry signature` },
       };
-      const md = buildHoverMarkdown({ name: 'alpha', spec: '1.0.0', section: 'dependencies', documentUri: 'file:///w/package.json', verdict, note: `lockfile resolved from ${credUrl}` });
+      const md = buildHoverMarkdown({
+        name: 'alpha',
+        spec: '1.0.0',
+        section: 'dependencies',
+        documentUri: 'file:///w/package.json',
+        verdict,
+        note: `lockfile resolved from ${credUrl}`,
+      });
       assertNoSecret(md.replace(/\\/g, ''), 'hover');
       assert.deepEqual(redactVerdict(verdict).registry, `http://***@${registry.url.slice('http://'.length)}/`);
     });
@@ -199,12 +241,24 @@ describe('hostile strings', function () {
   describe('an enormous dependency name', () => {
     it('is described in the hover, not echoed, and no command link carries it', () => {
       const name = 'x'.repeat(200_000);
-      const md = buildHoverMarkdown({ name, spec: '^1.0.0', section: 'dependencies', documentUri: 'file:///w/package.json', verdict: verified(name, '1.0.0') });
+      const md = buildHoverMarkdown({
+        name,
+        spec: '^1.0.0',
+        section: 'dependencies',
+        documentUri: 'file:///w/package.json',
+        verdict: verified(name, '1.0.0'),
+      });
       assert.ok(md.length < 5000, `hover of ${md.length} characters`);
       assert.match(md, /200,000-character name \(not a valid npm package name\)/);
       assert.ok(!md.includes('x'.repeat(MAX_NAME_LENGTH + 1)));
       // an ordinary name keeps its command links
-      const ok = buildHoverMarkdown({ name: 'pkg', spec: '^1.0.0', section: 'dependencies', documentUri: 'file:///w/package.json', verdict: verified('pkg', '1.0.0') });
+      const ok = buildHoverMarkdown({
+        name: 'pkg',
+        spec: '^1.0.0',
+        section: 'dependencies',
+        documentUri: 'file:///w/package.json',
+        verdict: verified('pkg', '1.0.0'),
+      });
       assert.match(ok, /command:provenanceLens\.ignorePackage/);
       assert.match(ok, /command:provenanceLens\.verifyAtCursor/);
     });
@@ -218,11 +272,20 @@ describe('hostile strings', function () {
     after(() => registry.close());
 
     it('are never offered in completions or written by quick fixes', async () => {
-      const dist = (v: string) => ({ integrity: `sha512-${Buffer.from(v).toString('base64')}`, attestations: { url: 'x', provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } });
+      const dist = (v: string) => ({
+        integrity: `sha512-${Buffer.from(v).toString('base64')}`,
+        attestations: { url: 'x', provenance: { predicateType: 'https://slsa.dev/provenance/v1' } },
+      });
       const versions: Record<string, unknown> = {};
-      for (const v of ['1.0.0', ' 1.2.3 ', '1.2.4\n', '1.2.5\u200b', 'v1.2.6', '1.1.0']) versions[v] = { name: 'ws', version: v, dist: dist(v) };
+      for (const v of ['1.0.0', ' 1.2.3 ', '1.2.4\n', '1.2.5\u200b', 'v1.2.6', '1.1.0'])
+        versions[v] = { name: 'ws', version: v, dist: dist(v) };
       registry.fault({ path: '/ws', status: 200, body: { name: 'ws', 'dist-tags': { latest: '1.1.0' }, versions } });
-      const engine = new ProvenanceEngine({ registry: `${registry.url}/`, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
+      const engine = new ProvenanceEngine({
+        registry: `${registry.url}/`,
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+      });
       try {
         const { versions: listed } = await engine.listVersions('ws');
         // whatever the engine lists, the editor offers only exact versions
@@ -240,7 +303,13 @@ describe('hostile strings', function () {
       assert.equal(rewriteSpec('^1.0.0', ' 1.2.3 ', ['1.0.0', ' 1.2.3 ']).spec, '^1.0.0');
       const located = { name: 'ws', spec: '^1.0.0' } as Parameters<typeof fixFor>[0];
       const dep = { dependency: { kind: 'range' }, verdict: undefined } as unknown as Parameters<typeof fixFor>[1];
-      const suggestion = { name: 'ws', versions: [], attestedCount: 1, checkedWithoutSuccess: 0, fix: { version: '1.2.4\n', verdict: verified('ws', '1.2.4\n') } };
+      const suggestion = {
+        name: 'ws',
+        versions: [],
+        attestedCount: 1,
+        checkedWithoutSuccess: 0,
+        fix: { version: '1.2.4\n', verdict: verified('ws', '1.2.4\n') },
+      };
       assert.equal(fixFor(located, dep, suggestion), undefined);
       assert.ok(isExactVersion('1.2.3') && isExactVersion('1.2.3-beta.1+b'));
       for (const bad of [' 1.2.3 ', '1.2.3\n', 'v1.2.3', '=1.2.3', '1.2.3\u200b', '']) assert.ok(!isExactVersion(bad), JSON.stringify(bad));

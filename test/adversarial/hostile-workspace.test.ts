@@ -84,7 +84,12 @@ describe('hostile workspace', function () {
 
     it('scan: a package.json that is a FIFO is refused with a clear message instead of hanging', async () => {
       fifo(path.join(tmp.dir, 'package.json'));
-      const engine = new ProvenanceEngine({ registry: 'http://127.0.0.1:9/', attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
+      const engine = new ProvenanceEngine({
+        registry: 'http://127.0.0.1:9/',
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+      });
       try {
         await assert.rejects(scanProject(engine, tmp.dir), (err: unknown) => {
           assert.ok(err instanceof ScanSetupError, String(err));
@@ -98,7 +103,12 @@ describe('hostile workspace', function () {
 
     it('scan: a package.json linked to /dev/zero is refused, not read', async () => {
       fs.symlinkSync('/dev/zero', path.join(tmp.dir, 'package.json'));
-      const engine = new ProvenanceEngine({ registry: 'http://127.0.0.1:9/', attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
+      const engine = new ProvenanceEngine({
+        registry: 'http://127.0.0.1:9/',
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+      });
       try {
         await assert.rejects(scanProject(engine, tmp.dir), /character device, not a regular file/);
       } finally {
@@ -130,7 +140,12 @@ describe('hostile workspace', function () {
       fs.writeFileSync(path.join(root, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
       const text = JSON.stringify({ name: 'a', dependencies: {} });
       fs.writeFileSync(path.join(member, 'package.json'), text);
-      const engine = new ProvenanceEngine({ registry: 'http://127.0.0.1:9/', attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
+      const engine = new ProvenanceEngine({
+        registry: 'http://127.0.0.1:9/',
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+      });
       try {
         const { resolved } = await engine.resolveManifest(path.join(member, 'package.json'), text);
         assert.deepEqual(resolved, []);
@@ -147,12 +162,21 @@ describe('hostile workspace', function () {
       fs.writeFileSync(path.join(project, '.npmrc'), `cafile=${ca}\n`);
       const config = loadNpmConfig({ npmrcDir: project, env: isolatedEnv(tmp.dir), home: tmp.dir });
       assert.equal(config.ca, undefined);
-      assert.ok(config.warnings.some((w) => /cafile .*FIFO \(named pipe\), not a regular file/.test(w)), config.warnings.join('\n'));
+      assert.ok(
+        config.warnings.some((w) => /cafile .*FIFO \(named pipe\), not a regular file/.test(w)),
+        config.warnings.join('\n'),
+      );
     });
 
     it('trust files: a trusted root that is a FIFO makes verdicts unavailable with the reason (no hang)', async () => {
       const root = fifo(path.join(tmp.dir, 'trusted_root.json'));
-      const engine = new ProvenanceEngine({ registry: 'http://127.0.0.1:9/', attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, trustedRootPath: root });
+      const engine = new ProvenanceEngine({
+        registry: 'http://127.0.0.1:9/',
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+        trustedRootPath: root,
+      });
       try {
         const verdict = await engine.verify({ name: 'alpha', version: '1.0.0' });
         assert.equal(verdict.status, 'unavailable');
@@ -191,33 +215,55 @@ describe('hostile workspace', function () {
     it('a relative trustedRoot / npmKeys from user settings is refused, not resolved against the workspace folder', () => {
       const warnings: string[] = [];
       const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
-      const settings = read({ trustedRoot: { defaultValue: '', globalValue: 'trust/root.json' }, npmKeys: { defaultValue: '', globalValue: 'keys.json' } }, false);
+      const settings = read(
+        { trustedRoot: { defaultValue: '', globalValue: 'trust/root.json' }, npmKeys: { defaultValue: '', globalValue: 'keys.json' } },
+        false,
+      );
       const options = engineOptions(settings, { trusted: false, logger, resolvePath: (p) => `/workspace/${p}` });
       assert.notEqual(options.trustedRootPath, '/workspace/trust/root.json');
       assert.notEqual(options.npmKeysPath, '/workspace/keys.json');
       assert.ok(!path.isAbsolute(options.trustedRootPath!), 'passed on unresolved, so the engine refuses it');
       assert.equal(warnings.length, 2);
-      assert.match(warnings[0]!, /provenanceLens\.trustedRoot is the relative path "trust\/root\.json" in your user or machine settings: refused/);
+      assert.match(
+        warnings[0]!,
+        /provenanceLens\.trustedRoot is the relative path "trust\/root\.json" in your user or machine settings: refused/,
+      );
       // the same in a trusted workspace: a user value is still never relative to the workspace
-      const trusted = engineOptions(read({ trustedRoot: { globalValue: 'root.json' } }, true), { trusted: true, resolvePath: (p) => `/workspace/${p}` });
+      const trusted = engineOptions(read({ trustedRoot: { globalValue: 'root.json' } }, true), {
+        trusted: true,
+        resolvePath: (p) => `/workspace/${p}`,
+      });
       assert.equal(trusted.trustedRootPath, 'root.json');
     });
 
     it("a trusted workspace's own relative value is resolved against its folder; absolute and ~/ paths are taken as they are", () => {
-      const ws = engineOptions(read({ trustedRoot: { workspaceValue: 'root.json' }, npmKeys: { workspaceFolderValue: 'k/keys.json' } }, true), {
-        trusted: true,
-        resolvePath: (p) => `/workspace/${p}`,
-      });
+      const ws = engineOptions(
+        read({ trustedRoot: { workspaceValue: 'root.json' }, npmKeys: { workspaceFolderValue: 'k/keys.json' } }, true),
+        {
+          trusted: true,
+          resolvePath: (p) => `/workspace/${p}`,
+        },
+      );
       assert.equal(ws.trustedRootPath, '/workspace/root.json');
       assert.equal(ws.npmKeysPath, '/workspace/k/keys.json');
       assert.deepEqual(resolvePathSetting('trustedRoot', '/etc/root.json', 'user', { trusted: false }), { path: '/etc/root.json' });
-      assert.deepEqual(resolvePathSetting('trustedRoot', '~/sigstore/root.json', 'user', { trusted: false, home: '/home/me' }), { path: '/home/me/sigstore/root.json' });
+      assert.deepEqual(resolvePathSetting('trustedRoot', '~/sigstore/root.json', 'user', { trusted: false, home: '/home/me' }), {
+        path: '/home/me/sigstore/root.json',
+      });
       // an untrusted workspace's value never gets here (effectiveValue drops it); if it did, it is refused
-      assert.ok(resolvePathSetting('npmKeys', 'keys.json', 'workspace', { trusted: false, resolveRelative: (p) => `/workspace/${p}` }).problem);
+      assert.ok(
+        resolvePathSetting('npmKeys', 'keys.json', 'workspace', { trusted: false, resolveRelative: (p) => `/workspace/${p}` }).problem,
+      );
     });
 
     it('the engine refuses a relative trust-file path with a clear reason', async () => {
-      const engine = new ProvenanceEngine({ registry: 'http://127.0.0.1:9/', attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false, trustedRootPath: 'trusted_root.json' });
+      const engine = new ProvenanceEngine({
+        registry: 'http://127.0.0.1:9/',
+        attestationRegistry: '',
+        refreshTrust: false,
+        useProjectNpmrc: false,
+        trustedRootPath: 'trusted_root.json',
+      });
       try {
         const verdict = await engine.verify({ name: 'alpha', version: '1.0.0' });
         assert.equal(verdict.reason?.code, 'trust-material-unavailable');

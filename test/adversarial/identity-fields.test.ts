@@ -29,7 +29,10 @@ const GITHUB: Layout[] = ['github-v1', 'github-v0.2'];
 const ALL: Layout[] = ['github-v1', 'github-v0.2', 'gitlab-v0.2'];
 
 /** The certificate states `over`, the predicate the base build. */
-const certSays = (over: (b: BuildIdentity) => Partial<BuildIdentity>) => (base: BuildIdentity) => ({ predicate: base, certificate: { ...base, ...over(base) } });
+const certSays = (over: (b: BuildIdentity) => Partial<BuildIdentity>) => (base: BuildIdentity) => ({
+  predicate: base,
+  certificate: { ...base, ...over(base) },
+});
 /** One certificate extension's value replaced (legacy and current extensions then disagree). */
 const certExtension = (n: number, value: string) => (base: BuildIdentity) => ({
   predicate: base,
@@ -41,7 +44,7 @@ const certExtension = (n: number, value: string) => (base: BuildIdentity) => ({
 const predicateEnv = (key: string, value: string) => (base: BuildIdentity) => ({
   predicate: base,
   editStatement: (s: Record<string, unknown>) => {
-    ((s.predicate as { invocation: { environment: Record<string, string> } }).invocation.environment)[key] = value;
+    (s.predicate as { invocation: { environment: Record<string, string> } }).invocation.environment[key] = value;
   },
 });
 
@@ -51,16 +54,25 @@ const ROWS: Row[] = [
     id: 'repository',
     layouts: ALL,
     code: 'identity-mismatch',
-    signing: certSays((b) => ({ repository: b.platform === 'github' ? 'https://github.com/evil/widget' : 'https://gitlab.com/evil/widget' })),
+    signing: certSays((b) => ({
+      repository: b.platform === 'github' ? 'https://github.com/evil/widget' : 'https://gitlab.com/evil/widget',
+    })),
   },
   { id: 'ref', layouts: ALL, code: 'identity-mismatch', signing: certSays(() => ({ ref: 'refs/heads/evil' })) },
-  { id: 'workflow', layouts: GITHUB, code: 'identity-mismatch', signing: certSays(() => ({ workflowPath: '.github/workflows/other.yml' })) },
+  {
+    id: 'workflow',
+    layouts: GITHUB,
+    code: 'identity-mismatch',
+    signing: certSays(() => ({ workflowPath: '.github/workflows/other.yml' })),
+  },
   { id: 'commit', layouts: ALL, code: 'identity-mismatch', signing: certSays(() => ({ commit: OTHER_COMMIT })) },
   {
     id: 'run',
     layouts: ALL,
     code: 'identity-mismatch',
-    signing: certSays((b) => ({ run: b.platform === 'github' ? `${b.repository}/actions/runs/999/attempts/2` : `${b.repository}/-/jobs/1` })),
+    signing: certSays((b) => ({
+      run: b.platform === 'github' ? `${b.repository}/actions/runs/999/attempts/2` : `${b.repository}/-/jobs/1`,
+    })),
   },
   {
     id: 'runner environment (builder says github-hosted, certificate self-hosted)',
@@ -76,16 +88,61 @@ const ROWS: Row[] = [
   },
   { id: 'trigger event', layouts: ALL, code: 'identity-mismatch', signing: certSays(() => ({ event: 'workflow_dispatch' })) },
   // The certificate's legacy (.1-.6) and current (.8-.21) extensions tell two stories.
-  { id: 'certificate: legacy issuer (.1) vs issuer (.8)', layouts: ['github-v1'], code: 'identity-mismatch', signing: certExtension(1, 'https://gitlab.com') },
-  { id: 'certificate: legacy repository (.5) vs source repository (.12)', layouts: GITHUB, code: 'identity-mismatch', signing: certExtension(5, 'evil/widget') },
-  { id: 'certificate: legacy commit (.3) vs source digest (.13)', layouts: GITHUB, code: 'identity-mismatch', signing: certExtension(3, OTHER_COMMIT) },
-  { id: 'certificate: legacy ref (.6) vs source ref (.14)', layouts: GITHUB, code: 'identity-mismatch', signing: certExtension(6, 'refs/heads/evil') },
-  { id: 'certificate: legacy trigger (.2) vs build trigger (.20)', layouts: GITHUB, code: 'identity-mismatch', signing: certExtension(2, 'workflow_dispatch') },
-  { id: 'certificate: build signer URI (.9) vs SAN', layouts: ALL, code: 'identity-mismatch', signing: certExtension(9, 'https://github.com/evil/builder/.github/workflows/b.yml@refs/tags/v1') },
+  {
+    id: 'certificate: legacy issuer (.1) vs issuer (.8)',
+    layouts: ['github-v1'],
+    code: 'identity-mismatch',
+    signing: certExtension(1, 'https://gitlab.com'),
+  },
+  {
+    id: 'certificate: legacy repository (.5) vs source repository (.12)',
+    layouts: GITHUB,
+    code: 'identity-mismatch',
+    signing: certExtension(5, 'evil/widget'),
+  },
+  {
+    id: 'certificate: legacy commit (.3) vs source digest (.13)',
+    layouts: GITHUB,
+    code: 'identity-mismatch',
+    signing: certExtension(3, OTHER_COMMIT),
+  },
+  {
+    id: 'certificate: legacy ref (.6) vs source ref (.14)',
+    layouts: GITHUB,
+    code: 'identity-mismatch',
+    signing: certExtension(6, 'refs/heads/evil'),
+  },
+  {
+    id: 'certificate: legacy trigger (.2) vs build trigger (.20)',
+    layouts: GITHUB,
+    code: 'identity-mismatch',
+    signing: certExtension(2, 'workflow_dispatch'),
+  },
+  {
+    id: 'certificate: build signer URI (.9) vs SAN',
+    layouts: ALL,
+    code: 'identity-mismatch',
+    signing: certExtension(9, 'https://github.com/evil/builder/.github/workflows/b.yml@refs/tags/v1'),
+  },
   // npm's v0.2 predicate repeats facts in its environment; the copies must agree.
-  { id: 'predicate: GITHUB_SHA vs configSource digest', layouts: ['github-v0.2'], code: 'identity-mismatch', signing: predicateEnv('GITHUB_SHA', OTHER_COMMIT) },
-  { id: 'predicate: GITHUB_REPOSITORY vs configSource', layouts: ['github-v0.2'], code: 'identity-mismatch', signing: predicateEnv('GITHUB_REPOSITORY', 'evil/widget') },
-  { id: 'predicate: GITHUB_REF vs configSource ref', layouts: ['github-v0.2'], code: 'identity-mismatch', signing: predicateEnv('GITHUB_REF', 'refs/heads/evil') },
+  {
+    id: 'predicate: GITHUB_SHA vs configSource digest',
+    layouts: ['github-v0.2'],
+    code: 'identity-mismatch',
+    signing: predicateEnv('GITHUB_SHA', OTHER_COMMIT),
+  },
+  {
+    id: 'predicate: GITHUB_REPOSITORY vs configSource',
+    layouts: ['github-v0.2'],
+    code: 'identity-mismatch',
+    signing: predicateEnv('GITHUB_REPOSITORY', 'evil/widget'),
+  },
+  {
+    id: 'predicate: GITHUB_REF vs configSource ref',
+    layouts: ['github-v0.2'],
+    code: 'identity-mismatch',
+    signing: predicateEnv('GITHUB_REF', 'refs/heads/evil'),
+  },
   {
     id: 'predicate: GITHUB_WORKFLOW_REF vs entry point',
     layouts: ['github-v0.2'],

@@ -30,7 +30,12 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
       packages: {
         '': { name: 'app', dependencies: { sigstore: '^1.0.0', helper: '^2.0.0' } },
         'node_modules/sigstore': { version: '1.0.0', resolved: REGISTRY_URL, integrity: GOOD },
-        'node_modules/helper': { version: '2.0.0', resolved: 'https://registry.npmjs.org/helper/-/helper-2.0.0.tgz', integrity: GOOD, dependencies: { sigstore: '1.0.0' } },
+        'node_modules/helper': {
+          version: '2.0.0',
+          resolved: 'https://registry.npmjs.org/helper/-/helper-2.0.0.tgz',
+          integrity: GOOD,
+          dependencies: { sigstore: '1.0.0' },
+        },
         'node_modules/helper/node_modules/sigstore': { version: '1.0.0', resolved: evilUrl, integrity: EVIL },
       },
     });
@@ -52,11 +57,17 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
         { name: 'sigstore', version: '1.0.0', integrity: EVIL, resolved: evilUrl, location: 'node_modules/helper/node_modules/sigstore' },
       );
       // The direct dependency's badge judges the copy installed at the top level.
-      assert.deepEqual(lf.resolveDirect('sigstore', '^1.0.0', ''), { name: 'sigstore', version: '1.0.0', integrity: GOOD, resolved: REGISTRY_URL, location: 'node_modules/sigstore' });
+      assert.deepEqual(lf.resolveDirect('sigstore', '^1.0.0', ''), {
+        name: 'sigstore',
+        version: '1.0.0',
+        integrity: GOOD,
+        resolved: REGISTRY_URL,
+        location: 'node_modules/sigstore',
+      });
     });
   }
 
-  it('a workspace dependency judges the copy in the workspace\'s own node_modules first, then the hoisted one', () => {
+  it("a workspace dependency judges the copy in the workspace's own node_modules first, then the hoisted one", () => {
     const text = JSON.stringify({
       lockfileVersion: 3,
       packages: {
@@ -88,7 +99,10 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
     });
     const { requests, notApplicable } = lockfileRequests(parseLockfile('package-lock', text, '/p/package-lock.json'));
     assert.deepEqual(requests, []);
-    assert.deepEqual(notApplicable.map((v) => [v.reason?.code, v.location, v.resolved]), [['remote-tarball', 'node_modules/tb', 'https://cdn.example.com/tb-1.0.0.tgz']]);
+    assert.deepEqual(
+      notApplicable.map((v) => [v.reason?.code, v.location, v.resolved]),
+      [['remote-tarball', 'node_modules/tb', 'https://cdn.example.com/tb-1.0.0.tgz']],
+    );
   });
 
   it('identical copies are merged (one request, the shallowest location); an entry without integrity gets none', () => {
@@ -102,10 +116,10 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
       },
     });
     const { requests } = lockfileRequests(parseLockfile('package-lock', text, '/p/package-lock.json'));
-    assert.deepEqual(requests.map((r) => `${r.name}@${r.version} ${r.location} ${r.integrity ? 'integrity' : 'no-integrity'} ${r.resolved ?? '-'}`).sort(), [
-      'a@1.0.0 node_modules/a no-integrity -',
-      'b@1.0.0 node_modules/b integrity https://registry.npmjs.org/b/-/b-1.0.0.tgz',
-    ]);
+    assert.deepEqual(
+      requests.map((r) => `${r.name}@${r.version} ${r.location} ${r.integrity ? 'integrity' : 'no-integrity'} ${r.resolved ?? '-'}`).sort(),
+      ['a@1.0.0 node_modules/a no-integrity -', 'b@1.0.0 node_modules/b integrity https://registry.npmjs.org/b/-/b-1.0.0.tgz'],
+    );
   });
 
   it('lockfileVersion 1: nested copies keep their resolved URL and location', () => {
@@ -124,7 +138,12 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
     });
     const lf = parseLockfile('npm-shrinkwrap', text, '/p/npm-shrinkwrap.json');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      { location: 'node_modules/helper/node_modules/sigstore', resolved: 'https://evil.example/payload.tgz', integrity: EVIL, nonRegistry: undefined },
+      {
+        location: 'node_modules/helper/node_modules/sigstore',
+        resolved: 'https://evil.example/payload.tgz',
+        integrity: EVIL,
+        nonRegistry: undefined,
+      },
       { location: 'node_modules/sigstore', resolved: REGISTRY_URL, integrity: GOOD, nonRegistry: undefined },
     ]);
   });
@@ -157,15 +176,21 @@ describe('adversarial: lockfile copies (pnpm-lock.yaml)', () => {
     const lf = parseLockfile('pnpm', text, '/p/pnpm-lock.yaml');
     const { requests, notApplicable } = lockfileRequests(lf);
     assert.deepEqual(notApplicable, []);
-    assert.deepEqual(requests.find((r) => r.name === 'sigstore'), {
-      name: 'sigstore',
-      version: '1.0.0',
-      integrity: EVIL,
-      resolved: 'https://evil.example/sigstore-1.0.0.tgz',
-      location: 'sigstore@1.0.0',
-    });
+    assert.deepEqual(
+      requests.find((r) => r.name === 'sigstore'),
+      {
+        name: 'sigstore',
+        version: '1.0.0',
+        integrity: EVIL,
+        resolved: 'https://evil.example/sigstore-1.0.0.tgz',
+        location: 'sigstore@1.0.0',
+      },
+    );
     // Without resolution.tarball pnpm fetches from the configured registry: no resolved is recorded.
-    assert.deepEqual(requests.find((r) => r.name === 'other'), { name: 'other', version: '2.0.0', integrity: GOOD, location: 'other@2.0.0' });
+    assert.deepEqual(
+      requests.find((r) => r.name === 'other'),
+      { name: 'other', version: '2.0.0', integrity: GOOD, location: 'other@2.0.0' },
+    );
     assert.deepEqual(lf.resolveDirect('sigstore', '^1.0.0', ''), {
       name: 'sigstore',
       version: '1.0.0',
@@ -203,23 +228,53 @@ describe('adversarial: lockfile copies (yarn.lock classic)', () => {
   const sha1Sri = `sha1-${Buffer.from(sha1Hex, 'hex').toString('base64')}`;
 
   it('an entry with only the #sha1 fragment has that sha1 as its integrity (what yarn checks)', () => {
-    const text = ['# yarn lockfile v1', '', 'sigstore@^1.0.0:', '  version "1.0.0"', `  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}"`, ''].join('\n');
+    const text = [
+      '# yarn lockfile v1',
+      '',
+      'sigstore@^1.0.0:',
+      '  version "1.0.0"',
+      `  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}"`,
+      '',
+    ].join('\n');
     const lf = parseLockfile('yarn-classic', text, '/p/yarn.lock');
     assert.deepEqual(lf.packages, [
-      { name: 'sigstore', version: '1.0.0', integrity: sha1Sri, resolved: `https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}`, location: 'sigstore@^1.0.0' },
+      {
+        name: 'sigstore',
+        version: '1.0.0',
+        integrity: sha1Sri,
+        resolved: `https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}`,
+        location: 'sigstore@^1.0.0',
+      },
     ]);
   });
 
   it('an entry with both keeps both hashes (yarn checks the fragment and the integrity field)', () => {
-    const text = ['sigstore@^1.0.0:', '  version "1.0.0"', `  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}"`, `  integrity ${GOOD}`, ''].join('\n');
+    const text = [
+      'sigstore@^1.0.0:',
+      '  version "1.0.0"',
+      `  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}"`,
+      `  integrity ${GOOD}`,
+      '',
+    ].join('\n');
     assert.equal(parseLockfile('yarn-classic', text, '/p/yarn.lock').packages[0].integrity, `${GOOD} ${sha1Sri}`);
     // The same sha1 in both places is not written twice.
-    const same = ['sigstore@^1.0.0:', '  version "1.0.0"', `  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}"`, `  integrity ${sha1Sri}`, ''].join('\n');
+    const same = [
+      'sigstore@^1.0.0:',
+      '  version "1.0.0"',
+      `  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#${sha1Hex}"`,
+      `  integrity ${sha1Sri}`,
+      '',
+    ].join('\n');
     assert.equal(parseLockfile('yarn-classic', same, '/p/yarn.lock').packages[0].integrity, sha1Sri);
   });
 
   it('a fragment that is not a sha1 is not integrity (nothing is made up)', () => {
-    const text = ['sigstore@^1.0.0:', '  version "1.0.0"', '  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#not-a-hash"', ''].join('\n');
+    const text = [
+      'sigstore@^1.0.0:',
+      '  version "1.0.0"',
+      '  resolved "https://registry.yarnpkg.com/sigstore/-/sigstore-1.0.0.tgz#not-a-hash"',
+      '',
+    ].join('\n');
     assert.equal(parseLockfile('yarn-classic', text, '/p/yarn.lock').packages[0].integrity, undefined);
   });
 
@@ -238,7 +293,12 @@ describe('adversarial: lockfile copies (yarn.lock classic)', () => {
     ].join('\n');
     const lf = parseLockfile('yarn-classic', text, '/p/yarn.lock');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      { location: 'sigstore@1.0.0, sigstore@~1.0.0', resolved: 'https://evil.example/payload.tgz', integrity: EVIL, nonRegistry: undefined },
+      {
+        location: 'sigstore@1.0.0, sigstore@~1.0.0',
+        resolved: 'https://evil.example/payload.tgz',
+        integrity: EVIL,
+        nonRegistry: undefined,
+      },
       { location: 'sigstore@^1.0.0', resolved: REGISTRY_URL, integrity: GOOD, nonRegistry: undefined },
     ]);
     // The manifest's descriptor picks the entry.
@@ -294,10 +354,20 @@ describe('adversarial: lockfile copies (bun.lock)', () => {
     }`;
     const lf = parseLockfile('bun', text, '/p/bun.lock');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      { location: 'helper/sigstore', resolved: 'https://evil.example/sigstore/-/sigstore-1.0.0.tgz', integrity: EVIL, nonRegistry: undefined },
+      {
+        location: 'helper/sigstore',
+        resolved: 'https://evil.example/sigstore/-/sigstore-1.0.0.tgz',
+        integrity: EVIL,
+        nonRegistry: undefined,
+      },
       { location: 'sigstore', resolved: undefined, integrity: GOOD, nonRegistry: undefined },
     ]);
     assert.equal(lockfileRequests(lf).requests.filter((r) => r.name === 'sigstore').length, 2);
-    assert.deepEqual(lf.resolveDirect('sigstore', '^1.0.0', ''), { name: 'sigstore', version: '1.0.0', integrity: GOOD, location: 'sigstore' });
+    assert.deepEqual(lf.resolveDirect('sigstore', '^1.0.0', ''), {
+      name: 'sigstore',
+      version: '1.0.0',
+      integrity: GOOD,
+      location: 'sigstore',
+    });
   });
 });

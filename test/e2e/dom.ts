@@ -2,7 +2,6 @@
 // locator.evaluate). They must be self-contained: no imports, no closures over
 // module variables. The project compiles without the DOM lib, so page objects
 // are typed `any` here.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 declare const document: any;
 declare const getComputedStyle: any;
@@ -45,7 +44,13 @@ export function tokenCenter(lineEl: any, arg: { token: string | null; occurrence
 }
 
 /** Contents of a visible `.monaco-hover`. */
-export function readHover(el: any): { text: string; sections: string[]; links: { text: string; href: string }[]; actions: string[]; html: string } {
+export function readHover(el: any): {
+  text: string;
+  sections: string[];
+  links: { text: string; href: string }[];
+  actions: string[];
+  html: string;
+} {
   const rows = Array.from(el.querySelectorAll('.hover-row')) as any[];
   const contentRows = rows.filter((r) => !r.classList.contains('status-bar'));
   const sections = (contentRows.length ? contentRows : [el])
@@ -83,7 +88,9 @@ export function lineDecorations(lineEl: any): { text: string; pseudo: string[]; 
     // is an empty sibling span.
     const cls = String(span.className ?? '');
     if (/\bdyn-rule-|\binlay/i.test(cls) && span.children.length === 0) {
-      const t = String(span.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+      const t = String(span.textContent ?? '')
+        .replace(/\u00a0/g, ' ')
+        .trim();
       if (t) inlay.push(t);
     }
   }

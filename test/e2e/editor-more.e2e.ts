@@ -13,8 +13,16 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { step, waitFor, type Workbench } from './harness';
 import { startDemoSession, type DemoSession } from './support/session';
-import { actionMenu, answerSaveDialog, closeCompletion, completionItems, cursorPosition, outputPanel, pickQuickItem, type CompletionEntry } from './support/workbench-extra';
-
+import {
+  actionMenu,
+  answerSaveDialog,
+  closeCompletion,
+  completionItems,
+  cursorPosition,
+  outputPanel,
+  pickQuickItem,
+  type CompletionEntry,
+} from './support/workbench-extra';
 
 /** The version slot of synth-evolving ("1.1.0"): the cursor goes inside the quotes, the version is removed. */
 async function emptyVersionOf(wb: Workbench, line: string, version: string): Promise<void> {
@@ -25,7 +33,10 @@ async function emptyVersionOf(wb: Workbench, line: string, version: string): Pro
   for (let i = 0; i < version.length; i++) await wb.page.keyboard.press('Shift+ArrowLeft');
   await wb.page.keyboard.press('Backspace');
   const lines = await wb.visibleLines();
-  assert.ok(lines.some((l) => l.includes(`${line}: ""`)), `the version of ${line} was removed: ${lines.join('\n')}`);
+  assert.ok(
+    lines.some((l) => l.includes(`${line}: ""`)),
+    `the version of ${line} was removed: ${lines.join('\n')}`,
+  );
 }
 
 function describeItems(items: CompletionEntry[]): string {
@@ -63,14 +74,20 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
         return s;
       };
       // The alternatives are looked up when asked for: the hover says "Looking for…" until they are known.
-      const nuxt = await wb().hover({ line: '"nuxt"', token: '3.0.0' }, { expect: 'Newest version with verified provenance', timeout: 45_000 });
+      const nuxt = await wb().hover(
+        { line: '"nuxt"', token: '3.0.0' },
+        { expect: 'Newest version with verified provenance', timeout: 45_000 },
+      );
       const n = ours(nuxt.sections, '○ No provenance · nuxt@3.0.0');
       assert.match(n, /This version was published without provenance: nothing signed links it to a source repository or a build\./);
       assert.match(n, /Newest version with verified provenance: 4\.1\.2 \(built from nuxt\/nuxt\)/);
       await wb().screenshot('more-01-hover-no-provenance');
       await wb().closeHover();
 
-      const evolving = await wb().hover({ line: '"synth-evolving"', token: '1.1.0' }, { expect: 'Newest version with verified provenance', timeout: 45_000 });
+      const evolving = await wb().hover(
+        { line: '"synth-evolving"', token: '1.1.0' },
+        { expect: 'Newest version with verified provenance', timeout: 45_000 },
+      );
       const e = ours(evolving.sections, '○ No provenance · synth-evolving@1.1.0');
       assert.match(e, /Newest version with verified provenance: 2\.0\.0 \(built from synth-org\/synth-evolving\)/);
       assert.match(e, /Quick fix available: use 1\.2\.0 \(verified provenance\)\./);
@@ -78,14 +95,23 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
 
       const digest = await wb().hover({ line: '"synth-digest"', token: '1.0.0' }, { expect: 'Provenance check failed' });
       const d = ours(digest.sections, '✗ Provenance check failed · synth-digest@1.0.0');
-      assert.match(d, /The provenance attestation is about a tarball with a different sha512 than the registry's integrity: the tarball was changed after it was attested\./);
+      assert.match(
+        d,
+        /The provenance attestation is about a tarball with a different sha512 than the registry's integrity: the tarball was changed after it was attested\./,
+      );
       assert.match(d, /Reason: subject-digest-mismatch/);
       await wb().screenshot('more-02-hover-invalid');
       await wb().closeHover();
 
-      const tampered = await wb().hover({ line: '"@laurentsimon/provenance-npm-test"', token: '1.0.5' }, { expect: 'Provenance check failed' });
+      const tampered = await wb().hover(
+        { line: '"@laurentsimon/provenance-npm-test"', token: '1.0.5' },
+        { expect: 'Provenance check failed' },
+      );
       const t = ours(tampered.sections, '✗ Provenance check failed · @laurentsimon/provenance-npm-test@1.0.5');
-      assert.match(t, /The provenance attestation does not verify with its signing certificate: its content was altered or the signature is corrupt\./);
+      assert.match(
+        t,
+        /The provenance attestation does not verify with its signing certificate: its content was altered or the signature is corrupt\./,
+      );
       await wb().closeHover();
     }));
 
@@ -105,7 +131,11 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       await closeCompletion(wb());
       const versions = items.map((i) => i.label);
       assert.deepEqual(versions, ['2.1.0', '2.0.0', '1.2.0', '1.1.0', '1.0.0'], describeItems(items));
-      const marker = (v: string) => items.find((i) => i.label === v)!.ariaLabel.slice(v.length + 2).replace(/, Value$/, '');
+      const marker = (v: string) =>
+        items
+          .find((i) => i.label === v)!
+          .ariaLabel.slice(v.length + 2)
+          .replace(/, Value$/, '');
       assert.equal(marker('2.1.0'), '✗ provenance check failed', describeItems(items));
       assert.equal(marker('2.0.0'), '✓ verified provenance', describeItems(items));
       assert.equal(marker('1.2.0'), '✓ verified provenance', describeItems(items));
@@ -178,12 +208,20 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       assert.equal((await cursorPosition(wb())).line, 7);
       const pane = await wb().showView('Provenance');
       await wb().waitForTree('Provenance', (items) => items.some((i) => i.label === 'synth-digest@1.0.0'), 30_000);
-      await pane.locator('.pane-body .monaco-list-row[role="treeitem"]', { has: wb().page.locator('.label-name', { hasText: 'synth-digest@1.0.0' }) }).first().click();
+      await pane
+        .locator('.pane-body .monaco-list-row[role="treeitem"]', {
+          has: wb().page.locator('.label-name', { hasText: 'synth-digest@1.0.0' }),
+        })
+        .first()
+        .click();
       // The version string of line 13 ("1.0.0" with its quotes) is selected in package.json.
-      const pos = await waitFor(async () => {
-        const c = await cursorPosition(wb());
-        return c.line === 13 ? c : undefined;
-      }, { timeout: 10_000, message: 'cursor on the synth-digest line' });
+      const pos = await waitFor(
+        async () => {
+          const c = await cursorPosition(wb());
+          return c.line === 13 ? c : undefined;
+        },
+        { timeout: 10_000, message: 'cursor on the synth-digest line' },
+      );
       assert.equal(pos.selected, '"1.0.0"'.length, pos.text);
       await wb().waitForEditor('package.json');
       await wb().screenshot('more-06-tree-reveal');
@@ -204,7 +242,9 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       const json = await exportAs('JSON', 'report.json');
       await wb().screenshot('more-07-export-saved');
       await wb().clearNotifications();
-      const status = Object.fromEntries((json.results as { name: string; version: string; status: string }[]).map((r) => [`${r.name}@${r.version}`, r.status]));
+      const status = Object.fromEntries(
+        (json.results as { name: string; version: string; status: string }[]).map((r) => [`${r.name}@${r.version}`, r.status]),
+      );
       assert.equal(status['sigstore@1.0.0'], 'verified', JSON.stringify(status));
       assert.equal(status['synth-digest@1.0.0'], 'invalid', JSON.stringify(status));
       assert.equal(status['@laurentsimon/provenance-npm-test@1.0.5'], 'invalid', JSON.stringify(status));
@@ -213,7 +253,12 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       assert.equal(status['local-helpers@0.1.0'], 'not-applicable', JSON.stringify(status));
       assert.equal(Object.keys(status).length, 11, JSON.stringify(status));
       // Each result carries its trust history: synth-evolving 1.1.0 lost the provenance 1.0.0 had.
-      const evolving = (json.results as { name: string; trust?: { line: string; findings: { code: string; severity: string; previous?: { version: string } }[] } }[]).find((r) => r.name === 'synth-evolving');
+      const evolving = (
+        json.results as {
+          name: string;
+          trust?: { line: string; findings: { code: string; severity: string; previous?: { version: string } }[] };
+        }[]
+      ).find((r) => r.name === 'synth-evolving');
       assert.equal(evolving?.trust?.line, '1.x', JSON.stringify(evolving));
       assert.deepEqual(
         evolving.trust.findings.map((f) => `${f.code} ${f.severity} since ${f.previous?.version}`),
@@ -225,7 +270,10 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       await wb().clearNotifications();
       assert.equal(sarif.version, '2.1.0');
       const results = sarif.runs[0].results as { ruleId: string; level: string; properties: { package: string; version: string } }[];
-      const errors = results.filter((r) => r.level === 'error').map((r) => `${r.properties.package}@${r.properties.version} ${r.ruleId}`).sort();
+      const errors = results
+        .filter((r) => r.level === 'error')
+        .map((r) => `${r.properties.package}@${r.properties.version} ${r.ruleId}`)
+        .sort();
       assert.deepEqual(errors, [
         '@laurentsimon/provenance-npm-test@1.0.5 invalid/invalid-provenance-signature',
         'synth-digest@1.0.0 invalid/subject-digest-mismatch',
@@ -250,13 +298,20 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       await wb().screenshot('more-08-source-action');
       // Only synth-evolving has a verified version the rule picks (nuxt's newest verified is a major away).
       assert.ok(titles.includes('Use versions with verified provenance (1)'), titles.join(' | '));
-      await wb().page.locator('.action-widget .monaco-list-row.action', { hasText: 'Use versions with verified provenance (1)' }).first().click();
-      await waitFor(async () => (await wb().visibleLines()).some((l) => l.includes('"synth-evolving": "1.2.0"')), { message: 'the fix-all edit' });
+      await wb()
+        .page.locator('.action-widget .monaco-list-row.action', { hasText: 'Use versions with verified provenance (1)' })
+        .first()
+        .click();
+      await waitFor(async () => (await wb().visibleLines()).some((l) => l.includes('"synth-evolving": "1.2.0"')), {
+        message: 'the fix-all edit',
+      });
       const text = await wb().editorText();
       assert.match(text, /"nuxt": "3\.0\.0"/);
       assert.match(text, /"synth-digest": "1\.0\.0"/);
       await wb().page.keyboard.press('Control+Z');
-      await waitFor(async () => (await wb().visibleLines()).some((l) => l.includes('"synth-evolving": "1.1.0"')), { message: 'undo the fix-all' });
+      await waitFor(async () => (await wb().visibleLines()).some((l) => l.includes('"synth-evolving": "1.1.0"')), {
+        message: 'undo the fix-all',
+      });
     }));
 
   it('Provenance: Clear Cache verifies again; Show Log opens the Provenance Lens output', () =>
@@ -294,7 +349,10 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       });
       const log = await readFile(logFile, 'utf8');
       assert.match(log, /\[info\] Cache cleared\./);
-      assert.match(log, /sigstore@1\.0\.0: verified — built from https:\/\/github\.com\/sigstore\/sigstore-js@0652899 by sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v1\.0\.0/);
+      assert.match(
+        log,
+        /sigstore@1\.0\.0: verified — built from https:\/\/github\.com\/sigstore\/sigstore-js@0652899 by sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v1\.0\.0/,
+      );
     }));
 });
 
@@ -326,7 +384,9 @@ describe('Provenance Lens in an untrusted workspace (Workspace Trust on, Restric
       const icon = wb().page.locator(`#${item.id.replace(/\./g, '\\.')} .codicon-workspace-untrusted`);
       assert.equal(await icon.count(), 1, 'the $(workspace-untrusted) icon in the status bar item');
       const why = /Restricted Mode: this workspace is not trusted, so its \.npmrc files are ignored/;
-      await wb().page.locator(`#${item.id.replace(/\./g, '\\.')}`).hover();
+      await wb()
+        .page.locator(`#${item.id.replace(/\./g, '\\.')}`)
+        .hover();
       const tooltip = await waitFor(
         async () => (await wb().page.locator('.monaco-hover:not(.hidden), .workbench-hover').allInnerTexts()).find((t) => why.test(t)),
         { timeout: 10_000, message: 'the status bar tooltip' },

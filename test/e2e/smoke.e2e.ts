@@ -61,11 +61,17 @@ describe('e2e harness smoke: throwaway extension in code-server', { timeout: 420
     const wb = session!.workbench;
     await step(session, 'smoke-badges', async () => {
       const d = await wb.waitForDecoration('"left-pad"', SMOKE.badgeText);
-      assert.ok(d.pseudo.some((p) => p.includes(SMOKE.badgeText)), JSON.stringify(d));
+      assert.ok(
+        d.pseudo.some((p) => p.includes(SMOKE.badgeText)),
+        JSON.stringify(d),
+      );
       const bad = await wb.lineDecorations('"broken-thing"');
       assert.ok(!bad.pseudo.some((p) => p.includes(SMOKE.badgeText)), 'no badge on the invalid one');
       const hint = await wb.waitForDecoration('"version": "1.0.0"', SMOKE.inlayText);
-      assert.ok(hint.inlayHints.some((h) => h.includes(SMOKE.inlayText)) || hint.pseudo.some((p) => p.includes(SMOKE.inlayText)), JSON.stringify(hint));
+      assert.ok(
+        hint.inlayHints.some((h) => h.includes(SMOKE.inlayText)) || hint.pseudo.some((p) => p.includes(SMOKE.inlayText)),
+        JSON.stringify(hint),
+      );
     });
   });
 

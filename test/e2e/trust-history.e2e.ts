@@ -12,7 +12,6 @@
 // Run: bash scripts/e2e/run.sh test/e2e/trust-history.e2e.ts
 // Screenshots: test-artifacts/e2e/trust-*.png (trust-02-hover, trust-03-problems and trust-05-quickfix-menu
 // are the README's docs/screenshots/trust-{hover,problems,quickfix}.png); logs: test-artifacts/e2e/logs/provenance-lens-trust/.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -130,7 +129,10 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
       const history = ours.slice(ours.indexOf('Trust history · 1.x'));
       assert.match(history, /Line \(the registry’s record\): provenance since 1\.0\.0 \(1 earlier version\)/);
       assert.match(history, /This version: no provenance; a registry signature only/);
-      assert.match(history, /⚠ error provenance-lost: synth-evolving@1\.1\.0 was published without provenance \(a registry signature only\), but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/);
+      assert.match(
+        history,
+        /⚠ error provenance-lost: synth-evolving@1\.1\.0 was published without provenance \(a registry signature only\), but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/,
+      );
       const docs = hover.links.find((l) => l.text === 'provenance-lost');
       assert.ok(docs, `the finding code links to its explanation: ${JSON.stringify(hover.links)}`);
       assert.match(docs.href, /#trust-history$/);
@@ -153,7 +155,10 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
       const lost = await waitForLostEntry(wb(), () => true, 'the provenance-lost entry in Problems');
       assert.equal(lost.severity, 'error');
       assert.ok(lost.file?.endsWith('package.json'), lost.file);
-      assert.match(lost.message, /^synth-evolving@1\.1\.0 was published without provenance \(a registry signature only\), but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/);
+      assert.match(
+        lost.message,
+        /^synth-evolving@1\.1\.0 was published without provenance \(a registry signature only\), but 1\.0\.0, the newest earlier 1\.x version with stronger evidence, had provenance/,
+      );
       const line = await evolvingProblems(wb());
       assert.deepEqual(
         line.map((p) => `${p.severity} ${p.code}`).sort(),
@@ -175,9 +180,17 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
       // The format: { "severity": { "<finding code>": "error" | "warning" | "information" | "off" } }
       // (src/verify/policy/types.ts, schemas/policy.schema.json).
       await writeFile(policyFile(), `${JSON.stringify({ severity: { 'provenance-lost': 'warning' } }, null, 2)}\n`);
-      const warning = await waitForLostEntry(wb(), (p) => p.severity === 'warning', 'provenance-lost as a warning after the policy file was written');
+      const warning = await waitForLostEntry(
+        wb(),
+        (p) => p.severity === 'warning',
+        'provenance-lost as a warning after the policy file was written',
+      );
       assert.match(warning.message, /^synth-evolving@1\.1\.0 was published without provenance/);
-      assert.equal((await evolvingProblems(wb())).filter((p) => p.code === 'provenance-lost').length, 1, 'one entry per finding, replaced, not added');
+      assert.equal(
+        (await evolvingProblems(wb())).filter((p) => p.code === 'provenance-lost').length,
+        1,
+        'one entry per finding, replaced, not added',
+      );
       // A warning still marks the downgrade on the badge; the hover says warning.
       await wb().waitForDecoration(LINE, DOWNGRADE_BADGE);
       const hover = await wb().hover(VERSION, { expect: /⚠ warning provenance-lost/, timeout: 30_000 });
@@ -200,12 +213,21 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
         { timeout: 45_000, interval: 1_000, message: `quick fix "${FIX_TITLE}"` },
       );
       // The version quick fix is still offered beside it (1.2.0 verifies, but was built from a fork).
-      assert.ok(offered.some((t) => /^Use 1\.2\.0 — verified provenance/.test(t)), offered.join(' | '));
-      assert.ok(!offered.some((t) => /^Use 1\.2\.0 — keeps/.test(t)), `the fork's 1.2.0 does not keep the line's provenance: ${offered.join(' | ')}`);
+      assert.ok(
+        offered.some((t) => /^Use 1\.2\.0 — verified provenance/.test(t)),
+        offered.join(' | '),
+      );
+      assert.ok(
+        !offered.some((t) => /^Use 1\.2\.0 — keeps/.test(t)),
+        `the fork's 1.2.0 does not keep the line's provenance: ${offered.join(' | ')}`,
+      );
       // What the user sees: the light-bulb menu (Ctrl+.).
       await wb().clickText(VERSION);
       await wb().page.keyboard.press('Control+.');
-      await wb().page.locator('.action-widget .monaco-list-row.action', { hasText: FIX_TITLE }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await wb()
+        .page.locator('.action-widget .monaco-list-row.action', { hasText: FIX_TITLE })
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 });
       // Keyboard focus on the trust-history fix, as a user choosing it would have it.
       await waitFor(
         async () => {
@@ -226,8 +248,13 @@ describe('Provenance Lens in VS Code: trust history (badge, hover, Problems, pol
       await wb().waitForDecoration(LINE, `${DOWNGRADE_BADGE} (1.1.0)`, 30_000);
       // Save, and "npm install": the lockfile now locks 1.0.0, built from the line's own repository.
       await wb().page.keyboard.press('Control+S');
-      await waitFor(async () => /"synth-evolving": "1\.0\.0"/.test(await readFile(path.join(demo!.workspace, 'package.json'), 'utf8')), { message: 'package.json saved' });
-      await writeFile(path.join(demo!.workspace, 'package-lock.json'), `${JSON.stringify(await expectedLockfile(demo!.workspace, demo!.world.url), null, 2)}\n`);
+      await waitFor(async () => /"synth-evolving": "1\.0\.0"/.test(await readFile(path.join(demo!.workspace, 'package.json'), 'utf8')), {
+        message: 'package.json saved',
+      });
+      await writeFile(
+        path.join(demo!.workspace, 'package-lock.json'),
+        `${JSON.stringify(await expectedLockfile(demo!.workspace, demo!.world.url), null, 2)}\n`,
+      );
       await wb().waitForDecoration(LINE, /^✓ synth-org\/synth-evolving@[0-9a-f]{7}$/, 60_000);
       await waitFor(async () => ((await evolvingProblems(wb())).length === 0 ? true : undefined), {
         timeout: 30_000,

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`invalid --latency: ${latencyArg}`);
 
   const registry = await startFixtureRegistry({ port, latencyMs });
-  process.stderr.write(`fixture registry: ${registry.caseIds.length} cases under ${registry.url}/case/<id>/, stripped mirror at ${registry.url}/mirror/\n`);
+  process.stderr.write(
+    `fixture registry: ${registry.caseIds.length} cases under ${registry.url}/case/<id>/, stripped mirror at ${registry.url}/mirror/\n`,
+  );
   process.stdout.write(`${registry.url}\n`);
 
   let stopping = false;

@@ -221,7 +221,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** The npm registry keys, from the @sigstore/tuf seed, in the /-/npm/v1/keys format. */
-export function npmKeysFromTufSeed(): { keys: { expires: string | null; keyid: string; keytype: string; scheme: string; key: string }[] } | null {
+export function npmKeysFromTufSeed(): {
+  keys: { expires: string | null; keyid: string; keytype: string; scheme: string; key: string }[];
+} | null {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const seeds = require(require.resolve('@sigstore/tuf/seeds.json')) as Record<string, { targets?: Record<string, string> }>;
@@ -229,7 +231,11 @@ export function npmKeysFromTufSeed(): { keys: { expires: string | null; keyid: s
       const target = repo.targets?.['registry.npmjs.org%2Fkeys.json'];
       if (!target) continue;
       const parsed = JSON.parse(Buffer.from(target, 'base64').toString('utf8')) as {
-        keys: { keyId: string; keyUsage: string; publicKey: { rawBytes: string; keyDetails: string; validFor?: { start?: string; end?: string } } }[];
+        keys: {
+          keyId: string;
+          keyUsage: string;
+          publicKey: { rawBytes: string; keyDetails: string; validFor?: { start?: string; end?: string } };
+        }[];
       };
       const keys = parsed.keys
         .filter((k) => k.keyUsage === 'npm:signatures')
@@ -252,7 +258,8 @@ function earliestIntegratedTime(attestations: unknown): string | undefined {
   if (!isObject(attestations) || !Array.isArray(attestations.attestations)) return undefined;
   let min: number | undefined;
   for (const a of attestations.attestations as unknown[]) {
-    const entries = isObject(a) && isObject(a.bundle) && isObject(a.bundle.verificationMaterial) ? a.bundle.verificationMaterial.tlogEntries : undefined;
+    const entries =
+      isObject(a) && isObject(a.bundle) && isObject(a.bundle.verificationMaterial) ? a.bundle.verificationMaterial.tlogEntries : undefined;
     if (!Array.isArray(entries)) continue;
     for (const e of entries as unknown[]) {
       const t = isObject(e) ? Number(e.integratedTime) : NaN;
@@ -532,7 +539,13 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
     return undefined;
   };
 
-  const send = (req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string | Buffer, headers: Record<string, string>): void => {
+  const send = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    body: string | Buffer,
+    headers: Record<string, string>,
+  ): void => {
     if (res.destroyed || res.headersSent) return;
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     const out: Record<string, string> = { ...headers };
@@ -552,7 +565,14 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
     res.end(req.method === 'HEAD' ? undefined : buf);
   };
 
-  const sendJson = (req: http.IncomingMessage, res: http.ServerResponse, status: number, value: unknown, contentType = 'application/json', vary = false): void => {
+  const sendJson = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    value: unknown,
+    contentType = 'application/json',
+    vary = false,
+  ): void => {
     send(req, res, status, typeof value === 'string' ? value : JSON.stringify(value), {
       'content-type': contentType,
       ...(vary ? { vary: 'Accept' } : {}),
@@ -574,18 +594,28 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
       return true;
     }
     if (rule.nonJson) {
-      send(req, res, 200, '<!doctype html><html><body><h1>Welcome to the proxy login page</h1></body></html>', { 'content-type': 'text/html', ...rule.headers });
+      send(req, res, 200, '<!doctype html><html><body><h1>Welcome to the proxy login page</h1></body></html>', {
+        'content-type': 'text/html',
+        ...rule.headers,
+      });
       return true;
     }
     if (rule.hugeBodyBytes !== undefined) {
       const total = rule.hugeBodyBytes;
       const head = '{"name":"';
-      res.writeHead(200, { 'content-type': 'application/json', ...(rule.hugeBodyContentLength ? { 'content-length': String(total) } : {}), ...rule.headers });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        ...(rule.hugeBodyContentLength ? { 'content-length': String(total) } : {}),
+        ...rule.headers,
+      });
       const chunk = Buffer.alloc(64 * 1024, 'a');
       let sent = 0;
       const pump = (): void => {
         while (sent < total && !res.destroyed) {
-          const piece = sent === 0 ? Buffer.concat([Buffer.from(head), chunk]).subarray(0, Math.min(total, chunk.length)) : chunk.subarray(0, Math.min(chunk.length, total - sent));
+          const piece =
+            sent === 0
+              ? Buffer.concat([Buffer.from(head), chunk]).subarray(0, Math.min(total, chunk.length))
+              : chunk.subarray(0, Math.min(chunk.length, total - sent));
           sent += piece.length;
           if (!res.write(piece)) {
             res.once('drain', pump);
@@ -599,7 +629,12 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
       return true;
     }
     if (rule.status !== undefined) {
-      const body = rule.body === undefined ? JSON.stringify({ error: `injected HTTP ${rule.status}` }) : Buffer.isBuffer(rule.body) || typeof rule.body === 'string' ? rule.body : JSON.stringify(rule.body);
+      const body =
+        rule.body === undefined
+          ? JSON.stringify({ error: `injected HTTP ${rule.status}` })
+          : Buffer.isBuffer(rule.body) || typeof rule.body === 'string'
+            ? rule.body
+            : JSON.stringify(rule.body);
       const buf = typeof body === 'string' ? Buffer.from(body) : body;
       res.writeHead(rule.status, { 'content-type': 'application/json', 'content-length': String(buf.length), ...rule.headers });
       res.end(req.method === 'HEAD' ? undefined : buf);
@@ -634,7 +669,12 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
       if (!v || reg.strip) return notFound(req, res);
       switch (v.attestations.kind) {
         case 'json':
-          return sendJson(req, res, 200, cachedJson(`${reg.prefix}\0att\0${name}@${version}`, () => (v.attestations as { body: unknown }).body));
+          return sendJson(
+            req,
+            res,
+            200,
+            cachedJson(`${reg.prefix}\0att\0${name}@${version}`, () => (v.attestations as { body: unknown }).body),
+          );
         case 'none':
           return notFound(req, res);
         case 'unrecorded':
@@ -669,7 +709,12 @@ export async function startFixtureRegistry(options: FixtureRegistryOptions = {})
       const version = pkg.versions.has(wanted) ? wanted : distTagsOf(pkg)[wanted];
       const v = version === undefined ? undefined : pkg.versions.get(version);
       if (!v) return notFound(req, res, `version not found: ${wanted}`);
-      return sendJson(req, res, 200, cachedJson(`${reg.prefix}\0ver\0${name}@${version}`, () => renderVersion(v, regBase, reg.strip)));
+      return sendJson(
+        req,
+        res,
+        200,
+        cachedJson(`${reg.prefix}\0ver\0${name}@${version}`, () => renderVersion(v, regBase, reg.strip)),
+      );
     }
     if (remaining.length === 2 && remaining[0] === '-') {
       for (const [version, v] of pkg.versions) {

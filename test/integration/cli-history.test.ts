@@ -27,13 +27,17 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
     // nuxt@3.19.99 as a publish with a stolen token would look: registry-signed, no attestations, no trusted
     // publisher, published by a maintainer account. Signed with the synthetic registry key (the root registry
     // publishes it beside npm's real keys), since npm's own key is not ours to use.
-    const nuxt = JSON.parse(fs.readFileSync(path.join(REALWORLD_DIR, 'packuments', 'nuxt.json'), 'utf8')) as { versions: Record<string, Record<string, unknown>> };
+    const nuxt = JSON.parse(fs.readFileSync(path.join(REALWORLD_DIR, 'packuments', 'nuxt.json'), 'utf8')) as {
+      versions: Record<string, Record<string, unknown>>;
+    };
     const base = nuxt.versions['3.19.2']!;
     const dist = { ...(base.dist as Record<string, unknown>) };
     delete dist.attestations;
     const integrity = String(dist.integrity);
     const key = deriveKeyPair(data.seed, 'npm/current', 'P-256');
-    dist.signatures = [{ keyid: data.keyIds.current, sig: sign('sha256', Buffer.from(`nuxt@3.19.99:${integrity}`), key.privateKey).toString('base64') }];
+    dist.signatures = [
+      { keyid: data.keyIds.current, sig: sign('sha256', Buffer.from(`nuxt@3.19.99:${integrity}`), key.privateKey).toString('base64') },
+    ];
     const forged = { ...base, version: '3.19.99', _id: 'nuxt@3.19.99', dist, _npmUser: { name: 'danielroe', email: 'daniel@roe.dev' } };
     registry = await startFixtureRegistry({
       extra: [{ name: 'nuxt', versions: { '3.19.99': { versionDoc: forged } } }],
@@ -47,11 +51,41 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
 
   it('nuxt: a 3.x version without provenance after 3.19.x is trusted-publisher-lost (3.19.2 unchecked); 2.18.1 and 3.11.0 raise nothing', async () => {
     const r = await runCli(
-      ['verify', '--history', '--json', '--cache', '', '--attestation-registry', '', '--registry', `${registry.url}/`, 'nuxt@3.19.99', 'nuxt@2.18.1', 'nuxt@3.11.0'],
+      [
+        'verify',
+        '--history',
+        '--json',
+        '--cache',
+        '',
+        '--attestation-registry',
+        '',
+        '--registry',
+        `${registry.url}/`,
+        'nuxt@3.19.99',
+        'nuxt@2.18.1',
+        'nuxt@3.11.0',
+      ],
       work,
     );
     assert.equal(r.code, 1, r.stderr);
-    const out = JSON.parse(r.stdout) as { results: { version: string; status: string; registrySignature?: { status: string }; trust: { level: string; publisher?: string; line: string; findings: { code: string; severity: string; message: string; previous?: { version: string; publisher?: string; verification: string } }[] } }[] };
+    const out = JSON.parse(r.stdout) as {
+      results: {
+        version: string;
+        status: string;
+        registrySignature?: { status: string };
+        trust: {
+          level: string;
+          publisher?: string;
+          line: string;
+          findings: {
+            code: string;
+            severity: string;
+            message: string;
+            previous?: { version: string; publisher?: string; verification: string };
+          }[];
+        };
+      }[];
+    };
     const [forged, old2, old3] = out.results;
     assert.equal(forged!.status, 'no-provenance', JSON.stringify(forged));
     assert.equal(forged!.registrySignature?.status, 'valid');
@@ -77,9 +111,20 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
 
   it('synthetic: a version built from another repository raises source-repository-changed naming both; one without provenance after a verified one, provenance-lost', async () => {
     const common = ['--cache', '', '--attestation-registry', '', '--registry', `${registry.url}/synthetic/`, '--trusted-root', trustedRoot];
-    const r = await runCli(['verify', '--history', '--json', ...common, 'synth-evolving@1.2.0', 'synth-evolving@1.1.0', 'synth-evolving@2.0.0'], work);
+    const r = await runCli(
+      ['verify', '--history', '--json', ...common, 'synth-evolving@1.2.0', 'synth-evolving@1.1.0', 'synth-evolving@2.0.0'],
+      work,
+    );
     assert.equal(r.code, 1, r.stderr);
-    const out = JSON.parse(r.stdout) as { results: { version: string; status: string; trust: { findings: { code: string; message: string; previous?: { version: string; verification: string; sourceRepository?: string } }[] } }[] };
+    const out = JSON.parse(r.stdout) as {
+      results: {
+        version: string;
+        status: string;
+        trust: {
+          findings: { code: string; message: string; previous?: { version: string; verification: string; sourceRepository?: string } }[];
+        };
+      }[];
+    };
     const [v12, v11, v20] = out.results;
     assert.equal(v12!.status, 'verified');
     const changed = v12!.trust.findings.find((f) => f.code === 'source-repository-changed');
@@ -105,9 +150,15 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
         exclude: [{ package: 'synth-evolving@1.1.x', reason: 'released by hand while CI was down', findings: ['provenance-lost'] }],
       }),
     );
-    const relaxed = await runCli(['verify', '--history', '--policy', policy, ...common, 'synth-evolving@1.2.0', 'synth-evolving@1.1.0'], work);
+    const relaxed = await runCli(
+      ['verify', '--history', '--policy', policy, ...common, 'synth-evolving@1.2.0', 'synth-evolving@1.1.0'],
+      work,
+    );
     assert.equal(relaxed.code, 0, relaxed.stdout + relaxed.stderr);
-    assert.match(relaxed.stdout, /warning source-repository-changed: synth-evolving@1\.2\.0 was built from https:\/\/github\.com\/synth-fork\/synth-evolving/);
+    assert.match(
+      relaxed.stdout,
+      /warning source-repository-changed: synth-evolving@1\.2\.0 was built from https:\/\/github\.com\/synth-fork\/synth-evolving/,
+    );
     assert.doesNotMatch(relaxed.stdout, /provenance-lost/);
     // A broken policy is a setup error.
     fs.writeFileSync(policy, JSON.stringify({ severity: { 'source-repository-changed': 'loud' } }));
@@ -118,11 +169,29 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
 
   it('without --history or a policy, results carry no trust section and no full packument is fetched (behaviour unchanged)', async () => {
     registry.requests.length = 0;
-    const r = await runCli(['verify', '--json', '--cache', '', '--attestation-registry', '', '--registry', `${registry.url}/synthetic/`, '--trusted-root', trustedRoot, 'synth-plain@1.0.0'], work);
+    const r = await runCli(
+      [
+        'verify',
+        '--json',
+        '--cache',
+        '',
+        '--attestation-registry',
+        '',
+        '--registry',
+        `${registry.url}/synthetic/`,
+        '--trusted-root',
+        trustedRoot,
+        'synth-plain@1.0.0',
+      ],
+      work,
+    );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { results: Record<string, unknown>[] };
     assert.equal(out.results[0]!.status, 'no-provenance');
     assert.equal('trust' in out.results[0]!, false);
-    assert.ok(!registry.requests.some((q) => q.url.endsWith('/synth-plain') && !String(q.headers.accept).includes('install-v1')), 'no full packument');
+    assert.ok(
+      !registry.requests.some((q) => q.url.endsWith('/synth-plain') && !String(q.headers.accept).includes('install-v1')),
+      'no full packument',
+    );
   });
 });

@@ -19,4 +19,3 @@ export async function runCli(args: string[], cwd: string): Promise<{ code: numbe
   const code = await main(args, io);
   return { code, stdout, stderr };
 }
-

@@ -58,13 +58,36 @@ describe('CLI end to end (dist/cli.js)', function () {
   });
 
   it('verify --json gives the documented schema with verified facts (exit 0)', async function () {
-    const r = await run(['verify', '--json', '--cache', '', '--attestation-registry', '', '--registry', `${registry!.url}/`, 'sigstore@1.0.0', '@playwright/cli@0.1.1'], work);
+    const r = await run(
+      [
+        'verify',
+        '--json',
+        '--cache',
+        '',
+        '--attestation-registry',
+        '',
+        '--registry',
+        `${registry!.url}/`,
+        'sigstore@1.0.0',
+        '@playwright/cli@0.1.1',
+      ],
+      work,
+    );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.results.length, 2);
     for (const res of out.results) {
       assert.equal(res.status, 'verified', JSON.stringify(res.reason));
-      for (const k of ['sourceRepository', 'sourceCommit', 'ref', 'workflowPath', 'runInvocation', 'builder', 'issuer', 'transparencyLog']) {
+      for (const k of [
+        'sourceRepository',
+        'sourceCommit',
+        'ref',
+        'workflowPath',
+        'runInvocation',
+        'builder',
+        'issuer',
+        'transparencyLog',
+      ]) {
         assert.ok(k in res.facts, `facts.${k}`);
       }
     }
@@ -74,7 +97,19 @@ describe('CLI end to end (dist/cli.js)', function () {
   });
 
   it('an invalid package makes the exit status 1 and says why', async function () {
-    const r = await run(['verify', '--cache', '', '--attestation-registry', '', '--registry', `${registry!.url}/case/gundam-visor-cli-v1-tag-invalidsigprov/`, 'gundam-visor@1.0.1'], work);
+    const r = await run(
+      [
+        'verify',
+        '--cache',
+        '',
+        '--attestation-registry',
+        '',
+        '--registry',
+        `${registry!.url}/case/gundam-visor-cli-v1-tag-invalidsigprov/`,
+        'gundam-visor@1.0.1',
+      ],
+      work,
+    );
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /INVALID\s+gundam-visor@1\.0\.1\s+invalid-provenance-signature/);
     assert.match(r.stdout, /1 package: 0 verified, 1 invalid/);
@@ -84,7 +119,11 @@ describe('CLI end to end (dist/cli.js)', function () {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-project-'));
     fs.writeFileSync(
       path.join(project, 'package.json'),
-      JSON.stringify({ name: 'demo', version: '1.0.0', dependencies: { sigstore: '^1.0.0', nuxt: '3.0.0', 'local-thing': 'file:../x' } }, null, 2),
+      JSON.stringify(
+        { name: 'demo', version: '1.0.0', dependencies: { sigstore: '^1.0.0', nuxt: '3.0.0', 'local-thing': 'file:../x' } },
+        null,
+        2,
+      ),
     );
     fs.writeFileSync(
       path.join(project, 'package-lock.json'),
@@ -96,8 +135,16 @@ describe('CLI end to end (dist/cli.js)', function () {
           requires: true,
           packages: {
             '': { name: 'demo', version: '1.0.0', dependencies: { sigstore: '^1.0.0', nuxt: '3.0.0', 'local-thing': 'file:../x' } },
-            'node_modules/sigstore': { version: '1.0.0', resolved: `${registry!.url}/sigstore/-/sigstore-1.0.0.tgz`, integrity: 'sha512-e+qfbn/zf1+rCza/BhIA//Awmf0v1pa5HQS8Xk8iXrn9bgytytVLqYD0P7NSqZ6IELTgq+tcDvLPkQjNHyWLNg==' },
-            'node_modules/nuxt': { version: '3.0.0', resolved: `${registry!.url}/nuxt/-/nuxt-3.0.0.tgz`, integrity: 'sha512-' + Buffer.alloc(64, 1).toString('base64') },
+            'node_modules/sigstore': {
+              version: '1.0.0',
+              resolved: `${registry!.url}/sigstore/-/sigstore-1.0.0.tgz`,
+              integrity: 'sha512-e+qfbn/zf1+rCza/BhIA//Awmf0v1pa5HQS8Xk8iXrn9bgytytVLqYD0P7NSqZ6IELTgq+tcDvLPkQjNHyWLNg==',
+            },
+            'node_modules/nuxt': {
+              version: '3.0.0',
+              resolved: `${registry!.url}/nuxt/-/nuxt-3.0.0.tgz`,
+              integrity: 'sha512-' + Buffer.alloc(64, 1).toString('base64'),
+            },
             'node_modules/local-thing': { resolved: '../x', link: true },
             '../x': { name: 'local-thing', version: '0.0.1' },
           },

@@ -92,7 +92,11 @@ describe('real-world provenance through the fixture registry', function () {
     const versionDoc = {
       name: c.name,
       version: c.version,
-      dist: { integrity: c.integrity, tarball: '{{registry}}sigstore/-/sigstore-1.0.0.tgz', attestations: { url: 'x', provenance: { predicateType: 'https://slsa.dev/provenance/v0.2' } } },
+      dist: {
+        integrity: c.integrity,
+        tarball: '{{registry}}sigstore/-/sigstore-1.0.0.tgz',
+        attestations: { url: 'x', provenance: { predicateType: 'https://slsa.dev/provenance/v0.2' } },
+      },
     };
     const keyless = await startFixtureRegistry({
       realworldDir: null,

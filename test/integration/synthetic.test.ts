@@ -63,7 +63,8 @@ describe('synthetic provenance through the fixture registry and the engine', fun
             const value = key === 'publishTime' ? c.expected.facts?.transparencyLog?.integratedTime : expectedValue;
             const actual = (v.facts as unknown as Record<string, unknown>)[key];
             if (value && typeof value === 'object') {
-              for (const [k2, v2] of Object.entries(value)) assert.deepEqual((actual as Record<string, unknown>)[k2], v2, `${label}: facts.${key}.${k2}`);
+              for (const [k2, v2] of Object.entries(value))
+                assert.deepEqual((actual as Record<string, unknown>)[k2], v2, `${label}: facts.${key}.${k2}`);
             } else {
               assert.deepEqual(actual, value, `${label}: facts.${key}`);
             }
@@ -76,8 +77,15 @@ describe('synthetic provenance through the fixture registry and the engine', fun
   }
 
   it('the same scenarios against the public-good trust root are never verified', async () => {
-    const e = new ProvenanceEngine({ registry: `${registry.url}/synthetic/`, attestationRegistry: '', refreshTrust: false, useProjectNpmrc: false });
-    const verdicts = await e.verifyAll(data.packages.filter((c) => c.expected.status === 'verified').map((c) => ({ name: c.name, version: c.version })));
+    const e = new ProvenanceEngine({
+      registry: `${registry.url}/synthetic/`,
+      attestationRegistry: '',
+      refreshTrust: false,
+      useProjectNpmrc: false,
+    });
+    const verdicts = await e.verifyAll(
+      data.packages.filter((c) => c.expected.status === 'verified').map((c) => ({ name: c.name, version: c.version })),
+    );
     for (const v of verdicts) assert.notEqual(v.status, 'verified', `${v.name}@${v.version}`);
   });
 

@@ -164,7 +164,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'scoped-verified',
-    description: 'A scoped package (subject pkg:npm/%40synth-scope/widget@2.3.1), built from a tag; publish attestation in a v0.2 bundle as the registry serves it.',
+    description:
+      'A scoped package (subject pkg:npm/%40synth-scope/widget@2.3.1), built from a tag; publish attestation in a v0.2 bundle as the registry serves it.',
     name: '@synth-scope/widget',
     version: '2.3.1',
     build: gh('synth-scope/widget', { ref: 'refs/tags/v2.3.1', workflowPath: '.github/workflows/publish.yml', event: 'release' }),
@@ -192,7 +193,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'subject-digest-mismatch',
-    description: "The provenance statement's sha512 subject digest is that of another build, not dist.integrity (the publish attestation is correct).",
+    description:
+      "The provenance statement's sha512 subject digest is that of another build, not dist.integrity (the publish attestation is correct).",
     name: 'synth-digest',
     version: '1.0.0',
     build: gh('synth-org/synth-digest'),
@@ -202,7 +204,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'subject-name-mismatch',
-    description: 'The provenance statement is for pkg:npm/synth-impostor@1.0.0 (right digest, wrong name; the publish attestation is correct).',
+    description:
+      'The provenance statement is for pkg:npm/synth-impostor@1.0.0 (right digest, wrong name; the publish attestation is correct).',
     name: 'synth-name',
     version: '1.0.0',
     build: gh('synth-org/synth-name'),
@@ -212,7 +215,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'foreign-attestations',
-    description: "The attestations endpoint serves synth-basic@1.0.0's genuine attestations for this package (every subject names synth-basic, with its digest).",
+    description:
+      "The attestations endpoint serves synth-basic@1.0.0's genuine attestations for this package (every subject names synth-basic, with its digest).",
     name: 'synth-victim',
     version: '1.0.0',
     build: gh('synth-org/synth-victim'),
@@ -260,7 +264,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'gitlab-verified',
-    description: 'Built on GitLab.com CI: SLSA provenance v0.2 as npm generates it on GitLab (builder id <project>/-/runners/<id>), issuer https://gitlab.com.',
+    description:
+      'Built on GitLab.com CI: SLSA provenance v0.2 as npm generates it on GitLab (builder id <project>/-/runners/<id>), issuer https://gitlab.com.',
     name: 'synth-gitlab',
     version: '1.0.0',
     build: { kind: 'gitlab', project: 'synth-group/synth-gitlab' },
@@ -270,7 +275,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'self-hosted-verified',
-    description: 'Built on a self-hosted GitHub Actions runner (builder https://github.com/actions/runner/self-hosted, runner environment self-hosted).',
+    description:
+      'Built on a self-hosted GitHub Actions runner (builder https://github.com/actions/runner/self-hosted, runner environment self-hosted).',
     name: 'synth-self-hosted',
     version: '1.0.0',
     build: gh('synth-org/synth-self-hosted', { runner: 'self-hosted' }),
@@ -279,7 +285,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'identity-mismatch',
-    description: "The certificate's source repository (and SAN) is synth-evil/synth-identity; the provenance predicate claims synth-org/synth-identity.",
+    description:
+      "The certificate's source repository (and SAN) is synth-evil/synth-identity; the provenance predicate claims synth-org/synth-identity.",
     name: 'synth-identity',
     version: '1.0.0',
     build: gh('synth-org/synth-identity', { certRepository: 'synth-evil/synth-identity' }),
@@ -338,7 +345,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'unsupported-issuer',
-    description: 'Provenance signed with a Buildkite OIDC identity (issuer https://agent.buildkite.com): genuine, but neither GitHub Actions nor GitLab.',
+    description:
+      'Provenance signed with a Buildkite OIDC identity (issuer https://agent.buildkite.com): genuine, but neither GitHub Actions nor GitLab.',
     name: 'synth-buildkite',
     version: '1.0.0',
     build: { kind: 'buildkite', organization: 'synth-org', pipeline: 'synth-buildkite', repository: 'synth-org/synth-buildkite' },
@@ -347,7 +355,8 @@ const SCENARIOS: CaseSpec[] = [
   },
   {
     id: 'malformed-attestation',
-    description: 'The provenance bundle has no verification material (no certificate, no log entry): it cannot be loaded as a Sigstore bundle.',
+    description:
+      'The provenance bundle has no verification material (no certificate, no log entry): it cannot be loaded as a Sigstore bundle.',
     name: 'synth-malformed',
     version: '1.0.0',
     build: gh('synth-org/synth-malformed'),
@@ -446,10 +455,7 @@ export function purl(name: string, version: string): string {
 
 /** DSSE pre-authentication encoding. */
 function pae(payloadType: string, payload: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `, 'utf8'),
-    payload,
-  ]);
+  return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `, 'utf8'), payload]);
 }
 
 function dsseSign(key: KeyObject, payload: Buffer): Buffer {
@@ -724,7 +730,9 @@ async function signProvenance(
   let servedPayload = signedPayload;
   if (opts.tamper === 'signature') {
     // The payload was changed after signing: another commit.
-    const altered = JSON.parse(JSON.stringify(statement)) as { predicate: { buildDefinition: { resolvedDependencies: { digest: { gitCommit: string } }[] } } };
+    const altered = JSON.parse(JSON.stringify(statement)) as {
+      predicate: { buildDefinition: { resolvedDependencies: { digest: { gitCommit: string } }[] } };
+    };
     altered.predicate.buildDefinition.resolvedDependencies[0]!.digest.gitCommit = ctx.rand.hex(20);
     servedPayload = Buffer.from(JSON.stringify(altered), 'utf8');
   }
@@ -781,7 +789,10 @@ function signPublishAttestation(
   };
   const payload = Buffer.from(JSON.stringify(statement), 'utf8');
   // A bad signature: made by the right key, but over a different statement.
-  const signed = opts.tamper === 'signature' ? Buffer.from(JSON.stringify({ ...statement, predicate: { ...statement.predicate, version: '0.0.0-tampered' } })) : payload;
+  const signed =
+    opts.tamper === 'signature'
+      ? Buffer.from(JSON.stringify({ ...statement, predicate: { ...statement.predicate, version: '0.0.0-tampered' } }))
+      : payload;
   const sig = dsseSign(key.pair.privateKey, signed).toString('base64');
   const envelope = { payload: payload.toString('base64'), payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ sig, keyid: key.keyId }] };
   const body = {
@@ -823,7 +834,12 @@ function attestationsUrl(name: string, version: string): string {
   return `${SYNTHETIC_REGISTRY}/-/npm/v1/attestations/${escapedName(name)}@${version}`;
 }
 
-async function buildCase(ctx: Context, spec: CaseSpec, publishedCases: Map<string, SyntheticCase>, signedAt: number): Promise<SyntheticCase> {
+async function buildCase(
+  ctx: Context,
+  spec: CaseSpec,
+  publishedCases: Map<string, SyntheticCase>,
+  signedAt: number,
+): Promise<SyntheticCase> {
   const { name, version } = spec;
   const material = spec.build ? materialize(spec.build, ctx.rand) : undefined;
   const description = `Synthetic package for Provenance Lens: ${spec.id}.`;
@@ -843,7 +859,9 @@ async function buildCase(ctx: Context, spec: CaseSpec, publishedCases: Map<strin
   if (material) {
     const provOpts = spec.provenance ?? {};
     const digest = provOpts.otherDigest
-      ? createHash('sha512').update(buildPackage(name, version, description, material.repositoryUrl, ctx.rand.hex(8)).tarball).digest('hex')
+      ? createHash('sha512')
+          .update(buildPackage(name, version, description, material.repositoryUrl, ctx.rand.hex(8)).tarball)
+          .digest('hex')
       : sha512Hex;
     const subject = { name: purl(provOpts.subjectName ?? name, version), digest: { sha512: digest } };
     const { bundle: provenance, entry } = await signProvenance(ctx, spec.id, material, subject, signedAt, provOpts);
@@ -991,7 +1009,11 @@ export async function generateSyntheticData(options: GenerateOptions = {}): Prom
   const tlogInstance = (url: string, spki: Buffer, start: Date) => ({
     baseUrl: url,
     hashAlgorithm: 'SHA2_256' as const,
-    publicKey: { rawBytes: spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const, validFor: { start: isoSeconds(start.getTime()) } },
+    publicKey: {
+      rawBytes: spki.toString('base64'),
+      keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const,
+      validFor: { start: isoSeconds(start.getTime()) },
+    },
     logId: { keyId: createHash('sha256').update(spki).digest('base64') },
   });
   const trustedRoot: TrustedRootJSON = {
@@ -1010,7 +1032,9 @@ export async function generateSyntheticData(options: GenerateOptions = {}): Prom
       {
         subject: { organization: 'sigstore.mock', commonName: 'tsa' },
         uri: TSA_URL,
-        certChain: { certificates: [{ rawBytes: tsa.intCertificate.toString('base64') }, { rawBytes: tsa.rootCertificate.toString('base64') }] },
+        certChain: {
+          certificates: [{ rawBytes: tsa.intCertificate.toString('base64') }, { rawBytes: tsa.rootCertificate.toString('base64') }],
+        },
         validFor: { start: isoSeconds(tsaStart.getTime()) },
       },
     ],
@@ -1057,10 +1081,7 @@ export async function generateSyntheticData(options: GenerateOptions = {}): Prom
  * Write the data set (generated with `options` when not given) under `dir`, for the CLI's
  * `--trusted-root` / `--npm-keys` and a fixture registry. See ./fixtures.ts for the layout.
  */
-export async function writeSyntheticFixtures(
-  dir: string,
-  data?: SyntheticData | GenerateOptions,
-): Promise<SyntheticFixtureFiles> {
+export async function writeSyntheticFixtures(dir: string, data?: SyntheticData | GenerateOptions): Promise<SyntheticFixtureFiles> {
   const resolved = data && 'packages' in data ? data : await generateSyntheticData(data ?? {});
   return writeFixtures(dir, resolved);
 }

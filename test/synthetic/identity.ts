@@ -112,7 +112,11 @@ function runParts(run: string): { id: string; attempt: string } {
 }
 
 /** The in-toto statement npm (or GitHub) would sign for this build, about one package. */
-export function statementFor(b: BuildIdentity, layout: Layout, subject: { name: string; version: string; sha512: string }): Record<string, unknown> {
+export function statementFor(
+  b: BuildIdentity,
+  layout: Layout,
+  subject: { name: string; version: string; sha512: string },
+): Record<string, unknown> {
   const subjects = [{ name: purl(subject.name, subject.version), digest: { sha512: subject.sha512 } }];
   if (layout === 'github-v1') {
     return {
@@ -156,7 +160,11 @@ export function statementFor(b: BuildIdentity, layout: Layout, subject: { name: 
             GITHUB_WORKFLOW_SHA: b.commit,
           },
         },
-        metadata: { buildInvocationId: `${run.id}-${run.attempt}`, completeness: { parameters: false, environment: false, materials: false }, reproducible: false },
+        metadata: {
+          buildInvocationId: `${run.id}-${run.attempt}`,
+          completeness: { parameters: false, environment: false, materials: false },
+          reproducible: false,
+        },
         materials: [{ uri: `git+${b.repository}@${b.ref}`, digest: { sha1: b.commit } }],
       },
     };
@@ -170,7 +178,11 @@ export function statementFor(b: BuildIdentity, layout: Layout, subject: { name: 
       builder: { id: b.builderId },
       invocation: {
         configSource: { uri: `git+${b.repository}`, digest: { sha1: b.commit }, entryPoint: b.jobName ?? 'publish' },
-        parameters: { CI_COMMIT_REF_NAME: b.ref.replace(/^refs\/(?:heads|tags)\//, ''), CI_PIPELINE_SOURCE: b.event, CI_PROJECT_URL: b.repository },
+        parameters: {
+          CI_COMMIT_REF_NAME: b.ref.replace(/^refs\/(?:heads|tags)\//, ''),
+          CI_PIPELINE_SOURCE: b.event,
+          CI_PROJECT_URL: b.repository,
+        },
         environment: { name: 'shared runner', server: b.issuer },
       },
       metadata: { buildInvocationId: b.run, completeness: { parameters: true, environment: true, materials: false }, reproducible: false },
@@ -181,7 +193,6 @@ export function statementFor(b: BuildIdentity, layout: Layout, subject: { name: 
 
 // ---------------------------------------------------------------------------------------------
 // A harness: sign with the synthetic Sigstore, judge with the verifier.
-
 
 export interface IdentitySigning {
   layout: Layout;

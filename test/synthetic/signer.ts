@@ -9,9 +9,26 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { json } from '@sigstore/core';
 import { SeededRandom, npmKeyId } from './der';
-import { createCTLog, createCertificateAuthority, deriveKeyPair, pemCertificate, pemPublicKey, type CertificateAuthority, type EcKeyPair, type Extension, type FulcioExtension } from './pki';
+import {
+  createCTLog,
+  createCertificateAuthority,
+  deriveKeyPair,
+  pemCertificate,
+  pemPublicKey,
+  type CertificateAuthority,
+  type EcKeyPair,
+  type Extension,
+  type FulcioExtension,
+} from './pki';
 import { TransparencyLog } from './tlog';
-import { BUNDLE_V03_MEDIA_TYPE, PUBLISH_PREDICATE_REGISTRY, PUBLISH_PREDICATE_TYPE, type SigstoreBundleJSON, type TrustedRootJSON, type TufNpmKeys } from './types';
+import {
+  BUNDLE_V03_MEDIA_TYPE,
+  PUBLISH_PREDICATE_REGISTRY,
+  PUBLISH_PREDICATE_TYPE,
+  type SigstoreBundleJSON,
+  type TrustedRootJSON,
+  type TufNpmKeys,
+} from './types';
 
 const SECOND = 1000;
 const DAY = 24 * 3600 * SECOND;
@@ -59,7 +76,10 @@ export function purl(name: string, version: string): string {
 }
 
 function dsseSign(key: KeyObject, payload: Buffer): Buffer {
-  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(INTOTO_PAYLOAD_TYPE)} ${INTOTO_PAYLOAD_TYPE} ${payload.length} `, 'utf8'), payload]);
+  const pae = Buffer.concat([
+    Buffer.from(`DSSEv1 ${Buffer.byteLength(INTOTO_PAYLOAD_TYPE)} ${INTOTO_PAYLOAD_TYPE} ${payload.length} `, 'utf8'),
+    payload,
+  ]);
   return sign('sha256', pae, key);
 }
 
@@ -79,14 +99,26 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
     ctLog: ct,
   });
   const tlogKey = deriveKeyPair(seed, 'rekor', 'P-256');
-  const tlog = new TransparencyLog('rekor.synthetic.test', tlogKey.privateKey, tlogKey.spki, rand, rand.digits(18), rand.int(100_000_000, 400_000_000), rand.int(10, 100));
+  const tlog = new TransparencyLog(
+    'rekor.synthetic.test',
+    tlogKey.privateKey,
+    tlogKey.spki,
+    rand,
+    rand.digits(18),
+    rand.int(100_000_000, 400_000_000),
+    rand.int(10, 100),
+  );
   const registryKey: EcKeyPair = deriveKeyPair(seed, 'npm/current', 'P-256');
   const keyId = npmKeyId(registryKey.spki);
 
   const tlogInstance = (url: string, spki: Buffer) => ({
     baseUrl: url,
     hashAlgorithm: 'SHA2_256' as const,
-    publicKey: { rawBytes: spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const, validFor: { start: isoSeconds(trustStart.getTime()) } },
+    publicKey: {
+      rawBytes: spki.toString('base64'),
+      keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const,
+      validFor: { start: isoSeconds(trustStart.getTime()) },
+    },
     logId: { keyId: createHash('sha256').update(spki).digest('base64') },
   });
   const trustedRoot: TrustedRootJSON = {
@@ -107,7 +139,11 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
     keys: (['npm:signatures', 'npm:attestations'] as const).map((keyUsage) => ({
       keyId,
       keyUsage,
-      publicKey: { rawBytes: registryKey.spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const, validFor: { start: trustStart.toISOString() } },
+      publicKey: {
+        rawBytes: registryKey.spki.toString('base64'),
+        keyDetails: 'PKIX_ECDSA_P256_SHA_256' as const,
+        validFor: { start: trustStart.toISOString() },
+      },
     })),
   };
 
@@ -130,7 +166,11 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
       });
       const payload = Buffer.from(JSON.stringify(req.statement), 'utf8');
       const signature = dsseSign(leafKey.privateKey, payload);
-      const envelope = { payload: payload.toString('base64'), payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ sig: signature.toString('base64'), keyid: '' }] };
+      const envelope = {
+        payload: payload.toString('base64'),
+        payloadType: INTOTO_PAYLOAD_TYPE,
+        signatures: [{ sig: signature.toString('base64'), keyid: '' }],
+      };
       const body = {
         apiVersion: '0.0.1',
         kind: 'dsse',
@@ -145,7 +185,11 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
         predicateType: String(req.statement.predicateType),
         bundle: {
           mediaType: BUNDLE_V03_MEDIA_TYPE,
-          verificationMaterial: { certificate: { rawBytes: cert.toString('base64') }, tlogEntries: [entry], timestampVerificationData: { rfc3161Timestamps: [] } },
+          verificationMaterial: {
+            certificate: { rawBytes: cert.toString('base64') },
+            tlogEntries: [entry],
+            timestampVerificationData: { rfc3161Timestamps: [] },
+          },
           dsseEnvelope: envelope,
         },
       };
@@ -165,7 +209,10 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
         kind: 'intoto',
         spec: {
           content: {
-            envelope: { payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ keyid: keyId, publicKey: b64(pemPublicKey(registryKey.spki)), sig: b64(sig) }] },
+            envelope: {
+              payloadType: INTOTO_PAYLOAD_TYPE,
+              signatures: [{ keyid: keyId, publicKey: b64(pemPublicKey(registryKey.spki)), sig: b64(sig) }],
+            },
             hash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
             payloadHash: { algorithm: 'sha256', value: sha256Hex(payload) },
           },

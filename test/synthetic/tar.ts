@@ -51,7 +51,7 @@ export function createTarball(files: TarFile[]): Buffer {
 export function readTarball(tgz: Buffer): Map<string, Buffer> {
   const tar = gunzipSync(tgz);
   const files = new Map<string, Buffer>();
-  for (let off = 0; off + 512 <= tar.length; ) {
+  for (let off = 0; off + 512 <= tar.length;) {
     const h = tar.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
     const path = h.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');

@@ -71,12 +71,7 @@ export interface SyntheticVersionDoc {
  * 'valid', the VerificationError code it throws, or 'malformed' when @sigstore/bundle cannot even load it.
  */
 export type SigstoreOutcome =
-  | 'valid'
-  | 'malformed'
-  | 'CERTIFICATE_ERROR'
-  | 'SIGNATURE_ERROR'
-  | 'PUBLIC_KEY_ERROR'
-  | 'TLOG_INCLUSION_PROOF_ERROR';
+  'valid' | 'malformed' | 'CERTIFICATE_ERROR' | 'SIGNATURE_ERROR' | 'PUBLIC_KEY_ERROR' | 'TLOG_INCLUSION_PROOF_ERROR';
 
 export interface SyntheticExpected {
   status: 'verified' | 'no-provenance' | 'invalid';

@@ -4,7 +4,15 @@
  */
 import * as path from 'node:path';
 import { diffLockfiles, levelOf, type LockfileChange } from '../../verify/history';
-import { findLockfile, findWorkspacePackages, lockfileKindOf, parseLockfile, readLockfile, LockfileError, type ParsedLockfile } from '../../verify/resolve/lockfile';
+import {
+  findLockfile,
+  findWorkspacePackages,
+  lockfileKindOf,
+  parseLockfile,
+  readLockfile,
+  LockfileError,
+  type ParsedLockfile,
+} from '../../verify/resolve/lockfile';
 import { scanProject, ScanSetupError, type ScanMode } from '../../verify/scan';
 import { spanToRegion } from '../../verify/report';
 import type { VerifyRequest } from '../../verify/api';
@@ -51,7 +59,10 @@ export async function runScan(ctx: RunContext): Promise<ScanOutcome> {
 
 async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanOutcome> {
   const found = await findLockfile(dir);
-  if (!found) throw new ScanSetupError(`--diff needs a lockfile for ${dir} (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock); none was found.`);
+  if (!found)
+    throw new ScanSetupError(
+      `--diff needs a lockfile for ${dir} (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock); none was found.`,
+    );
   let after: ParsedLockfile;
   let afterText: string;
   try {
@@ -90,7 +101,10 @@ async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanO
     ...(p.location ? { location: p.location } : {}),
     resolvedFrom: 'lockfile',
   });
-  const verdicts = await ctx.engine.verifyAll(changes.map((c) => toRequest(c.to)), { onProgress: ctx.progress });
+  const verdicts = await ctx.engine.verifyAll(
+    changes.map((c) => toRequest(c.to)),
+    { onProgress: ctx.progress },
+  );
   const withFrom = changes.map((c, i) => ({ c, i })).filter((x) => x.c.from);
   const previous = await ctx.engine.verifyAll(withFrom.map((x) => toRequest(x.c.from!)));
   const previousByIndex = new Map(withFrom.map((x, k) => [x.i, previous[k]!]));
@@ -117,7 +131,9 @@ async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanO
         if (!prev || !item.change?.from) return;
         let claims;
         try {
-          claims = item.verdict.trust?.history ? (await ctx.trust!.service.history(prev.name, prev.attestationRegistry ?? prev.registry)).byVersion.get(prev.version) : undefined;
+          claims = item.verdict.trust?.history
+            ? (await ctx.trust!.service.history(prev.name, prev.attestationRegistry ?? prev.registry)).byVersion.get(prev.version)
+            : undefined;
         } catch {
           claims = undefined;
         }

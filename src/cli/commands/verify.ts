@@ -39,12 +39,26 @@ export async function toRequest(engine: ProvenanceEngine, spec: string): Promise
     throw new UsageError(`'${spec}' is not a registry package (name@version); git, file and URL specs have no npm provenance`);
   }
   const name = parsed.name;
-  if (parsed.type === 'version') return { request: { name, version: semver.clean(parsed.fetchSpec ?? '') ?? parsed.fetchSpec!, resolvedFrom: 'cli' } };
+  if (parsed.type === 'version')
+    return { request: { name, version: semver.clean(parsed.fetchSpec ?? '') ?? parsed.fetchSpec!, resolvedFrom: 'cli' } };
   try {
     const { versions, distTags } = await engine.listVersions(name);
-    const wanted = parsed.type === 'tag' ? distTags[parsed.fetchSpec ?? 'latest'] : semver.maxSatisfying(versions.map((v) => v.version), parsed.fetchSpec ?? '*');
+    const wanted =
+      parsed.type === 'tag'
+        ? distTags[parsed.fetchSpec ?? 'latest']
+        : semver.maxSatisfying(
+            versions.map((v) => v.version),
+            parsed.fetchSpec ?? '*',
+          );
     if (!wanted) {
-      return { verdict: { name, version: parsed.fetchSpec ?? '', status: 'unavailable', reason: { code: 'unresolved', message: `No version of ${name} matches '${parsed.fetchSpec}'.` } } };
+      return {
+        verdict: {
+          name,
+          version: parsed.fetchSpec ?? '',
+          status: 'unavailable',
+          reason: { code: 'unresolved', message: `No version of ${name} matches '${parsed.fetchSpec}'.` },
+        },
+      };
     }
     return { request: { name, version: wanted, resolvedFrom: 'registry' } };
   } catch (err) {
@@ -54,7 +68,10 @@ export async function toRequest(engine: ProvenanceEngine, spec: string): Promise
         name,
         version: parsed.fetchSpec ?? '',
         status: 'unavailable',
-        reason: { code: code === 'not-found' ? 'not-found' : 'unresolved', message: `Could not resolve ${spec}: ${(err as Error).message}` },
+        reason: {
+          code: code === 'not-found' ? 'not-found' : 'unresolved',
+          message: `Could not resolve ${spec}: ${(err as Error).message}`,
+        },
       },
     };
   }

@@ -104,7 +104,10 @@ export function lineFixFor(located: LocatedDependency, dep: DependencyState, fix
   if (located.spec === undefined || !isRewritable(dep.dependency.kind) || !isExactVersion(fix.version)) return undefined;
   const rewrite = rewriteSpec(located.spec, fix.version, fix.knownVersions);
   if (rewrite.spec === located.spec) return undefined;
-  const notes = [fix.sameSource ? '' : `built from ${shortRepository(fix.verdict.facts?.sourceRepository) || 'an unnamed repository'}`, rewrite.keptOperator ? '' : 'pinned exactly'].filter(Boolean);
+  const notes = [
+    fix.sameSource ? '' : `built from ${shortRepository(fix.verdict.facts?.sourceRepository) || 'an unnamed repository'}`,
+    rewrite.keptOperator ? '' : 'pinned exactly',
+  ].filter(Boolean);
   return {
     located,
     newSpec: rewrite.spec,

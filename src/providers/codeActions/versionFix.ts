@@ -10,9 +10,17 @@ import type { DependencyState } from '../state/documentState';
 import { isExactVersion, shortRepository } from '../../verify/format/text';
 
 /** Describes how the proposed version's provenance relates to a reference version's. */
-export function compareProvenance(proposed: ProvenanceFacts | undefined, reference: ProvenanceFacts | undefined, referenceLabel: string): string {
+export function compareProvenance(
+  proposed: ProvenanceFacts | undefined,
+  reference: ProvenanceFacts | undefined,
+  referenceLabel: string,
+): string {
   if (!proposed) return '';
-  const repo = (f: ProvenanceFacts) => f.sourceRepository.replace(/\.git$/, '').replace(/\/+$/, '').toLowerCase();
+  const repo = (f: ProvenanceFacts) =>
+    f.sourceRepository
+      .replace(/\.git$/, '')
+      .replace(/\/+$/, '')
+      .toLowerCase();
   const workflow = (f: ProvenanceFacts) => f.workflowPath.replace(/@.*$/, '').replace(/^[^/]+\/[^/]+\/(?=\.github\/)/, '');
   if (!reference) return '';
   if (repo(proposed) !== repo(reference)) return `different repository from ${referenceLabel}`;
@@ -44,7 +52,11 @@ export function fixFor(located: LocatedDependency, dep: DependencyState, suggest
   const { version, verdict } = suggestion.fix;
   // a registry key with whitespace or hidden characters is never written into package.json
   if (!isExactVersion(version)) return undefined;
-  const rewrite = rewriteSpec(located.spec, version, suggestion.versions.map((v) => v.version));
+  const rewrite = rewriteSpec(
+    located.spec,
+    version,
+    suggestion.versions.map((v) => v.version),
+  );
   if (rewrite.spec === located.spec) return undefined;
   const facts = verdict.facts;
   let relation = '';

@@ -9,7 +9,8 @@ import { registerCommand } from './register';
 export function registerClearCache(lens: LensContext): vscode.Disposable {
   return registerCommand(lens.log, 'provenanceLens.clearCache', async () => {
     // Every engine shares the one persistent cache: any engine clears it (creating one if none exists yet).
-    const engine = lens.host.all()[0] ?? lens.host.get(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? lens.extension.globalStorageUri.fsPath);
+    const engine =
+      lens.host.all()[0] ?? lens.host.get(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? lens.extension.globalStorageUri.fsPath);
     await engine.clearCache();
     lens.restartEngines('The cache was cleared.');
     lens.log.info('Cache cleared.');

@@ -54,7 +54,10 @@ export async function exportReport(
     }
   }
   if (!results || results.items.length === 0) {
-    const choice = await vscode.window.showInformationMessage('Provenance: nothing to export yet. Scan the workspace first.', 'Scan Workspace');
+    const choice = await vscode.window.showInformationMessage(
+      'Provenance: nothing to export yet. Scan the workspace first.',
+      'Scan Workspace',
+    );
     if (choice) await vscode.commands.executeCommand('provenanceLens.scanWorkspace');
     return;
   }

@@ -15,6 +15,8 @@ export function registerIgnorePackage(lens: LensContext): vscode.Disposable {
     const current = (target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
     if (current.includes(name)) return;
     await config.update('ignore', [...current, name], target);
-    lens.log.info(`${name} added to provenanceLens.ignore (${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings).`);
+    lens.log.info(
+      `${name} added to provenanceLens.ignore (${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings).`,
+    );
   });
 }

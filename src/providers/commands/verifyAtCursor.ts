@@ -76,7 +76,18 @@ async function currentVerdict(lens: LensContext, document: vscode.TextDocument, 
     const engine = documents.engineFor(document.uri.fsPath);
     const r = dep.resolved;
     log.info(`Verifying ${r.name}@${r.version} on request.`);
-    documents.setVerdict(document.uri, key, await engine.verify({ name: r.name, version: r.version!, integrity: r.integrity, resolved: r.resolved, location: r.location, resolvedFrom: r.resolvedFrom }));
+    documents.setVerdict(
+      document.uri,
+      key,
+      await engine.verify({
+        name: r.name,
+        version: r.version!,
+        integrity: r.integrity,
+        resolved: r.resolved,
+        location: r.location,
+        resolvedFrom: r.resolvedFrom,
+      }),
+    );
   }
   return dep?.verdict;
 }

@@ -52,18 +52,23 @@ export class VersionCompletionProvider implements vscode.CompletionItemProvider 
         }
         if (token.isCancellationRequested) return undefined;
         const range = new vscode.Range(document.positionAt(slot.start), document.positionAt(slot.end));
-        const items = versionItems(registryName, versions, this.documents.knownVerdicts, verifiedOnly, this.registryStrips()).map((item) => {
-          const completion = new vscode.CompletionItem({ label: item.version, description: item.detail }, vscode.CompletionItemKind.Value);
-          completion.range = range;
-          completion.insertText = item.version;
-          completion.filterText = item.version;
-          completion.sortText = item.sortText;
-          completion.detail = item.detail;
-          if (item.publishTime) completion.documentation = `Published ${item.publishTime}`;
-          if (item.deprecated) completion.tags = [vscode.CompletionItemTag.Deprecated];
-          if (item.preselect) completion.preselect = true;
-          return completion;
-        });
+        const items = versionItems(registryName, versions, this.documents.knownVerdicts, verifiedOnly, this.registryStrips()).map(
+          (item) => {
+            const completion = new vscode.CompletionItem(
+              { label: item.version, description: item.detail },
+              vscode.CompletionItemKind.Value,
+            );
+            completion.range = range;
+            completion.insertText = item.version;
+            completion.filterText = item.version;
+            completion.sortText = item.sortText;
+            completion.detail = item.detail;
+            if (item.publishTime) completion.documentation = `Published ${item.publishTime}`;
+            if (item.deprecated) completion.tags = [vscode.CompletionItemTag.Deprecated];
+            if (item.preselect) completion.preselect = true;
+            return completion;
+          },
+        );
         return new vscode.CompletionList(items, false);
       } finally {
         cancel.dispose();

@@ -142,21 +142,34 @@ export function resolvePathSetting(
   if ((scope === 'workspace' || scope === 'workspaceFolder') && context.trusted && context.resolveRelative) {
     const resolved = context.resolveRelative(expanded);
     if (path.isAbsolute(resolved)) return { path: resolved };
-    return { path: raw, problem: `${SECTION}.${key} is the relative path "${raw}" and there is no workspace folder to resolve it against: refused. Use an absolute path.` };
+    return {
+      path: raw,
+      problem: `${SECTION}.${key} is the relative path "${raw}" and there is no workspace folder to resolve it against: refused. Use an absolute path.`,
+    };
   }
   const where = scope === 'workspace' || scope === 'workspaceFolder' ? 'in an untrusted workspace' : 'in your user or machine settings';
   return {
     path: raw,
     problem:
       `${SECTION}.${key} is the relative path "${raw}" ${where}: refused. A relative path would be read from the open workspace folder, ` +
-      'which the workspace controls. Use an absolute path (or one starting with ~/), or set it in a trusted workspace\'s settings.',
+      "which the workspace controls. Use an absolute path (or one starting with ~/), or set it in a trusted workspace's settings.",
   };
 }
 
 /** Why the trustedRoot / npmKeys values are refused (empty when they are fine). */
-export function settingProblems(settings: LensSettings, context: { trusted: boolean; resolvePath?: (p: string) => string; home?: string }): string[] {
-  const c = { trusted: context.trusted, ...(context.resolvePath ? { resolveRelative: context.resolvePath } : {}), ...(context.home ? { home: context.home } : {}) };
-  return [resolvePathSetting('trustedRoot', settings.trustedRoot, settings.trustedRootScope, c), resolvePathSetting('npmKeys', settings.npmKeys, settings.npmKeysScope, c)]
+export function settingProblems(
+  settings: LensSettings,
+  context: { trusted: boolean; resolvePath?: (p: string) => string; home?: string },
+): string[] {
+  const c = {
+    trusted: context.trusted,
+    ...(context.resolvePath ? { resolveRelative: context.resolvePath } : {}),
+    ...(context.home ? { home: context.home } : {}),
+  };
+  return [
+    resolvePathSetting('trustedRoot', settings.trustedRoot, settings.trustedRootScope, c),
+    resolvePathSetting('npmKeys', settings.npmKeys, settings.npmKeysScope, c),
+  ]
     .map((r) => r.problem)
     .filter((p): p is string => Boolean(p));
 }
@@ -170,9 +183,20 @@ export function settingProblems(settings: LensSettings, context: { trusted: bool
  */
 export function engineOptions(
   settings: LensSettings,
-  context: { trusted: boolean; cacheDir?: string; logger?: EngineLogger; resolvePath?: (p: string) => string; workerScript?: string; home?: string },
+  context: {
+    trusted: boolean;
+    cacheDir?: string;
+    logger?: EngineLogger;
+    resolvePath?: (p: string) => string;
+    workerScript?: string;
+    home?: string;
+  },
 ): EngineOptions {
-  const pathContext = { trusted: context.trusted, ...(context.resolvePath ? { resolveRelative: context.resolvePath } : {}), ...(context.home ? { home: context.home } : {}) };
+  const pathContext = {
+    trusted: context.trusted,
+    ...(context.resolvePath ? { resolveRelative: context.resolvePath } : {}),
+    ...(context.home ? { home: context.home } : {}),
+  };
   const root = resolvePathSetting('trustedRoot', settings.trustedRoot, settings.trustedRootScope, pathContext);
   const keys = resolvePathSetting('npmKeys', settings.npmKeys, settings.npmKeysScope, pathContext);
   for (const problem of [root.problem, keys.problem]) if (problem) context.logger?.warn(problem);

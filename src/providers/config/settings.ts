@@ -3,7 +3,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { effectiveScope, effectiveValue, ignoredWorkspaceSettings, type LensSettings, normaliseSettings, RESTRICTED_SETTINGS, SECTION } from './lensSettings';
+import {
+  effectiveScope,
+  effectiveValue,
+  ignoredWorkspaceSettings,
+  type LensSettings,
+  normaliseSettings,
+  RESTRICTED_SETTINGS,
+  SECTION,
+} from './lensSettings';
 
 const RESTRICTED: ReadonlySet<string> = new Set(RESTRICTED_SETTINGS);
 
@@ -37,8 +45,10 @@ export function trustNotice(): string | undefined {
   if (vscode.workspace.isTrusted) return undefined;
   const ignored = ignoredSettings();
   return (
-    "Restricted Mode: this workspace is not trusted, so its .npmrc files are ignored" +
-    (ignored.length ? ` and so are its values for ${ignored.join(', ')}` : ' and so are its values for the registry and trust-material settings') +
+    'Restricted Mode: this workspace is not trusted, so its .npmrc files are ignored' +
+    (ignored.length
+      ? ` and so are its values for ${ignored.join(', ')}`
+      : ' and so are its values for the registry and trust-material settings') +
     '. Registries and trust material come from your user settings and user .npmrc.'
   );
 }

@@ -20,7 +20,12 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-export function buildRuleContext(document: vscode.TextDocument, documents: DocumentController, host: EngineHost, settings: LensSettings): RuleContext | undefined {
+export function buildRuleContext(
+  document: vscode.TextDocument,
+  documents: DocumentController,
+  host: EngineHost,
+  settings: LensSettings,
+): RuleContext | undefined {
   const state = documents.get(document.uri);
   if (!state) return undefined;
   const located = locateDependencies(document.getText());
@@ -29,7 +34,7 @@ export function buildRuleContext(document: vscode.TextDocument, documents: Docum
     fileName: path.basename(document.uri.fsPath),
     located,
     deps: joinState(located, state),
-    engineProblems: current && !state.running ? state.manifest?.problems ?? [] : [],
+    engineProblems: current && !state.running ? (state.manifest?.problems ?? []) : [],
     runError: state.running ? undefined : state.error,
     observations: host.observations(),
     ...(state.trustPolicy ? { trustPolicy: state.trustPolicy } : {}),

@@ -7,7 +7,9 @@ import { readSettings } from '../config/settings';
 import type { LensContext } from '../context';
 
 /** Settings whose change needs new engines. */
-const ENGINE_SETTINGS = ['registry', 'attestationRegistry', 'trustedRoot', 'npmKeys', 'concurrency', 'offline'].map((k) => `provenanceLens.${k}`);
+const ENGINE_SETTINGS = ['registry', 'attestationRegistry', 'trustedRoot', 'npmKeys', 'concurrency', 'offline'].map(
+  (k) => `provenanceLens.${k}`,
+);
 
 export function registerConfigurationWatcher(lens: LensContext): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {

@@ -35,7 +35,8 @@ export function badgeFor(verdict: Verdict | undefined, style: BadgeStyle, spec?:
   const status: DisplayStatus = !verdict ? 'pending' : verdict.status in BADGE_GLYPH ? verdict.status : 'unavailable';
   const glyph = BADGE_GLYPH[status];
   if (style === 'compact' || !verdict) return { status, text: glyph };
-  const versionNote = verdict.version && spec !== undefined && spec.trim() !== verdict.version ? ` (${cleanText(verdict.version, 40)})` : '';
+  const versionNote =
+    verdict.version && spec !== undefined && spec.trim() !== verdict.version ? ` (${cleanText(verdict.version, 40)})` : '';
   switch (verdict.status) {
     case 'verified': {
       // Never claim "verified" without facts from the engine: a verified verdict always carries them,

@@ -127,9 +127,7 @@ function factLines(facts: ProvenanceFacts): string[] {
   const lines: string[] = [];
   const repo = shortRepository(facts.sourceRepository) || facts.sourceRepository;
   const commit = shortCommit(facts.sourceCommit);
-  lines.push(
-    `- **Source:** ${link(repo, facts.links.repository)}${commit ? ` at commit ${link(commit, facts.links.commit)}` : ''}`,
-  );
+  lines.push(`- **Source:** ${link(repo, facts.links.repository)}${commit ? ` at commit ${link(commit, facts.links.commit)}` : ''}`);
   if (facts.workflowPath) lines.push(`- **Workflow:** ${link(facts.workflowPath, facts.links.workflow)} at that commit`);
   if (facts.runInvocation || facts.links.run) {
     lines.push(`- **Build run:** ${link(runLabel(facts.runInvocation), facts.links.run)}`);
@@ -256,7 +254,8 @@ export function buildHoverMarkdown(input: HoverInput): string {
   const actions: string[] = [];
   const nameFits = input.name.length <= MAX_NAME_LENGTH;
   const verifyArgs = [input.documentUri, input.section, input.name];
-  if (nameFits && argsFit(verifyArgs)) actions.push(commandLink('Verify again', 'provenanceLens.verifyAtCursor', verifyArgs, HOVER_COMMANDS));
+  if (nameFits && argsFit(verifyArgs))
+    actions.push(commandLink('Verify again', 'provenanceLens.verifyAtCursor', verifyArgs, HOVER_COMMANDS));
   if (verdict?.reason?.code !== 'ignored' && nameFits && argsFit([input.name])) {
     actions.push(commandLink(`Ignore ${cleanText(input.name, 80)}`, 'provenanceLens.ignorePackage', [input.name], HOVER_COMMANDS));
   }

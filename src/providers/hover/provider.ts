@@ -16,7 +16,14 @@ const SUGGESTION_WAIT_MS = 1500;
 
 function toHoverSuggestion(s: Suggestion, spec: string | undefined): HoverSuggestion {
   // Only mention a quick fix when it would change the spec (the code action offers the same).
-  const changes = s.fix && spec !== undefined && rewriteSpec(spec, s.fix.version, s.versions.map((v) => v.version)).spec !== spec;
+  const changes =
+    s.fix &&
+    spec !== undefined &&
+    rewriteSpec(
+      spec,
+      s.fix.version,
+      s.versions.map((v) => v.version),
+    ).spec !== spec;
   return {
     newestVerified: s.newestVerified,
     fix: changes ? s.fix : undefined,
@@ -31,7 +38,11 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     try {
       const hit = dependencyAt(locateDependencies(document.getText()), document.offsetAt(position));
       if (!hit) return undefined;
@@ -50,7 +61,9 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
           const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SUGGESTION_WAIT_MS));
           try {
             const found = await Promise.race([pending, timeout]);
-            suggestion = found ? toHoverSuggestion(found, isRewritable(dep.dependency.kind) ? dependency.spec : undefined) : { pending: true };
+            suggestion = found
+              ? toHoverSuggestion(found, isRewritable(dep.dependency.kind) ? dependency.spec : undefined)
+              : { pending: true };
           } catch (err) {
             suggestion = { error: err instanceof Error ? err.message : String(err) };
           }
@@ -79,7 +92,7 @@ export class ProvenanceHoverProvider implements vscode.HoverProvider {
       const span = hit.part === 'name' ? dependency.nameSpan : dependency.specSpan;
       return new vscode.Hover(content, new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length)));
     } catch (err) {
-      this.log.error(`Hover failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      this.log.error(`Hover failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return undefined;
     }
   }

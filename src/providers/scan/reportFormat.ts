@@ -23,5 +23,10 @@ export function renderReport(
   context: { root: string; toolVersion: string; trust?: TrustInfo; registries: RegistryObservation[] },
 ): string {
   const items = toReportItems(results.items, (p) => (context.root ? path.relative(context.root, p) : p));
-  return formatReport(format, items, { toolVersion: context.toolVersion, trust: context.trust, registries: context.registries, summary: summariseResults(results) });
+  return formatReport(format, items, {
+    toolVersion: context.toolVersion,
+    trust: context.trust,
+    registries: context.registries,
+    summary: summariseResults(results),
+  });
 }

@@ -52,17 +52,31 @@ export async function scanWorkspace(
           progress.report({ message: `${index + 1} of ${manifests.length}: ${label} (${p.done}/${p.total})` });
         let project;
         try {
-          project = await scan.scanProject(engine, uri.fsPath, { mode: settings.scanMode, ignore: settings.ignore, signal: controller.signal, onProgress });
+          project = await scan.scanProject(engine, uri.fsPath, {
+            mode: settings.scanMode,
+            ignore: settings.ignore,
+            signal: controller.signal,
+            onProgress,
+          });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           if (settings.scanMode === 'lockfile' && err instanceof scan.ScanSetupError) {
             // No lockfile: scan the manifest's own dependencies and say so.
             log.warn(`${label}: ${message} Scanning its direct dependencies instead.`);
             try {
-              project = await scan.scanProject(engine, uri.fsPath, { mode: 'direct', ignore: settings.ignore, signal: controller.signal, onProgress });
+              project = await scan.scanProject(engine, uri.fsPath, {
+                mode: 'direct',
+                ignore: settings.ignore,
+                signal: controller.signal,
+                onProgress,
+              });
               project.problems.unshift(`No lockfile: scanned direct dependencies only.`);
             } catch (inner) {
-              results.projects.push({ manifestPath: uri.fsPath, mode: 'direct', problems: [inner instanceof Error ? inner.message : String(inner)] });
+              results.projects.push({
+                manifestPath: uri.fsPath,
+                mode: 'direct',
+                problems: [inner instanceof Error ? inner.message : String(inner)],
+              });
               continue;
             }
           } else {
@@ -98,7 +112,9 @@ export async function scanWorkspace(
       }
       results.cancelled = token.isCancellationRequested;
       results.finishedAt = Date.now();
-      log.info(`Scan ${results.cancelled ? 'cancelled' : 'finished'}: ${results.items.length} results in ${results.finishedAt - results.startedAt} ms.`);
+      log.info(
+        `Scan ${results.cancelled ? 'cancelled' : 'finished'}: ${results.items.length} results in ${results.finishedAt - results.startedAt} ms.`,
+      );
       return results;
     },
   );
@@ -131,7 +147,10 @@ export function assessWorkspaceTrust(
 }
 
 /** Opens the file a result came from and selects the dependency (or the package in the lockfile). */
-export async function revealResult(occurrence: { manifestPath: string; lockfilePath?: string; specSpan?: { offset: number; length: number } }, name?: string): Promise<void> {
+export async function revealResult(
+  occurrence: { manifestPath: string; lockfilePath?: string; specSpan?: { offset: number; length: number } },
+  name?: string,
+): Promise<void> {
   if (!occurrence || typeof occurrence.manifestPath !== 'string') return;
   if (occurrence.specSpan) {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(occurrence.manifestPath));

@@ -125,7 +125,9 @@ export function findingsMark(findings: readonly TrustFinding[]): string | undefi
 export function toReportItems(items: readonly ScanResultItem[], relative: (absolutePath: string) => string): ReportItem[] {
   return items.map((item) => ({
     verdict: item.verdict,
-    file: relative(item.occurrence.specSpan ? item.occurrence.manifestPath : item.occurrence.lockfilePath ?? item.occurrence.manifestPath).split('\\').join('/'),
+    file: relative(item.occurrence.specSpan ? item.occurrence.manifestPath : (item.occurrence.lockfilePath ?? item.occurrence.manifestPath))
+      .split('\\')
+      .join('/'),
     region: item.occurrence.specSpan ? item.occurrence.region : undefined,
   }));
 }
@@ -146,7 +148,12 @@ export function fromDocumentState(
     const trust = dep.trust?.id === `${dep.verdict.name}@${dep.verdict.version}` ? dep.trust.assessment : undefined;
     items.push({
       verdict: trust ? { ...dep.verdict, trust } : dep.verdict,
-      occurrence: { manifestPath: state.fsPath, lockfilePath: state.lockfile?.path, specSpan: dep.dependency.specSpan, region: region(dep.dependency.specSpan) },
+      occurrence: {
+        manifestPath: state.fsPath,
+        lockfilePath: state.lockfile?.path,
+        specSpan: dep.dependency.specSpan,
+        region: region(dep.dependency.specSpan),
+      },
     });
   }
   const now = Date.now();

@@ -60,7 +60,10 @@ function findingIcon(severity: TrustFinding['severity']): vscode.ThemeIcon {
 function markedIcon(group: PackageGroup): vscode.ThemeIcon {
   const worst = shownFindings(group.findings)[0]!;
   const downgrade = downgradeOf({ level: 'unknown', line: '', findings: group.findings, history: true, notes: [] });
-  return new vscode.ThemeIcon('warning', new vscode.ThemeColor(downgrade ? 'provenanceLens.downgradeForeground' : FINDING_ICON[worst.severity][1]));
+  return new vscode.ThemeIcon(
+    'warning',
+    new vscode.ThemeColor(downgrade ? 'provenanceLens.downgradeForeground' : FINDING_ICON[worst.severity][1]),
+  );
 }
 
 export class ResultsTree implements vscode.TreeDataProvider<Node> {
@@ -94,9 +97,17 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'trust') return this.flagged.map((group) => ({ kind: 'package', group, under: 'trust' }));
     if (node.kind === 'status') return node.group.packages.map((group) => ({ kind: 'package', group, under: 'status' }));
     if (node.kind === 'package') {
-      const findings: Node[] = node.group.findings.map((finding, index) => ({ kind: 'finding', finding, index, group: node.group, under: node.under }));
+      const findings: Node[] = node.group.findings.map((finding, index) => ({
+        kind: 'finding',
+        finding,
+        index,
+        group: node.group,
+        under: node.under,
+      }));
       const occurrences: Node[] =
-        node.group.occurrences.length > 1 ? node.group.occurrences.map((occurrence) => ({ kind: 'occurrence', occurrence, group: node.group })) : [];
+        node.group.occurrences.length > 1
+          ? node.group.occurrences.map((occurrence) => ({ kind: 'occurrence', occurrence, group: node.group }))
+          : [];
       return [...findings, ...occurrences];
     }
     return [];
@@ -155,7 +166,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
             (shown.length ? `Trust history: ${shown.map((f) => `${f.code} (${f.severity})`).join(', ')}\n` : '') +
             occurrences.map((o) => this.where(o)).join('\n'),
         );
-        item.command = { command: 'provenanceLens.revealResult', title: 'Reveal', arguments: [occurrences[0], verdict.name, verdict.version] };
+        item.command = {
+          command: 'provenanceLens.revealResult',
+          title: 'Reveal',
+          arguments: [occurrences[0], verdict.name, verdict.version],
+        };
         item.contextValue = 'package';
         return item;
       }
@@ -183,7 +198,9 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
     item.id = 'trust';
     item.contextValue = 'trust';
     const errors = this.flagged.filter((p) => p.findings[0]?.severity === 'error').length;
-    item.iconPath = n ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(errors ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground')) : new vscode.ThemeIcon('shield');
+    item.iconPath = n
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(errors ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon('shield');
     const progress =
       trust.state === 'pending'
         ? `judging ${trust.judged} of ${trust.total}…`
@@ -204,7 +221,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
   }
 
   private where(occurrence: ScanOccurrence): string {
-    const file = occurrence.specSpan ? occurrence.manifestPath : occurrence.lockfilePath ?? occurrence.manifestPath;
+    const file = occurrence.specSpan ? occurrence.manifestPath : (occurrence.lockfilePath ?? occurrence.manifestPath);
     return vscode.workspace.asRelativePath(file, true) || path.basename(file);
   }
 

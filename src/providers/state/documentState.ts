@@ -52,7 +52,9 @@ export interface TrustPolicyStatus {
 
 /** The downgrade finding (provenance-lost, trusted-publisher-lost) of an assessment, unless the policy turned it off. */
 export function downgradeOf(assessment: TrustAssessment | undefined): TrustFinding | undefined {
-  return assessment?.findings.find((f) => (f.code === 'provenance-lost' || f.code === 'trusted-publisher-lost') && f.severity !== 'off' && f.previous);
+  return assessment?.findings.find(
+    (f) => (f.code === 'provenance-lost' || f.code === 'trusted-publisher-lost') && f.severity !== 'off' && f.previous,
+  );
 }
 
 /** The dependency's trust history when it is for its current verdict. */

@@ -104,7 +104,8 @@ export class DocumentController implements vscode.Disposable {
       this.settledSuggestions.clear();
       this.knownVerdicts.clear();
     }
-    for (const document of vscode.workspace.textDocuments) if (isVisible(document) || known.has(document.uri.toString())) this.schedule(document, 0);
+    for (const document of vscode.workspace.textDocuments)
+      if (isVisible(document) || known.has(document.uri.toString())) this.schedule(document, 0);
   }
 
   /** Re-verifies one document now, forgetting its earlier verdicts. */
@@ -186,7 +187,8 @@ export class DocumentController implements vscode.Disposable {
   private remember(state: DocumentState): void {
     for (const dep of state.deps.values()) {
       const v = dep.verdict;
-      if (v && v.version && v.status !== 'unavailable' && v.status !== 'not-applicable') this.knownVerdicts.set(`${v.name}@${v.version}`, v);
+      if (v && v.version && v.status !== 'unavailable' && v.status !== 'not-applicable')
+        this.knownVerdicts.set(`${v.name}@${v.version}`, v);
     }
   }
 
@@ -252,7 +254,9 @@ export class DocumentController implements vscode.Disposable {
       pending.then(
         (s) => {
           this.settledSuggestions.set(key, s);
-          this.log.info(`Alternatives for ${registryName}: ${s.fix ? `fix ${s.fix.version}` : 'no fix'}, newest verified ${s.newestVerified?.version ?? 'none'}.`);
+          this.log.info(
+            `Alternatives for ${registryName}: ${s.fix ? `fix ${s.fix.version}` : 'no fix'}, newest verified ${s.newestVerified?.version ?? 'none'}.`,
+          );
         },
         (err: unknown) => {
           this.suggestions.delete(key);

@@ -16,7 +16,14 @@ import type { Policy } from '../../verify/policy/types';
 import type { TrustAssessment } from '../../verify/history/types';
 import type { Verdict } from '../../verify/types';
 import { findLineFix, type LineFix } from '../codeActions/trust';
-import { currentTrust, downgradeOf, type DependencyState, type DependencyTrust, type DocumentState, type TrustPolicyStatus } from './documentState';
+import {
+  currentTrust,
+  downgradeOf,
+  type DependencyState,
+  type DependencyTrust,
+  type DocumentState,
+  type TrustPolicyStatus,
+} from './documentState';
 
 /** What the tracker needs of a trust-history service (src/verify/history TrustHistory). */
 export interface TrustService {
@@ -271,7 +278,9 @@ export class TrustTracker {
           history,
           current: verdict.version,
           lost: finding.previous!.level,
-          ...(finding.previous!.verification === 'verified' && finding.previous!.sourceRepository ? { source: finding.previous!.sourceRepository } : {}),
+          ...(finding.previous!.verification === 'verified' && finding.previous!.sourceRepository
+            ? { source: finding.previous!.sourceRepository }
+            : {}),
           deprecated,
           verify: (version) => scope.engine.verify({ name: verdict.name, version, resolvedFrom: 'registry' }),
         });

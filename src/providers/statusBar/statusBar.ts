@@ -45,7 +45,7 @@ export class ProvenanceStatusBar implements vscode.Disposable {
         return;
       }
       const views = joinState(locateDependencies(editor.document.getText()), state).filter((v) => v.located.spec !== undefined);
-      const counts = countStatuses(views.map((v) => (v.stale ? 'pending' : v.state?.verdict?.status ?? 'pending')));
+      const counts = countStatuses(views.map((v) => (v.stale ? 'pending' : (v.state?.verdict?.status ?? 'pending'))));
       const notes = [...this.notes()];
       if (state.error) notes.push(`Could not check this file: ${state.error}`);
       this.item.text = statusBarText(counts, { running: state.running, untrusted: !vscode.workspace.isTrusted });

@@ -117,7 +117,8 @@ function assertNoDuplicateExtensions(cert: X509Certificate): void {
     } catch {
       throw new CertificateExtensionError('the certificate has an extension without a readable identifier', 'untrusted-certificate');
     }
-    if (seen.has(oid)) throw new CertificateExtensionError(`the certificate carries extension ${oid} more than once`, 'untrusted-certificate');
+    if (seen.has(oid))
+      throw new CertificateExtensionError(`the certificate carries extension ${oid} more than once`, 'untrusted-certificate');
     seen.add(oid);
   }
 }
@@ -133,11 +134,17 @@ function readSan(cert: X509Certificate): string | undefined {
   const seq = ext.valueObj.subs;
   const names = seq.length === 1 ? seq[0].subs : [];
   if (seq.length !== 1 || names.length !== 1) {
-    throw new CertificateExtensionError('the certificate identity (subjectAltName) does not hold exactly one name', 'untrusted-certificate');
+    throw new CertificateExtensionError(
+      'the certificate identity (subjectAltName) does not hold exactly one name',
+      'untrusted-certificate',
+    );
   }
   const name = names[0];
   if (!name.tag.isContextSpecific(GENERAL_NAME_URI) && !name.tag.isContextSpecific(GENERAL_NAME_EMAIL)) {
-    throw new CertificateExtensionError('the certificate identity (subjectAltName) is neither a URI nor an email address', 'untrusted-certificate');
+    throw new CertificateExtensionError(
+      'the certificate identity (subjectAltName) is neither a URI nor an email address',
+      'untrusted-certificate',
+    );
   }
   const bytes = name.value;
   // IA5String: ASCII only.

@@ -32,7 +32,8 @@ export function githubRepoPath(url: string): string | undefined {
   const parts = url.slice(GITHUB_SERVER.length + 1).split('/');
   if (parts.length !== 2) return undefined;
   const [owner, repo] = parts as [string, string];
-  if (!GITHUB_OWNER.test(owner) || !GITHUB_REPO_NAME.test(repo) || dotSegment(repo) || repo.toLowerCase().endsWith('.git')) return undefined;
+  if (!GITHUB_OWNER.test(owner) || !GITHUB_REPO_NAME.test(repo) || dotSegment(repo) || repo.toLowerCase().endsWith('.git'))
+    return undefined;
   return `${owner}/${repo}`;
 }
 

@@ -30,7 +30,7 @@ export function parseRepo(url: string): Repo | undefined {
     const segments = url.slice(prefix.length).split('/');
     if (segments.length < 2 || segments.length > 20) return undefined;
     if (!segments.every((s) => GITLAB_SEGMENT.test(s) && !s.endsWith('.git') && !s.endsWith('.atom'))) return undefined;
-    if (segments[0] === '-' ) return undefined;
+    if (segments[0] === '-') return undefined;
     return { forge: 'gitlab', url };
   }
   return undefined;
@@ -61,7 +61,8 @@ export function fileLink(repo: Repo, sha: string, relPath: string | undefined): 
 export function runLink(repo: Repo, run: string | undefined): string | undefined {
   if (!run || !run.startsWith(`${repo.url}/`)) return undefined;
   const rest = run.slice(repo.url.length);
-  const ok = repo.forge === 'github' ? /^\/actions\/runs\/\d{1,20}(?:\/attempts\/\d{1,6})?$/.test(rest) : /^\/-\/jobs\/\d{1,20}$/.test(rest);
+  const ok =
+    repo.forge === 'github' ? /^\/actions\/runs\/\d{1,20}(?:\/attempts\/\d{1,6})?$/.test(rest) : /^\/-\/jobs\/\d{1,20}$/.test(rest);
   return ok ? run : undefined;
 }
 

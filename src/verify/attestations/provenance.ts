@@ -28,7 +28,10 @@ export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.co
 export const GITLAB_COM_ISSUER = 'https://gitlab.com';
 
 /** SLSA v1 build types whose `externalParameters.workflow` is {repository, path, ref} (npm CLI and GitHub's own). */
-const GITHUB_V1_BUILD_TYPES = new Set(['https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', 'https://actions.github.io/buildtypes/workflow/v1']);
+const GITHUB_V1_BUILD_TYPES = new Set([
+  'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1',
+  'https://actions.github.io/buildtypes/workflow/v1',
+]);
 const ACTIONS_RUNNER = 'https://github.com/actions/runner';
 /** Builder ids a GitHub Actions job writes about itself, whatever workflow it runs (npm CLI, GitHub's attestations). */
 const GENERIC_GITHUB_BUILDERS = new Set([ACTIONS_RUNNER, `${ACTIONS_RUNNER}/github-hosted`, `${ACTIONS_RUNNER}/self-hosted`]);
@@ -143,7 +146,8 @@ function githubV02Claims(predicate: Record<string, unknown>): Claims {
   if (repoPath && entryPoint.startsWith(`${repoPath}/`) && at > 0) {
     workflowRelPath = entryPoint.slice(repoPath.length + 1, at);
     const epRef = entryPoint.slice(at + 1);
-    if (ref !== undefined && epRef !== ref) throw new Mismatch(`the provenance entry point ${q(entryPoint)} names a different ref than ${q(ref)}`);
+    if (ref !== undefined && epRef !== ref)
+      throw new Mismatch(`the provenance entry point ${q(entryPoint)} names a different ref than ${q(ref)}`);
   }
   const envSha = str(env.GITHUB_SHA);
   if (envSha !== undefined && envSha !== commit) throw new Mismatch(`the provenance names two commits (${q(commit)} and ${q(envSha)})`);
@@ -259,10 +263,15 @@ function signerOf(cert: FulcioClaims): string | undefined {
  * (`builderKind`, from the runner environment extension) come from the certificate, and are what the
  * editor shows as the builder.
  */
-function checkGithubBuilderClaim(builder: string, signer: { repository: string; ref: string; uri: string }, runnerEnvironment: string | undefined): void {
+function checkGithubBuilderClaim(
+  builder: string,
+  signer: { repository: string; ref: string; uri: string },
+  runnerEnvironment: string | undefined,
+): void {
   if (GENERIC_GITHUB_BUILDERS.has(builder)) {
     const suffix = builder.slice(ACTIONS_RUNNER.length + 1);
-    if (suffix !== '' && runnerEnvironment !== undefined && suffix !== runnerEnvironment) throw mismatch('runner environment', suffix, runnerEnvironment);
+    if (suffix !== '' && runnerEnvironment !== undefined && suffix !== runnerEnvironment)
+      throw mismatch('runner environment', suffix, runnerEnvironment);
     return;
   }
   if (NPM_CLI_BUILDER.test(builder)) return;
@@ -280,7 +289,9 @@ function githubFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
   // The predicate's own strings, before anything is compared or shown.
   if (githubRepoPath(claims.repository) === undefined) {
     if (!claims.repository.startsWith(`${GITHUB_SERVER}/`)) {
-      throw new Mismatch(`the provenance names source repository ${q(claims.repository)}, which is not on ${GITHUB_SERVER}, but it was signed with a GitHub Actions identity`);
+      throw new Mismatch(
+        `the provenance names source repository ${q(claims.repository)}, which is not on ${GITHUB_SERVER}, but it was signed with a GitHub Actions identity`,
+      );
     }
     throw new Malformed(`the source repository ${q(claims.repository)} is not a plain ${GITHUB_SERVER}/<owner>/<repo> URL`);
   }
@@ -295,7 +306,8 @@ function githubFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
     cert.githubWorkflowRepository !== undefined ? `${GITHUB_SERVER}/${cert.githubWorkflowRepository}` : undefined,
   );
   if (!certRepo) throw new Mismatch('the certificate names no source repository');
-  if (githubRepoPath(certRepo) === undefined) throw new Mismatch(`the certificate names source repository ${q(certRepo)}, which is not a ${GITHUB_SERVER}/<owner>/<repo> URL`);
+  if (githubRepoPath(certRepo) === undefined)
+    throw new Mismatch(`the certificate names source repository ${q(certRepo)}, which is not a ${GITHUB_SERVER}/<owner>/<repo> URL`);
   if (claims.repository !== certRepo) throw mismatch('source repository', claims.repository, certRepo);
 
   const certSha = agree('source commits', cert.sourceRepositoryDigest, cert.githubWorkflowSha);
@@ -345,11 +357,14 @@ function gitlabFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
   const { cert } = input;
   if (input.predicateType !== SLSA_PROVENANCE_V02) throw new Malformed('SLSA v1 provenance from GitLab is not a layout npm produces');
   const claims = gitlabV02Claims(predicate);
-  if (!claims.repository.startsWith(`${issuer}/`)) throw new Mismatch(`the source repository ${q(claims.repository)} is not on ${q(issuer)}`);
-  if (!isGitlabProjectUrl(claims.repository, issuer)) throw new Malformed(`the source repository ${q(claims.repository)} is not a plain project URL`);
+  if (!claims.repository.startsWith(`${issuer}/`))
+    throw new Mismatch(`the source repository ${q(claims.repository)} is not on ${q(issuer)}`);
+  if (!isGitlabProjectUrl(claims.repository, issuer))
+    throw new Malformed(`the source repository ${q(claims.repository)} is not a plain project URL`);
   if (!isCommitId(claims.commit)) throw new Malformed(`the source commit ${q(claims.commit)} is not a git commit id`);
   if (claims.ref !== undefined && !isGitRef(claims.ref)) throw new Malformed(`the ref ${q(claims.ref)} is not a git ref`);
-  if (claims.refName !== undefined && !isGitRefName(claims.refName)) throw new Malformed(`the ref name ${q(claims.refName)} is not a git branch or tag name`);
+  if (claims.refName !== undefined && !isGitRefName(claims.refName))
+    throw new Malformed(`the ref name ${q(claims.refName)} is not a git branch or tag name`);
   if (!isPlainJobName(claims.workflowPath)) throw new Malformed(`the job name ${q(claims.workflowPath)} is not a plain name`);
 
   const certRepo = cert.sourceRepositoryUri;
@@ -368,9 +383,13 @@ function gitlabFacts(input: ProvenanceInput, predicate: Record<string, unknown>,
   if (certRef !== undefined && !isGitRef(certRef)) throw new Mismatch(`the certificate names ref ${q(certRef)}, which is not a git ref`);
 
   const san = signerOf(cert);
-  if (!san || !san.startsWith(`${issuer}/`)) throw new Mismatch(`the certificate identity ${q(san ?? '')} is not a CI configuration on ${q(issuer)}`);
+  if (!san || !san.startsWith(`${issuer}/`))
+    throw new Mismatch(`the certificate identity ${q(san ?? '')} is not a CI configuration on ${q(issuer)}`);
   // npm's GitLab layout names the runner as "<project>/-/runners/<id>"; any other builder is not npm's claim.
-  if (!claims.builder.startsWith(`${claims.repository}/-/runners/`) || !/^\d{1,20}$/.test(claims.builder.slice(claims.repository.length + '/-/runners/'.length))) {
+  if (
+    !claims.builder.startsWith(`${claims.repository}/-/runners/`) ||
+    !/^\d{1,20}$/.test(claims.builder.slice(claims.repository.length + '/-/runners/'.length))
+  ) {
     throw new Mismatch(`the provenance names builder ${q(claims.builder)}, which is not a runner of ${q(claims.repository)}`);
   }
 

@@ -103,7 +103,9 @@ function contextFor(trustedRoot: TrustedRootJson, npmKeys: readonly NpmKey[]): V
     } catch (err) {
       throw new TrustMaterialError(`the trusted root is unusable: ${errorMessage(err)}`, { cause: err });
     }
-    const publicGoodLogIds = new Set(material.tlogs.filter((t) => t.baseURL.replace(/\/+$/, '') === PUBLIC_GOOD_REKOR).map((t) => t.logID.toString('base64')));
+    const publicGoodLogIds = new Set(
+      material.tlogs.filter((t) => t.baseURL.replace(/\/+$/, '') === PUBLIC_GOOD_REKOR).map((t) => t.logID.toString('base64')),
+    );
     ctx = { verifier: new Verifier(material), publicGoodLogIds };
     byKeys.set(npmKeys, ctx);
   }
@@ -160,22 +162,31 @@ function parseAttestation(entry: unknown, index: number): Parsed | Failure {
     bundle = bundleFromJSON(e.bundle);
   } catch (err) {
     const fields = (err as { fields?: unknown }).fields;
-    const detail = Array.isArray(fields) && fields.length > 0 ? `${errorMessage(err)}: ${fields.slice(0, 5).join(', ')}` : errorMessage(err);
+    const detail =
+      Array.isArray(fields) && fields.length > 0 ? `${errorMessage(err)}: ${fields.slice(0, 5).join(', ')}` : errorMessage(err);
     return fail('malformed-attestation', `${where} is not a valid Sigstore bundle (${detail}).`);
   }
-  if (bundle.content.$case !== 'dsseEnvelope') return fail('malformed-attestation', `${where} does not hold a signed statement (DSSE envelope).`);
+  if (bundle.content.$case !== 'dsseEnvelope')
+    return fail('malformed-attestation', `${where} does not hold a signed statement (DSSE envelope).`);
   const env = bundle.content.dsseEnvelope;
-  if (env.payloadType !== INTOTO_PAYLOAD_TYPE) return fail('malformed-attestation', `${where} has payload type ${q(env.payloadType)}, not an in-toto statement.`);
+  if (env.payloadType !== INTOTO_PAYLOAD_TYPE)
+    return fail('malformed-attestation', `${where} has payload type ${q(env.payloadType)}, not an in-toto statement.`);
   const statement = parseStatement(env.payload);
   if (typeof statement === 'string') return fail('malformed-attestation', `${where}: ${statement}.`);
   if (statement.predicateType !== e.predicateType) {
-    return fail('malformed-attestation', `${where} is listed as ${q(e.predicateType)} but its signed statement is ${q(statement.predicateType)}.`);
+    return fail(
+      'malformed-attestation',
+      `${where} is listed as ${q(e.predicateType)} but its signed statement is ${q(statement.predicateType)}.`,
+    );
   }
   let kind: Kind;
   if (statement.predicateType === NPM_PUBLISH_ATTESTATION_V01) kind = 'publish';
   else if (statement.predicateType === SLSA_PROVENANCE_V1 || statement.predicateType === SLSA_PROVENANCE_V02) kind = 'provenance';
   else {
-    return fail('malformed-attestation', `${where} is of type ${q(statement.predicateType)}, which this verifier does not know; it cannot be verified, so the attestations are not accepted.`);
+    return fail(
+      'malformed-attestation',
+      `${where} is of type ${q(statement.predicateType)}, which this verifier does not know; it cannot be verified, so the attestations are not accepted.`,
+    );
   }
   let entity: SignedEntity;
   try {
@@ -231,7 +242,10 @@ function classify(err: unknown, p: Parsed, npmKeys: readonly NpmKey[]): Failure 
       case 'TIMESTAMP_ERROR':
         return fail('invalid-transparency-log', `The ${what} has no verifiable signing time from the transparency log (${detail}).`);
       case 'CERTIFICATE_ERROR':
-        return fail('untrusted-certificate', `The signing certificate of the ${what} is not trusted: ${detail}${err.cause ? ` (${errorMessage(err.cause)})` : ''}.`);
+        return fail(
+          'untrusted-certificate',
+          `The signing certificate of the ${what} is not trusted: ${detail}${err.cause ? ` (${errorMessage(err.cause)})` : ''}.`,
+        );
       case 'PUBLIC_KEY_ERROR': {
         const hint = p.entity.key.$case === 'public-key' ? p.entity.key.hint : '';
         if (keysFor(npmKeys, hint, 'npm:attestations').length === 0) {
@@ -243,7 +257,8 @@ function classify(err: unknown, p: Parsed, npmKeys: readonly NpmKey[]): Failure 
         return fail('malformed-attestation', `The ${what} cannot be verified (${detail}).`);
     }
   }
-  if (err instanceof PolicyError) return fail('identity-mismatch', `The ${what} was signed by an unexpected identity (${errorMessage(err)}).`);
+  if (err instanceof PolicyError)
+    return fail('identity-mismatch', `The ${what} was signed by an unexpected identity (${errorMessage(err)}).`);
   return fail('malformed-attestation', `The ${what} cannot be verified (${errorMessage(err)}).`);
 }
 
@@ -256,8 +271,12 @@ function checkIntegratedTimes(p: Parsed, now: number): Failure | undefined {
   for (const entry of p.bundle.verificationMaterial.tlogEntries) {
     const seconds = Number(entry.integratedTime);
     if (!Number.isFinite(seconds) || seconds * 1000 > now + CLOCK_SKEW_MS) {
-      const when = Number.isFinite(seconds) && Math.abs(seconds) < 8.64e12 ? new Date(seconds * 1000).toISOString() : String(entry.integratedTime);
-      return fail('invalid-transparency-log', `The transparency log entry of the ${describe(p.kind)} says it was integrated at ${q(when)}, which is in the future.`);
+      const when =
+        Number.isFinite(seconds) && Math.abs(seconds) < 8.64e12 ? new Date(seconds * 1000).toISOString() : String(entry.integratedTime);
+      return fail(
+        'invalid-transparency-log',
+        `The transparency log entry of the ${describe(p.kind)} says it was integrated at ${q(when)}, which is in the future.`,
+      );
     }
   }
   return undefined;
@@ -268,7 +287,10 @@ function verifyBundles(parsed: Parsed[], ctx: VerifyContext, input: AttestationI
   const now = (input.now ?? new Date()).getTime();
   for (const p of parsed) {
     if (p.entity.key.$case === 'public-key' && keysFor(input.npmKeys, p.entity.key.hint, 'npm:attestations').length === 0) {
-      return fail('unknown-registry-key', `The npm publish attestation is signed with registry key ${q(p.entity.key.hint)}, which is not among the registry's known keys.`);
+      return fail(
+        'unknown-registry-key',
+        `The npm publish attestation is signed with registry key ${q(p.entity.key.hint)}, which is not among the registry's known keys.`,
+      );
     }
     try {
       ctx.verifier.verify(p.entity);
@@ -292,7 +314,10 @@ function checkSubject(p: Parsed, input: AttestationInput, sha512Hex: string[]): 
   const what = describe(p.kind);
   const subjects = p.statement.subject;
   if (!Array.isArray(subjects) || subjects.length !== 1) {
-    return fail('subject-name-mismatch', `The ${what} must be about exactly one package, but it lists ${Array.isArray(subjects) ? subjects.length : 'no'} subjects.`);
+    return fail(
+      'subject-name-mismatch',
+      `The ${what} must be about exactly one package, but it lists ${Array.isArray(subjects) ? subjects.length : 'no'} subjects.`,
+    );
   }
   const s = asRecord(subjects[0]);
   const purl = expectedPurl(input.name, input.version);
@@ -306,11 +331,17 @@ function checkSubject(p: Parsed, input: AttestationInput, sha512Hex: string[]): 
     return fail('subject-digest-mismatch', `The ${what} gives no sha512 digest for the package.`);
   }
   if (sha512Hex.length === 0) {
-    return fail('subject-digest-mismatch', `The registry's integrity for ${q(`${input.name}@${input.version}`)} has no sha512 digest to compare with the ${what}.`);
+    return fail(
+      'subject-digest-mismatch',
+      `The registry's integrity for ${q(`${input.name}@${input.version}`)} has no sha512 digest to compare with the ${what}.`,
+    );
   }
   const d = digest.toLowerCase();
   if (!sha512Hex.every((h) => h === d)) {
-    return fail('subject-digest-mismatch', `The ${what} is about a tarball with a different sha512 than the registry's integrity: the tarball was changed after it was attested.`);
+    return fail(
+      'subject-digest-mismatch',
+      `The ${what} is about a tarball with a different sha512 than the registry's integrity: the tarball was changed after it was attested.`,
+    );
   }
   return undefined;
 }
@@ -328,7 +359,8 @@ function sha512Digests(integrity: string): string[] {
 function checkPublishPredicate(p: Parsed, input: AttestationInput): Failure | undefined {
   const pred = asRecord(p.statement.predicate);
   if (!pred || pred.name !== input.name || pred.version !== input.version) {
-    const got = pred && typeof pred.name === 'string' && typeof pred.version === 'string' ? q(`${pred.name}@${pred.version}`) : 'no package';
+    const got =
+      pred && typeof pred.name === 'string' && typeof pred.version === 'string' ? q(`${pred.name}@${pred.version}`) : 'no package';
     return fail('predicate-mismatch', `The npm publish attestation names ${got}, not ${q(`${input.name}@${input.version}`)}.`);
   }
   return undefined;
@@ -365,7 +397,10 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
   const list = asRecord(doc)?.attestations;
   if (!Array.isArray(list)) return fail('malformed-attestation', 'The attestations document has no list of attestations.');
   if (list.length === 0) {
-    return fail('attestations-missing', `The registry advertises attestations for ${q(`${input.name}@${input.version}`)}, but the attestations document is empty.`);
+    return fail(
+      'attestations-missing',
+      `The registry advertises attestations for ${q(`${input.name}@${input.version}`)}, but the attestations document is empty.`,
+    );
   }
   if (list.length > MAX_ATTESTATIONS) return fail('malformed-attestation', `The attestations document lists ${list.length} attestations.`);
 
@@ -392,7 +427,8 @@ export function verifyAttestations(input: AttestationInput): AttestationResult {
       publishAttestation = true;
       continue;
     }
-    if (p.entity.key.$case !== 'certificate') return fail('untrusted-certificate', 'The provenance attestation is not signed with a certificate.');
+    if (p.entity.key.$case !== 'certificate')
+      return fail('untrusted-certificate', 'The provenance attestation is not signed with a certificate.');
     let cert;
     try {
       cert = readFulcioClaims(p.entity.key.certificate);

@@ -64,7 +64,10 @@ export function shortRepository(url: string | undefined): string {
   } catch {
     return cleanText(url, 60);
   }
-  const path = parsed.pathname.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  const path = parsed.pathname
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   const host = parsed.hostname.toLowerCase();
   const short = host === 'github.com' || host === 'gitlab.com' ? path : `${host}/${path}`;
   return cleanText(decodeSafe(short), 80);

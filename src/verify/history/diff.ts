@@ -50,7 +50,13 @@ export function diffLockfiles(before: Lockfile | undefined, after: Lockfile): Lo
     } else {
       from = pool[0];
     }
-    out.push(from ? { name: p.name, to: p, from: oldCopies.get(`${p.name}@${from}`), kind: 'updated' } : { name: p.name, to: p, kind: 'added' });
+    out.push(
+      from ? { name: p.name, to: p, from: oldCopies.get(`${p.name}@${from}`), kind: 'updated' } : { name: p.name, to: p, kind: 'added' },
+    );
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name) || semver.compare(semver.valid(a.to.version) ? a.to.version : '0.0.0', semver.valid(b.to.version) ? b.to.version : '0.0.0'));
+  return out.sort(
+    (a, b) =>
+      a.name.localeCompare(b.name) ||
+      semver.compare(semver.valid(a.to.version) ? a.to.version : '0.0.0', semver.valid(b.to.version) ? b.to.version : '0.0.0'),
+  );
 }

@@ -24,7 +24,9 @@ export function repositoryKey(url: string | undefined): string | undefined {
     return undefined;
   }
   if (!['https:', 'http:', 'ssh:', 'git:'].includes(u.protocol) || !u.hostname) return undefined;
-  let p = decodeURIComponent(u.pathname).replace(/\/+$/, '').replace(/\.git$/i, '');
+  let p = decodeURIComponent(u.pathname)
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '');
   // https://github.com/o/r/tree/main/packages/x → the repository itself
   if (/^(www\.)?github\.com$/i.test(u.hostname)) p = p.split('/').slice(0, 3).join('/');
   else p = p.replace(/\/-\/.*$/, ''); // GitLab: /group/project/-/tree/…
@@ -37,7 +39,12 @@ export function repositoryKey(url: string | undefined): string | undefined {
 export function repositoryMatches(pattern: string, url: string | undefined): boolean {
   const key = repositoryKey(url);
   if (!key) return false;
-  const p = pattern.trim().toLowerCase().replace(/^[a-z+]+:\/\//, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  const p = pattern
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   if (!p.includes('/')) return false;
   const re = new RegExp(
     `^${p

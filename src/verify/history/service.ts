@@ -65,7 +65,9 @@ export class TrustHistory {
     const key = `${registry ?? ''} ${name}`;
     let p = this.histories.get(key);
     if (!p) {
-      p = this.deps.fetchPackument(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) }).then((doc) => packageHistory(name, doc));
+      p = this.deps
+        .fetchPackument(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) })
+        .then((doc) => packageHistory(name, doc));
       p.catch(() => this.histories.delete(key));
       this.histories.set(key, p);
     }
@@ -107,9 +109,19 @@ export class TrustHistory {
     const publishTime = self?.publishTime ?? verdict.publishTime;
     const earlier = history ? earlierInLine(history.versions, version, publishTime) : [];
     if (history?.strippedOrUnsigned) {
-      notes.push(`The registry's record of ${name} carries no signatures or attestations for any version (a mirror that strips them?): its history says nothing about trust.`);
-    } else if (history && level !== 'unknown' && level !== 'staged' && level !== 'trusted-publisher' && !earlier.some((e) => e.provenance || e.staged)) {
-      notes.push(`No earlier ${line.label} version of ${name} had provenance: that is how this line has always been published, not a downgrade.`);
+      notes.push(
+        `The registry's record of ${name} carries no signatures or attestations for any version (a mirror that strips them?): its history says nothing about trust.`,
+      );
+    } else if (
+      history &&
+      level !== 'unknown' &&
+      level !== 'staged' &&
+      level !== 'trusted-publisher' &&
+      !earlier.some((e) => e.provenance || e.staged)
+    ) {
+      notes.push(
+        `No earlier ${line.label} version of ${name} had provenance: that is how this line has always been published, not a downgrade.`,
+      );
     }
     if (history && !self) notes.push(`The registry's history of ${name} does not list ${version}.`);
 
@@ -151,7 +163,15 @@ export class TrustHistory {
       }
       for (const r of results) {
         if (findings.some((f) => f.code === r.code && f.previous?.version === r.previous?.version && f.message === r.message)) continue;
-        findings.push(this.withSeverity({ code: r.code, severity: DEFAULT_SEVERITY[r.code], message: r.message, ...(r.previous ? { previous: r.previous } : {}) }, policy, name, version, publishTime));
+        findings.push(
+          this.withSeverity(
+            { code: r.code, severity: DEFAULT_SEVERITY[r.code], message: r.message, ...(r.previous ? { previous: r.previous } : {}) },
+            policy,
+            name,
+            version,
+            publishTime,
+          ),
+        );
       }
     }
 
@@ -160,7 +180,12 @@ export class TrustHistory {
     if (publisher) out.publisher = publisher;
     if (history) {
       const upTo = history.versions.filter((v) => v.version === version || earlier.includes(v)).slice(0, TIMELINE_MAX);
-      out.timeline = upTo.map((v) => ({ version: v.version, claimed: v.claimed, ...(v.publisher ? { publisher: v.publisher } : {}), ...(v.publishTime ? { publishTime: v.publishTime } : {}) }));
+      out.timeline = upTo.map((v) => ({
+        version: v.version,
+        claimed: v.claimed,
+        ...(v.publisher ? { publisher: v.publisher } : {}),
+        ...(v.publishTime ? { publishTime: v.publishTime } : {}),
+      }));
     }
     return out;
   }

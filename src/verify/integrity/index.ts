@@ -88,13 +88,20 @@ export function registryPin(integrity: unknown, shasum?: unknown): RegistryPin {
   const sha1 = [...(parsed.hashes.get('sha1') ?? [])];
   if (shasumDigest && !sha1.includes(shasumDigest)) sha1.push(shasumDigest);
   if (parsed.accepted.length > 1) {
-    return { kind: 'ambiguous', message: `it lists ${parsed.accepted.length} different ${parsed.algorithm} digests, and the installer accepts a tarball matching any one of them` };
+    return {
+      kind: 'ambiguous',
+      message: `it lists ${parsed.accepted.length} different ${parsed.algorithm} digests, and the installer accepts a tarball matching any one of them`,
+    };
   }
-  if (sha1.length > 1) return { kind: 'ambiguous', message: `its sha1 digests (${sha1.map(short).join(', ')}) describe different tarballs` };
+  if (sha1.length > 1)
+    return { kind: 'ambiguous', message: `its sha1 digests (${sha1.map(short).join(', ')}) describe different tarballs` };
   if (parsed.algorithm !== 'sha512') return { kind: 'none', sha1 };
   const others = [...parsed.hashes.keys()].filter((a) => a !== 'sha512' && a !== 'sha1');
   if (others.length > 0) {
-    return { kind: 'ambiguous', message: `besides its sha512 it lists ${others.join(', ')} digests, which cannot be checked against the signed sha512` };
+    return {
+      kind: 'ambiguous',
+      message: `besides its sha512 it lists ${others.join(', ')} digests, which cannot be checked against the signed sha512`,
+    };
   }
   const digest = canonicalSha512(parsed.accepted[0]!);
   return digest ? { kind: 'sha512', digest, sha1 } : { kind: 'none', sha1 };
@@ -160,7 +167,10 @@ export function bindIntegrity(lockfile: unknown, pin: RegistryPin): Binding {
     }
     const wrongSha1 = extraSha1.find((d) => sha1Known.length > 0 && !sha1Known.includes(d));
     if (wrongSha1) {
-      return { kind: 'ambiguous', message: `The lockfile's integrity pairs the registry's sha512 with sha1 ${short(wrongSha1)}, which is not the registry's: it names two different tarballs.` };
+      return {
+        kind: 'ambiguous',
+        message: `The lockfile's integrity pairs the registry's sha512 with sha1 ${short(wrongSha1)}, which is not the registry's: it names two different tarballs.`,
+      };
     }
     return { kind: 'pinned' };
   }
@@ -172,7 +182,7 @@ export function bindIntegrity(lockfile: unknown, pin: RegistryPin): Binding {
       kind: 'weak',
       message:
         sha1Known.length > 0
-          ? 'the lockfile pins the tarball only by sha1 (equal to the registry\'s), not by the sha512 that provenance signs'
+          ? "the lockfile pins the tarball only by sha1 (equal to the registry's), not by the sha512 that provenance signs"
           : 'the lockfile pins the tarball only by sha1, which the registry does not state, not by the sha512 that provenance signs',
     };
   }
@@ -182,6 +192,7 @@ export function bindIntegrity(lockfile: unknown, pin: RegistryPin): Binding {
 /** Whether two registries' integrities pin the same tarball (the same single sha512; or, without one, the same sha1). */
 export function samePin(a: RegistryPin, b: RegistryPin): boolean {
   if (a.kind === 'sha512' && b.kind === 'sha512') return a.digest === b.digest;
-  if (a.kind === 'none' && b.kind === 'none') return a.sha1.length > 0 && a.sha1.length === b.sha1.length && a.sha1.every((d) => b.sha1.includes(d));
+  if (a.kind === 'none' && b.kind === 'none')
+    return a.sha1.length > 0 && a.sha1.length === b.sha1.length && a.sha1.every((d) => b.sha1.includes(d));
   return false;
 }

@@ -64,7 +64,10 @@ export async function remember(s: PipelineServices, ctx: VerifyContext, verdict:
   delete stored.location;
   delete stored.resolved;
   try {
-    await s.cache.set({ registry: ctx.registry, name: ctx.name, version: ctx.version, integrity: verdict.integrity, trustFingerprint: scope }, stored);
+    await s.cache.set(
+      { registry: ctx.registry, name: ctx.name, version: ctx.version, integrity: verdict.integrity, trustFingerprint: scope },
+      stored,
+    );
   } catch (err) {
     s.log.warn(`could not write the verdict cache: ${(err as Error).message}`);
   }

@@ -66,9 +66,13 @@ export const registryIntegrity: Step = {
   run(_s, ctx) {
     const pin = ctx.pin!;
     if (pin.kind === 'missing') {
-      throw unavailable('malformed-response', `${ctx.registry} serves no sha512 integrity for ${ctx.id}, so nothing can be checked against it.`, {
-        extra: { registry: ctx.registry },
-      });
+      throw unavailable(
+        'malformed-response',
+        `${ctx.registry} serves no sha512 integrity for ${ctx.id}, so nothing can be checked against it.`,
+        {
+          extra: { registry: ctx.registry },
+        },
+      );
     }
     if (pin.kind === 'ambiguous') {
       throw invalid(

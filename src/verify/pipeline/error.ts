@@ -34,8 +34,11 @@ export class VerdictError extends Error {
 export const invalid = (code: InvalidCode, message: string, options?: ConstructorParameters<typeof VerdictError>[2]): VerdictError =>
   new VerdictError({ status: 'invalid', code }, message, options);
 
-export const unavailable = (code: UnavailableCode, message: string, options?: ConstructorParameters<typeof VerdictError>[2]): VerdictError =>
-  new VerdictError({ status: 'unavailable', code }, message, options);
+export const unavailable = (
+  code: UnavailableCode,
+  message: string,
+  options?: ConstructorParameters<typeof VerdictError>[2],
+): VerdictError => new VerdictError({ status: 'unavailable', code }, message, options);
 
 /** Thrown when the caller's signal aborts the work. */
 export class Cancelled extends Error {

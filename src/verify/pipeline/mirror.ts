@@ -17,7 +17,11 @@ export const mirrorFallback: Step = {
     s.log.debug(`${ctx.id}: ${ctx.registry} serves no signatures or attestations; asking ${alt}`);
     let altDoc: VersionDoc;
     try {
-      altDoc = (await s.client.getVersion(ctx.name, ctx.version, { signal: ctx.signal, registry: alt, cache: documentCaching(s, ctx) })) as VersionDoc;
+      altDoc = (await s.client.getVersion(ctx.name, ctx.version, {
+        signal: ctx.signal,
+        registry: alt,
+        cache: documentCaching(s, ctx),
+      })) as VersionDoc;
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'not-found') {
         ctx.notPublic = true;
@@ -35,9 +39,13 @@ export const mirrorFallback: Step = {
     const altIntegrity = typeof altDoc.dist?.integrity === 'string' ? altDoc.dist.integrity : undefined;
     const altPin = registryPin(altIntegrity, altDoc.dist?.shasum);
     if (altPin.kind === 'ambiguous') {
-      throw invalid('ambiguous-integrity', `The attestation registry ${alt} serves an integrity for ${ctx.id} that does not pin one tarball: ${altPin.message}.`, {
-        extra: { attestationRegistry: alt },
-      });
+      throw invalid(
+        'ambiguous-integrity',
+        `The attestation registry ${alt} serves an integrity for ${ctx.id} that does not pin one tarball: ${altPin.message}.`,
+        {
+          extra: { attestationRegistry: alt },
+        },
+      );
     }
     if (!samePin(ctx.pin!, altPin)) {
       throw invalid(

@@ -43,7 +43,11 @@ export const checkRequest: Step = {
     ctx.route = routeOf(request.resolved, ctx.registry);
     if (!ctx.fromLockfile) return;
     const ambiguous = lockfileAmbiguity(request.integrity);
-    if (ambiguous) throw invalid('ambiguous-integrity', `${ambiguous.message} (${ctx.id})`, { scope: 'request', extra: { integrity: request.integrity } });
+    if (ambiguous)
+      throw invalid('ambiguous-integrity', `${ambiguous.message} (${ctx.id})`, {
+        scope: 'request',
+        extra: { integrity: request.integrity },
+      });
     if (ctx.route.kind === 'remote' && !parseIntegrity(request.integrity)) {
       throw unavailable(
         'remote-tarball-unpinned',

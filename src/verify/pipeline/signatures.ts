@@ -5,7 +5,15 @@
  */
 import { verifyRegistrySignatures } from '../signatures';
 import type { InvalidCode, RegistrySignature, Verdict } from '../types';
-import { hasAttestations, hasSignatures, knownFields, requestFields, type PipelineServices, type Step, type VerifyContext } from './context';
+import {
+  hasAttestations,
+  hasSignatures,
+  knownFields,
+  requestFields,
+  type PipelineServices,
+  type Step,
+  type VerifyContext,
+} from './context';
 import { invalid, unavailable } from './error';
 import { isRecord } from '../util/guards';
 
@@ -22,7 +30,12 @@ function judge(ctx: VerifyContext, time?: KeyTime): RegistrySignature {
   ctx.registrySignature = rs;
   if (time && hasSignatures(dist)) ctx.keyValidityTime = time;
   if (rs.status === 'invalid' || rs.status === 'unknown-key' || rs.status === 'expired-key') {
-    const code: InvalidCode = rs.status === 'invalid' ? 'invalid-registry-signature' : rs.status === 'unknown-key' ? 'unknown-registry-key' : 'expired-registry-key';
+    const code: InvalidCode =
+      rs.status === 'invalid'
+        ? 'invalid-registry-signature'
+        : rs.status === 'unknown-key'
+          ? 'unknown-registry-key'
+          : 'expired-registry-key';
     throw invalid(code, rs.message);
   }
   return rs;
@@ -44,11 +57,20 @@ async function registryTime(s: PipelineServices, ctx: VerifyContext): Promise<Ke
     time = (await s.publishTimesOf(ctx.name, used, ctx.signal))?.[ctx.version];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw unavailable('registry-error', `The publish time of ${ctx.id} is needed to check its signing key's validity, but could not be fetched: ${message}`, {
-      extra: { registry: used },
-    });
+    throw unavailable(
+      'registry-error',
+      `The publish time of ${ctx.id} is needed to check its signing key's validity, but could not be fetched: ${message}`,
+      {
+        extra: { registry: used },
+      },
+    );
   }
-  if (!time) throw unavailable('malformed-response', `${used} gives no publish time for ${ctx.id}, which is needed to check its signing key's validity.`, { extra: { registry: used } });
+  if (!time)
+    throw unavailable(
+      'malformed-response',
+      `${used} gives no publish time for ${ctx.id}, which is needed to check its signing key's validity.`,
+      { extra: { registry: used } },
+    );
   ctx.registryPublishTime = time;
   return { time, source: 'registry' };
 }
@@ -72,7 +94,10 @@ export const noProvenance: Step = {
       ...requestFields(ctx),
       ...knownFields(ctx),
       status: 'no-provenance',
-      reason: { code: 'not-advertised', message: `${ctx.id} was published without provenance: ${where} advertises no attestations for it.` },
+      reason: {
+        code: 'not-advertised',
+        message: `${ctx.id} was published without provenance: ${where} advertises no attestations for it.`,
+      },
     };
   },
 };

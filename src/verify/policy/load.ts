@@ -66,10 +66,18 @@ function parseRequirements(value: unknown, errors: string[]): PolicyRequirement[
   forEachEntry(value, 'requirements', ['packages', 'evidence', 'sourceRepositories'], errors, (r, where) => {
     const packages = stringList(r.packages, `${where}.packages`, errors);
     const evidence = r.evidence ?? 'provenance';
-    if (evidence !== 'provenance' && evidence !== 'trusted-publisher') errors.push(`${where}.evidence must be "provenance" or "trusted-publisher"`);
-    const sources = r.sourceRepositories === undefined ? undefined : stringList(r.sourceRepositories, `${where}.sourceRepositories`, errors);
-    if (sources?.some((s) => !s.includes('/'))) errors.push(`${where}.sourceRepositories: give host/owner/name patterns such as github.com/myorg/*`);
-    if (packages) requirements.push({ packages, evidence: evidence === 'trusted-publisher' ? 'trusted-publisher' : 'provenance', ...(sources ? { sourceRepositories: sources } : {}) });
+    if (evidence !== 'provenance' && evidence !== 'trusted-publisher')
+      errors.push(`${where}.evidence must be "provenance" or "trusted-publisher"`);
+    const sources =
+      r.sourceRepositories === undefined ? undefined : stringList(r.sourceRepositories, `${where}.sourceRepositories`, errors);
+    if (sources?.some((s) => !s.includes('/')))
+      errors.push(`${where}.sourceRepositories: give host/owner/name patterns such as github.com/myorg/*`);
+    if (packages)
+      requirements.push({
+        packages,
+        evidence: evidence === 'trusted-publisher' ? 'trusted-publisher' : 'provenance',
+        ...(sources ? { sourceRepositories: sources } : {}),
+      });
   });
   return requirements;
 }
@@ -83,7 +91,8 @@ function parseAllowedSources(value: unknown, errors: string[]): PolicyAllowedSou
   }
   for (const [pattern, repos] of Object.entries(value).slice(0, MAX_ENTRIES)) {
     const list = stringList(repos, `allowedSources["${pattern.slice(0, 80)}"]`, errors);
-    if (list?.some((s) => !s.includes('/'))) errors.push(`allowedSources["${pattern.slice(0, 80)}"]: give host/owner/name patterns such as github.com/myorg/*`);
+    if (list?.some((s) => !s.includes('/')))
+      errors.push(`allowedSources["${pattern.slice(0, 80)}"]: give host/owner/name patterns such as github.com/myorg/*`);
     if (list) allowedSources.push({ packages: pattern, repositories: list });
   }
   return allowedSources;
@@ -97,7 +106,8 @@ function parseSeverities(value: unknown, errors: string[]): Partial<Record<Trust
     return severity;
   }
   for (const [code, level] of Object.entries(value)) {
-    if (!FINDING_CODES.includes(code as TrustFindingCode)) errors.push(`severity: unknown finding code "${code.slice(0, 80)}" (known: ${FINDING_CODES.join(', ')})`);
+    if (!FINDING_CODES.includes(code as TrustFindingCode))
+      errors.push(`severity: unknown finding code "${code.slice(0, 80)}" (known: ${FINDING_CODES.join(', ')})`);
     else if (!SEVERITIES.includes(level as FindingSeverity)) errors.push(`severity["${code}"] must be one of ${SEVERITIES.join(', ')}`);
     else severity[code as TrustFindingCode] = level as FindingSeverity;
   }
@@ -118,7 +128,8 @@ function parseExclusions(value: unknown, errors: string[]): PolicyExclusion[] {
       if (unknown?.length) errors.push(`${where}.findings: unknown finding code ${unknown.map((c) => `"${c.slice(0, 80)}"`).join(', ')}`);
       else if (list) findings = list as TrustFindingCode[];
     }
-    if (spec && parts && isString(e.reason)) exclusions.push({ spec, ...parts, reason: e.reason.trim(), ...(findings ? { findings } : {}) });
+    if (spec && parts && isString(e.reason))
+      exclusions.push({ spec, ...parts, reason: e.reason.trim(), ...(findings ? { findings } : {}) });
   });
   return exclusions;
 }
@@ -132,7 +143,8 @@ export function parsePolicy(text: string, source = POLICY_FILE_NAME): PolicyPars
     return { errors: parseErrors.slice(0, 5).map((e) => `${source}: ${printParseErrorCode(e.error)} at offset ${e.offset}`) };
   }
   if (!isRecord(doc)) return { errors: [`${source}: the policy must be a JSON object`] };
-  for (const k of Object.keys(doc)) if (!TOP_KEYS.includes(k)) errors.push(`unknown setting "${k.slice(0, 80)}" (known: ${TOP_KEYS.slice(1).join(', ')})`);
+  for (const k of Object.keys(doc))
+    if (!TOP_KEYS.includes(k)) errors.push(`unknown setting "${k.slice(0, 80)}" (known: ${TOP_KEYS.slice(1).join(', ')})`);
 
   const requirements = parseRequirements(doc.requirements, errors);
   const allowedSources = parseAllowedSources(doc.allowedSources, errors);
@@ -142,13 +154,20 @@ export function parsePolicy(text: string, source = POLICY_FILE_NAME): PolicyPars
   let downgradeInformationAfterDays: number | undefined;
   if (doc.downgradeInformationAfterDays !== undefined) {
     const d = doc.downgradeInformationAfterDays;
-    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) errors.push('downgradeInformationAfterDays must be a number of days (0 or more)');
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0)
+      errors.push('downgradeInformationAfterDays must be a number of days (0 or more)');
     else downgradeInformationAfterDays = d;
   }
 
   if (errors.length) return { errors: errors.map((e) => `${source}: ${e}`) };
   return {
-    policy: { requirements, allowedSources, severity, exclusions, ...(downgradeInformationAfterDays !== undefined ? { downgradeInformationAfterDays } : {}) },
+    policy: {
+      requirements,
+      allowedSources,
+      severity,
+      exclusions,
+      ...(downgradeInformationAfterDays !== undefined ? { downgradeInformationAfterDays } : {}),
+    },
     errors: [],
   };
 }

@@ -46,6 +46,11 @@ export const EMPTY_POLICY: Policy = { requirements: [], allowedSources: [], seve
 
 /** A package-name pattern: `*` matches any run of characters (so `@myorg/*` is every package of the scope). */
 export function packageMatches(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(name);
 }

@@ -156,7 +156,8 @@ export const REASONS = {
   'lockfile-integrity-missing': {
     status: 'unavailable',
     label: 'no lockfile integrity',
-    meaning: "the lockfile records no integrity, so the installer accepts any tarball; the registry's verified provenance cannot be tied to it",
+    meaning:
+      "the lockfile records no integrity, so the installer accepts any tarball; the registry's verified provenance cannot be tied to it",
   },
   'lockfile-integrity-weak': {
     status: 'unavailable',
@@ -293,7 +294,12 @@ function lookup<E>(table: Record<string, E>, code: string | undefined): E | unde
 }
 
 /** A README link: the code's row (its anchor) when the table has the code, else the section. */
-function docsUrl<C extends string>(table: Record<C, unknown>, anchor: (code: C) => string, section: string, code: string | undefined): string {
+function docsUrl<C extends string>(
+  table: Record<C, unknown>,
+  anchor: (code: C) => string,
+  section: string,
+  code: string | undefined,
+): string {
   return lookup(table, code) ? `${README_URL}#${anchor(code as C)}` : `${README_URL}#${section}`;
 }
 

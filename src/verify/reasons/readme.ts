@@ -29,7 +29,9 @@ export const FINDING_TABLE: GeneratedBlock = {
     [
       '| Code | Default | Meaning |',
       '| --- | --- | --- |',
-      ...Object.entries(FINDINGS).map(([code, f]) => `| <a id="${findingAnchor(code as TrustFindingCode)}"></a>\`${code}\` | ${f.severity} | ${f.meaning} |`),
+      ...Object.entries(FINDINGS).map(
+        ([code, f]) => `| <a id="${findingAnchor(code as TrustFindingCode)}"></a>\`${code}\` | ${f.severity} | ${f.meaning} |`,
+      ),
     ].join('\n'),
 };
 
@@ -43,7 +45,10 @@ export function readBlock(readme: string, name: string): string | undefined {
   const a = readme.indexOf(begin(name));
   const b = readme.indexOf(end(name));
   if (a < 0 || b < a) return undefined;
-  return readme.slice(a + begin(name).length, b).replace(/^\n+/, '').replace(/\n+$/, '');
+  return readme
+    .slice(a + begin(name).length, b)
+    .replace(/^\n+/, '')
+    .replace(/\n+$/, '');
 }
 
 /** The README with every generated block rewritten; throws when a block's markers are missing. */

@@ -214,7 +214,15 @@ export class RegistryClient {
   }
 
   /** What configuration is in effect (no secrets): for `--verbose` output and diagnostics. */
-  configSummary(): { registry: string; scopedRegistries: Record<string, string>; files: NpmConfig['files']; warnings: string[]; proxy: boolean; customCa: boolean; strictSSL: boolean } {
+  configSummary(): {
+    registry: string;
+    scopedRegistries: Record<string, string>;
+    files: NpmConfig['files'];
+    warnings: string[];
+    proxy: boolean;
+    customCa: boolean;
+    strictSSL: boolean;
+  } {
     return redactDeep({
       registry: this.registry,
       scopedRegistries: { ...this.config.scopedRegistries },
@@ -243,7 +251,15 @@ export class RegistryClient {
     const url = `${registry}${escaped}/${encodeURIComponent(version)}`;
     const what = `version document of ${name}@${version}`;
     const doc = await this.fetchJson(
-      { url, registry, accept: ACCEPT_JSON, maxBytes: this.limits.versionBytes, what, ...signalOpt(options.signal), ...(options.cache ? { cache: options.cache } : {}) },
+      {
+        url,
+        registry,
+        accept: ACCEPT_JSON,
+        maxBytes: this.limits.versionBytes,
+        what,
+        ...signalOpt(options.signal),
+        ...(options.cache ? { cache: options.cache } : {}),
+      },
       (body) => validateVersionDocument(body, { name, version }, what),
       'not-found',
     );
@@ -258,7 +274,14 @@ export class RegistryClient {
     const full = options.full === true;
     const what = `${full ? 'full ' : ''}packument of ${name}`;
     const doc = await this.fetchJson(
-      { url, registry, accept: full ? ACCEPT_JSON : ACCEPT_ABBREVIATED, maxBytes: this.limits.packumentBytes, what, ...signalOpt(options.signal) },
+      {
+        url,
+        registry,
+        accept: full ? ACCEPT_JSON : ACCEPT_ABBREVIATED,
+        maxBytes: this.limits.packumentBytes,
+        what,
+        ...signalOpt(options.signal),
+      },
       (body) => validatePackument(body, name, !full && !hasTime(body)),
       'not-found',
     );
@@ -276,7 +299,15 @@ export class RegistryClient {
     const url = `${registry}-/npm/v1/attestations/${escaped}@${encodeURIComponent(version)}`;
     return this.fetchJson(
       // Never on disk: what they prove is kept as a verdict, and a new verification fetches them afresh.
-      { url, registry, accept: ACCEPT_JSON, maxBytes: this.limits.attestationsBytes, what: `attestations of ${name}@${version}`, cache: 'no-store', ...signalOpt(options.signal) },
+      {
+        url,
+        registry,
+        accept: ACCEPT_JSON,
+        maxBytes: this.limits.attestationsBytes,
+        what: `attestations of ${name}@${version}`,
+        cache: 'no-store',
+        ...signalOpt(options.signal),
+      },
       validateAttestations,
       null,
     );
@@ -289,7 +320,13 @@ export class RegistryClient {
     let pending = this.keys.get(normalized);
     if (!pending) {
       pending = this.fetchJson(
-        { url: `${normalized}-/npm/v1/keys`, registry: normalized, accept: ACCEPT_JSON, maxBytes: this.limits.keysBytes, what: `signing keys of ${hostLabel(normalized)}` },
+        {
+          url: `${normalized}-/npm/v1/keys`,
+          registry: normalized,
+          accept: ACCEPT_JSON,
+          maxBytes: this.limits.keysBytes,
+          what: `signing keys of ${hostLabel(normalized)}`,
+        },
         validateKeys,
         null,
       );
@@ -299,7 +336,11 @@ export class RegistryClient {
         if (this.keys.get(normalized) === pending) this.keys.delete(normalized);
       });
     }
-    return withSignal(pending, options.signal, () => new RegistryError('cancelled', `signing keys of ${hostLabel(normalized)}: cancelled`, { url: `${normalized}-/npm/v1/keys` }));
+    return withSignal(
+      pending,
+      options.signal,
+      () => new RegistryError('cancelled', `signing keys of ${hostLabel(normalized)}: cancelled`, { url: `${normalized}-/npm/v1/keys` }),
+    );
   }
 
   /**
@@ -319,7 +360,10 @@ export class RegistryClient {
     const prev = stats.versions.get(id);
     const signatures = Array.isArray(dist?.signatures) && dist.signatures.length > 0;
     const attestations = dist?.attestations !== undefined && dist.attestations !== null;
-    stats.versions.set(id, { signatures: signatures || Boolean(prev?.signatures), attestations: attestations || Boolean(prev?.attestations) });
+    stats.versions.set(id, {
+      signatures: signatures || Boolean(prev?.signatures),
+      attestations: attestations || Boolean(prev?.attestations),
+    });
   }
 
   /** What was observed per registry (mirror detection); registry URLs without their credentials. */
@@ -381,10 +425,14 @@ export class RegistryClient {
     const down = this.unreachable.get(origin);
     if (down && Date.now() < down.until) {
       return Promise.reject(
-        new RegistryError('network-error', `${req.what}: ${down.error.message.replace(/^.*?: (could not reach)/, '$1')} (a moment ago; not retried for ${Math.round(this.unreachableMemoryMs / 1000)} s)`, {
-          url: req.url,
-          cause: down.error,
-        }),
+        new RegistryError(
+          'network-error',
+          `${req.what}: ${down.error.message.replace(/^.*?: (could not reach)/, '$1')} (a moment ago; not retried for ${Math.round(this.unreachableMemoryMs / 1000)} s)`,
+          {
+            url: req.url,
+            cause: down.error,
+          },
+        ),
       );
     }
     const key = `${req.accept}\n${req.url}`;
@@ -395,34 +443,54 @@ export class RegistryClient {
         users: 0,
         settled: false,
         controller,
-        promise: this.transport.get({ ...shared, signal: controller.signal }).catch((err: unknown) => {
-          if (this.unreachableMemoryMs > 0 && err instanceof RegistryError && err.code === 'network-error' && UNREACHABLE_CODES.has(causeCode(err))) {
-            this.unreachable.set(origin, { until: Date.now() + this.unreachableMemoryMs, error: err });
-          }
-          throw err;
-        }).then(async (res) => {
-          this.logger?.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
-          if (res.status === 404) {
-            if (onNotFound === null) return null;
-            throw new RegistryError('not-found', `${req.what}: ${hostLabel(req.registry)} does not have it (HTTP 404)`, { url: req.url, status: 404 });
-          }
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(res.body!.toString('utf8'));
-          } catch {
-            await this.transport.forget(shared); // an unusable body is not kept in the HTTP cache
-            throw new RegistryError('malformed-response', `${req.what}: the registry answered something that is not JSON`, { url: req.url, status: 200 });
-          }
-          try {
-            return validate(parsed);
-          } catch (err) {
-            if (err instanceof ShapeError) {
-              await this.transport.forget(shared);
-              throw new RegistryError('malformed-response', `${req.what}: unexpected document (${err.message})`, { url: req.url, status: 200, cause: err });
+        promise: this.transport
+          .get({ ...shared, signal: controller.signal })
+          .catch((err: unknown) => {
+            if (
+              this.unreachableMemoryMs > 0 &&
+              err instanceof RegistryError &&
+              err.code === 'network-error' &&
+              UNREACHABLE_CODES.has(causeCode(err))
+            ) {
+              this.unreachable.set(origin, { until: Date.now() + this.unreachableMemoryMs, error: err });
             }
             throw err;
-          }
-        }),
+          })
+          .then(async (res) => {
+            this.logger?.debug(
+              `registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`,
+            );
+            if (res.status === 404) {
+              if (onNotFound === null) return null;
+              throw new RegistryError('not-found', `${req.what}: ${hostLabel(req.registry)} does not have it (HTTP 404)`, {
+                url: req.url,
+                status: 404,
+              });
+            }
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(res.body!.toString('utf8'));
+            } catch {
+              await this.transport.forget(shared); // an unusable body is not kept in the HTTP cache
+              throw new RegistryError('malformed-response', `${req.what}: the registry answered something that is not JSON`, {
+                url: req.url,
+                status: 200,
+              });
+            }
+            try {
+              return validate(parsed);
+            } catch (err) {
+              if (err instanceof ShapeError) {
+                await this.transport.forget(shared);
+                throw new RegistryError('malformed-response', `${req.what}: unexpected document (${err.message})`, {
+                  url: req.url,
+                  status: 200,
+                  cause: err,
+                });
+              }
+              throw err;
+            }
+          }),
       };
       entry = created;
       this.inflight.set(key, created as SharedFetch<unknown>);
@@ -524,7 +592,9 @@ function escapeNameUncached(name: string, registry: string): string {
   try {
     parsed = npa(name);
   } catch (err) {
-    throw new RegistryError('not-found', `"${name.slice(0, 214)}" is not a valid package name: ${(err as Error).message}`, { url: registry });
+    throw new RegistryError('not-found', `"${name.slice(0, 214)}" is not a valid package name: ${(err as Error).message}`, {
+      url: registry,
+    });
   }
   if (!parsed.name || parsed.name !== name || !parsed.escapedName || !parsed.registry) {
     throw new RegistryError('not-found', `"${name.slice(0, 214)}" is not a valid package name`, { url: registry });

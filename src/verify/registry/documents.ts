@@ -119,7 +119,11 @@ export function validateDist(value: unknown, where: string): RegistryDist {
 }
 
 /** A version document; `expected` names what was asked for (names and versions must match). */
-export function validateVersionDocument(value: unknown, expected: { name: string; version?: string }, where = 'version document'): VersionDocument {
+export function validateVersionDocument(
+  value: unknown,
+  expected: { name: string; version?: string },
+  where = 'version document',
+): VersionDocument {
   if (!isRecord(value)) fail(`${where} is not a JSON object`);
   if (typeof value.name !== 'string') fail(`${where} has no name`);
   if (value.name !== expected.name) fail(`${where} is for "${truncate(value.name)}", not "${expected.name}"`);
@@ -133,7 +137,8 @@ export function validateVersionDocument(value: unknown, expected: { name: string
 
 export function validatePackument(value: unknown, name: string, abbreviated: boolean): Packument {
   if (!isRecord(value)) fail('packument is not a JSON object');
-  if (value.name !== name) fail(typeof value.name === 'string' ? `packument is for "${truncate(value.name)}", not "${name}"` : 'packument has no name');
+  if (value.name !== name)
+    fail(typeof value.name === 'string' ? `packument is for "${truncate(value.name)}", not "${name}"` : 'packument has no name');
   const distTags = value['dist-tags'] ?? {};
   if (!isRecord(distTags)) fail('packument dist-tags is not an object');
   for (const [tag, v] of Object.entries(distTags)) if (typeof v !== 'string') fail(`packument dist-tags.${truncate(tag)} is not a string`);

@@ -68,7 +68,8 @@ export function freshnessLifetime(headers: ResponseHeaders, heuristicMs = 0): nu
   if (cc.has('no-store')) return undefined;
   if (cc.has('no-cache') || cc.has('must-revalidate')) return 0;
   const maxAge = cc.get('max-age');
-  if (maxAge === undefined && cc.size === 0 && !headerValue(headers.etag) && !headerValue(headers.lastModified)) return Math.max(0, heuristicMs);
+  if (maxAge === undefined && cc.size === 0 && !headerValue(headers.etag) && !headerValue(headers.lastModified))
+    return Math.max(0, heuristicMs);
   if (maxAge === undefined || !/^\d+$/.test(maxAge)) return 0;
   const age = headers.age && /^\d+$/.test(headers.age.trim()) ? Number(headers.age.trim()) : 0;
   return Math.max(0, (Number(maxAge) - age) * 1000);

@@ -96,7 +96,8 @@ async function lockfileIn(dir: string): Promise<Omit<FoundLockfile, 'importerPat
   const notes: string[] = [];
   const others = usable.filter((c) => c !== chosen).map((c) => c.file);
   if (others.length > 0) notes.push(`Several lockfiles in ${dir}: using ${chosen.file} (${why}); ignoring ${others.join(', ')}.`);
-  if (chosen.file === 'bun.lockb') notes.push('bun.lockb is Bun\'s binary lockfile, which cannot be read; run `bun install --save-text-lockfile` to write bun.lock.');
+  if (chosen.file === 'bun.lockb')
+    notes.push("bun.lockb is Bun's binary lockfile, which cannot be read; run `bun install --save-text-lockfile` to write bun.lock.");
   return { path: file, kind, note: notes.length > 0 ? notes.join(' ') : undefined };
 }
 
@@ -124,7 +125,11 @@ async function readHead(p: string, bytes = 4096): Promise<string> {
 
 async function readPackageJson(dir: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const value: unknown = parseJsonc(await readRegularTextFile(path.join(dir, 'package.json'), { maxBytes: FILE_LIMITS.manifest, what: 'package.json' }), [], { allowTrailingComma: true });
+    const value: unknown = parseJsonc(
+      await readRegularTextFile(path.join(dir, 'package.json'), { maxBytes: FILE_LIMITS.manifest, what: 'package.json' }),
+      [],
+      { allowTrailingComma: true },
+    );
     return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
@@ -207,7 +212,7 @@ export async function readLockfile(filePath: string): Promise<ParsedLockfile> {
   if (base === 'bun.lockb') {
     throw new LockfileError(
       filePath,
-      'is Bun\'s binary lockfile, which is not supported. Run `bun install --save-text-lockfile` (Bun 1.1.39+; the default since Bun 1.2) to write bun.lock, then try again.',
+      "is Bun's binary lockfile, which is not supported. Run `bun install --save-text-lockfile` (Bun 1.1.39+; the default since Bun 1.2) to write bun.lock, then try again.",
     );
   }
   let text: string;
@@ -237,7 +242,9 @@ export async function readLockfile(filePath: string): Promise<ParsedLockfile> {
 export async function findWorkspacePackages(root: string): Promise<WorkspacePackage[]> {
   const globs = workspaceGlobs(await readPackageJson(root));
   if (!globs || globs.length === 0) return [];
-  const maxDepth = globs.some((g) => g.includes('**')) ? 6 : Math.max(...globs.map((g) => g.replace(/^\.\//, '').split('/').filter(Boolean).length));
+  const maxDepth = globs.some((g) => g.includes('**'))
+    ? 6
+    : Math.max(...globs.map((g) => g.replace(/^\.\//, '').split('/').filter(Boolean).length));
   const out: WorkspacePackage[] = [];
   let budget = 5000;
   const walk = async (rel: string, depth: number): Promise<void> => {
@@ -284,7 +291,9 @@ export function parseLockfile(
         return parsePnpmLockfile(text, filePath);
       case 'yarn-classic':
       case 'yarn-berry':
-        return isYarnBerry(text) ? parseYarnBerryLockfile(text, filePath) : parseYarnClassicLockfile(text, filePath, options.workspacePackages);
+        return isYarnBerry(text)
+          ? parseYarnBerryLockfile(text, filePath)
+          : parseYarnClassicLockfile(text, filePath, options.workspacePackages);
       case 'bun':
         return parseBunLockfile(text, filePath);
       default:

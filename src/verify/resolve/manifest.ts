@@ -28,4 +28,3 @@ export function parseManifest(text: string): ParsedManifest {
   }
   return result;
 }
-

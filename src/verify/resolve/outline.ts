@@ -24,7 +24,12 @@ export interface InstallerFields {
   packageManager?: string;
 }
 
-export const DEPENDENCY_SECTIONS: readonly DependencySection[] = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+export const DEPENDENCY_SECTIONS: readonly DependencySection[] = [
+  'dependencies',
+  'devDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+];
 
 type Problem = ManifestParseResult['problems'][number];
 
@@ -69,7 +74,10 @@ export function readManifest(text: string): ManifestOutline {
     readInto(text, result);
   } catch (err) {
     // jsonc-parser does not throw on bad input; this is a last line of defence so callers never see an exception.
-    result.problems.push({ message: `package.json could not be parsed: ${(err as Error)?.message ?? String(err)}`, span: { offset: 0, length: text.length } });
+    result.problems.push({
+      message: `package.json could not be parsed: ${(err as Error)?.message ?? String(err)}`,
+      span: { offset: 0, length: text.length },
+    });
   }
   return result;
 }
@@ -95,7 +103,8 @@ function readInto(text: string, result: ManifestOutline): void {
 
   if (!root) {
     if (text.trim() === '') result.problems.push({ message: 'package.json is empty.', span: { offset: 0, length: text.length } });
-    else if (errors.length === 0) result.problems.push({ message: 'package.json has no JSON object.', span: { offset: 0, length: text.length } });
+    else if (errors.length === 0)
+      result.problems.push({ message: 'package.json has no JSON object.', span: { offset: 0, length: text.length } });
     return;
   }
   if (root.type !== 'object') {
@@ -144,7 +153,8 @@ function readInto(text: string, result: ManifestOutline): void {
 
 function readSection(section: DependencySection, node: Node, result: ManifestOutline, brokenStrings: ReadonlySet<number>): void {
   if (node.type !== 'object') {
-    if (node.type !== 'null') result.problems.push({ message: `"${section}" must be an object of name → spec, not ${describeType(node)}.`, span: spanOf(node) });
+    if (node.type !== 'null')
+      result.problems.push({ message: `"${section}" must be an object of name → spec, not ${describeType(node)}.`, span: spanOf(node) });
     return;
   }
   const seen = new Map<string, Node>();
@@ -181,7 +191,10 @@ function readSection(section: DependencySection, node: Node, result: ManifestOut
       // An unterminated string: its text runs to the end of the line and is not the spec. The parse problem says where.
       entry.unterminated = true;
     } else if (valueNode.type !== 'string') {
-      result.problems.push({ message: `The spec of "${entry.name}" in "${section}" must be a string, not ${describeType(valueNode)}.`, span: spanOf(valueNode) });
+      result.problems.push({
+        message: `The spec of "${entry.name}" in "${section}" must be a string, not ${describeType(valueNode)}.`,
+        span: spanOf(valueNode),
+      });
     }
     result.entries.push(entry);
   }
@@ -195,7 +208,10 @@ function readWorkspaces(node: Node, problems: Problem[]): string[] | undefined {
     if (!list) return [];
   }
   if (list.type !== 'array') {
-    problems.push({ message: `"workspaces" must be an array of folder globs (or { "packages": [...] }), not ${describeType(list)}.`, span: spanOf(list) });
+    problems.push({
+      message: `"workspaces" must be an array of folder globs (or { "packages": [...] }), not ${describeType(list)}.`,
+      span: spanOf(list),
+    });
     return undefined;
   }
   const globs: string[] = [];
@@ -270,7 +286,10 @@ function parseErrorProblem(e: ParseError, text: string): Problem {
   if ((e.error === ParseErrorCode.PropertyNameExpected || e.error === ParseErrorCode.ValueExpected) && isTrailingComma(text, e.offset)) {
     what = 'Trailing commas are not allowed in package.json';
     const comma = text.lastIndexOf(',', e.offset);
-    return { message: `Malformed package.json: ${what} (line ${lineColumn(text, comma).line}, column ${lineColumn(text, comma).column}).`, span: { offset: comma, length: 1 } };
+    return {
+      message: `Malformed package.json: ${what} (line ${lineColumn(text, comma).line}, column ${lineColumn(text, comma).column}).`,
+      span: { offset: comma, length: 1 },
+    };
   }
   const { line, column } = lineColumn(text, e.offset);
   return { message: `Malformed package.json: ${what} (line ${line}, column ${column}).`, span: { offset: e.offset, length: e.length } };

@@ -70,8 +70,16 @@ export type OverrideOutcome =
  * above it that lists it. `manifestPath` is needed to find the root and pnpm-workspace.yaml; without it the manifest is
  * taken as the root. Never throws.
  */
-export async function overrideContext(manifest: ParsedManifest, manifestPath: string | undefined, lockfileKind?: LockfileKind): Promise<OverrideContext> {
-  let root: { manifest: ParsedManifest; dir?: string; isRoot: boolean } = { manifest, dir: manifestPath ? path.dirname(manifestPath) : undefined, isRoot: true };
+export async function overrideContext(
+  manifest: ParsedManifest,
+  manifestPath: string | undefined,
+  lockfileKind?: LockfileKind,
+): Promise<OverrideContext> {
+  let root: { manifest: ParsedManifest; dir?: string; isRoot: boolean } = {
+    manifest,
+    dir: manifestPath ? path.dirname(manifestPath) : undefined,
+    isRoot: true,
+  };
   if (manifestPath && !manifest.workspaces) {
     const above = await workspaceRootAbove(path.dirname(manifestPath)).catch(() => undefined);
     if (above) root = { ...above, isRoot: false };
@@ -98,7 +106,12 @@ export async function overrideContext(manifest: ParsedManifest, manifestPath: st
   };
 }
 
-function installerOf(kind: LockfileKind | undefined, packageManager: string | undefined, pnpmWorkspace: boolean, yarnrcYml: boolean): Installer | undefined {
+function installerOf(
+  kind: LockfileKind | undefined,
+  packageManager: string | undefined,
+  pnpmWorkspace: boolean,
+  yarnrcYml: boolean,
+): Installer | undefined {
   switch (kind) {
     case 'package-lock':
     case 'npm-shrinkwrap':
@@ -179,8 +192,15 @@ function outcomeFor(installer: Installer, dep: ManifestDependency, ctx: Override
     case 'yarn-berry':
       return yarnOutcome(installer, dep, ctx);
     case 'bun': {
-      const named = [ctx.root.overrides, ctx.root.resolutions].some((o) => isRecord(o) && Object.keys(o).some((k) => k === dep.name || k.endsWith(`/${dep.name}`)));
-      return named ? { kind: 'undecidable', why: `${ctx.rootLabel} overrides ${dep.name} for bun, whose rules for a project's own dependencies this tool does not model.` } : { kind: 'none' };
+      const named = [ctx.root.overrides, ctx.root.resolutions].some(
+        (o) => isRecord(o) && Object.keys(o).some((k) => k === dep.name || k.endsWith(`/${dep.name}`)),
+      );
+      return named
+        ? {
+            kind: 'undecidable',
+            why: `${ctx.rootLabel} overrides ${dep.name} for bun, whose rules for a project's own dependencies this tool does not model.`,
+          }
+        : { kind: 'none' };
     }
     default:
       return { kind: 'none' };
@@ -216,7 +236,11 @@ function npmOutcome(dep: ManifestDependency, ctx: OverrideContext): OverrideOutc
     let spec = value;
     if (value.startsWith('$')) {
       const ref = reference(value.slice(1), ctx, ['devDependencies', 'optionalDependencies', 'dependencies', 'peerDependencies']);
-      if (ref === undefined) return { kind: 'undecidable', why: `npm cannot resolve the override reference "${value}" for ${dep.name} in ${ctx.rootLabel} (no such dependency), so it does not install.` };
+      if (ref === undefined)
+        return {
+          kind: 'undecidable',
+          why: `npm cannot resolve the override reference "${value}" for ${dep.name} in ${ctx.rootLabel} (no such dependency), so it does not install.`,
+        };
       spec = ref;
     }
     if (spec === dep.spec) return { kind: 'none' };
@@ -283,7 +307,8 @@ function pnpmOutcome(dep: ManifestDependency, ctx: OverrideContext): OverrideOut
     let next = value;
     if (value.startsWith('$')) {
       const ref = reference(value.slice(1), ctx, ['dependencies', 'devDependencies', 'optionalDependencies']);
-      if (ref === undefined) return { kind: 'undecidable', why: `pnpm cannot resolve the override reference "${value}" for ${dep.name} (${where}).` };
+      if (ref === undefined)
+        return { kind: 'undecidable', why: `pnpm cannot resolve the override reference "${value}" for ${dep.name} (${where}).` };
       next = ref;
     }
     if (next !== current) applied = { why: `${where} ("${key}": "${value}")` };
@@ -374,7 +399,8 @@ async function workspaceRootAbove(dir: string): Promise<{ manifest: ParsedManife
       manifest = undefined;
     }
     const pnpm = await readPnpmWorkspace(current);
-    const listed = (manifest?.workspaces && matchesWorkspaceGlobs(rel, manifest.workspaces)) || (pnpm && matchesWorkspaceGlobs(rel, pnpm.packages));
+    const listed =
+      (manifest?.workspaces && matchesWorkspaceGlobs(rel, manifest.workspaces)) || (pnpm && matchesWorkspaceGlobs(rel, pnpm.packages));
     if (listed && manifest) return { manifest, dir: current };
     if (manifest?.workspaces || pnpm) return undefined; // a workspace root that does not list this folder
   }

@@ -3,7 +3,16 @@
  * the registry's version list (semver, dist-tags), and straight from the spec for exact versions.
  */
 import semver from 'semver';
-import type { LockedPackage, Lockfile, ManifestDependency, ManifestParseResult, NotApplicableCode, ResolvedDependency, SpecKind, Verdict } from '../types';
+import type {
+  LockedPackage,
+  Lockfile,
+  ManifestDependency,
+  ManifestParseResult,
+  NotApplicableCode,
+  ResolvedDependency,
+  SpecKind,
+  Verdict,
+} from '../types';
 import { globToRegExp, normalizeImporterPath } from './lockfiles/common';
 import type { ParsedManifest } from './manifest';
 import { overrideContext, overrideFor, type OverrideContext } from './overrides';
@@ -55,7 +64,9 @@ const NON_REGISTRY_WORDS: Record<NotApplicableCode, string> = {
  */
 export async function resolveDependencies(manifest: ManifestParseResult, options: ResolveOptions = {}): Promise<ResolvedDependency[]> {
   const importerPath = normalizeImporterPath(options.importerPath);
-  const ignore = (options.ignore ?? []).filter((p) => typeof p === 'string' && p !== '').map((p) => (p.includes('*') ? globToRegExp(p) : p));
+  const ignore = (options.ignore ?? [])
+    .filter((p) => typeof p === 'string' && p !== '')
+    .map((p) => (p.includes('*') ? globToRegExp(p) : p));
   const isIgnored = (...names: (string | undefined)[]): boolean =>
     names.some((n) => n !== undefined && ignore.some((p) => (typeof p === 'string' ? p === n : p.test(n))));
 
@@ -113,7 +124,11 @@ async function resolveOne(
   let overrideNote: string | undefined;
   if (!locked) {
     const outcome = overrideFor(dep, await overrides());
-    if (outcome.kind === 'undecidable') return withNote(unresolved(dep, dep.registryName ?? dep.name, `${dep.name}: ${outcome.why}`), `No version is verified for ${dep.name}: ${outcome.why}`);
+    if (outcome.kind === 'undecidable')
+      return withNote(
+        unresolved(dep, dep.registryName ?? dep.name, `${dep.name}: ${outcome.why}`),
+        `No version is verified for ${dep.name}: ${outcome.why}`,
+      );
     if (outcome.kind === 'removed') {
       const why = `${outcome.why}: it is not installed, so there is nothing to verify.`;
       return withNote(unresolved(dep, dep.registryName ?? dep.name, why), why);
@@ -122,7 +137,10 @@ async function resolveOne(
       eff = { spec: outcome.spec, ...classifySpec(dep.name, outcome.spec) };
       overrideNote = `An override applies: ${outcome.why} replaces "${dep.spec}"; what is verified is what that installs${eff.registryName && eff.registryName !== (dep.registryName ?? dep.name) ? ` (${eff.registryName}, not ${dep.registryName ?? dep.name})` : ''}.`;
       if (eff.kind === 'invalid') {
-        return withNote(notApplicable(dep, dep.name, outcome.spec, 'invalid-spec', eff.error ?? `"${outcome.spec}" is not a valid spec for ${dep.name}.`), overrideNote);
+        return withNote(
+          notApplicable(dep, dep.name, outcome.spec, 'invalid-spec', eff.error ?? `"${outcome.spec}" is not a valid spec for ${dep.name}.`),
+          overrideNote,
+        );
       }
     }
   }
@@ -145,7 +163,13 @@ async function resolveEffective(
   const code = NON_REGISTRY_CODES[eff.kind];
   if (code) {
     const version = locked?.version ?? eff.spec;
-    return notApplicable(dep, dep.name, version, code, `${dep.name} ${NON_REGISTRY_WORDS[code]} ("${eff.spec}"); npm provenance applies only to registry packages.`);
+    return notApplicable(
+      dep,
+      dep.name,
+      version,
+      code,
+      `${dep.name} ${NON_REGISTRY_WORDS[code]} ("${eff.spec}"); npm provenance applies only to registry packages.`,
+    );
   }
   if (!REGISTRY_KINDS.has(eff.kind)) {
     return notApplicable(dep, dep.name, eff.spec, 'invalid-spec', `"${eff.spec}" is not a spec this tool understands.`);
@@ -155,31 +179,53 @@ async function resolveEffective(
   if (locked) return fromLockfile(dep, registryName, locked, lockfile as Lockfile);
 
   if (eff.kind === 'catalog') {
-    const why = lockfile
-      ? `${lockfile.path} does not record it`
-      : 'there is no pnpm-lock.yaml (or bun.lock) to read it from';
-    return unresolved(dep, registryName, `${dep.name} uses "${eff.spec}": its range is defined in the workspace catalog, and only the lockfile says which version is installed — ${why}. Run pnpm install.`);
+    const why = lockfile ? `${lockfile.path} does not record it` : 'there is no pnpm-lock.yaml (or bun.lock) to read it from';
+    return unresolved(
+      dep,
+      registryName,
+      `${dep.name} uses "${eff.spec}": its range is defined in the workspace catalog, and only the lockfile says which version is installed — ${why}. Run pnpm install.`,
+    );
   }
 
   const wanted = (eff.registrySpec ?? '').trim();
   const exact = semver.valid(wanted, { loose: true });
   if (exact) {
-    return { dependency: dep, name: registryName, version: exact, resolvedFrom: 'exact-spec', ...(lockfile ? { note: notInLockfile(dep, lockfile) } : {}) };
+    return {
+      dependency: dep,
+      name: registryName,
+      version: exact,
+      resolvedFrom: 'exact-spec',
+      ...(lockfile ? { note: notInLockfile(dep, lockfile) } : {}),
+    };
   }
   if (!listVersions) {
-    return unresolved(dep, registryName, `${dep.name}@"${eff.spec}" is not in a lockfile and the registry was not asked, so no exact version is known.`);
+    return unresolved(
+      dep,
+      registryName,
+      `${dep.name}@"${eff.spec}" is not in a lockfile and the registry was not asked, so no exact version is known.`,
+    );
   }
   let listing: { versions: string[]; distTags: Record<string, string> };
   try {
     listing = await listVersions(registryName);
   } catch (err) {
-    return unresolved(dep, registryName, `The registry's versions of ${registryName} could not be listed: ${(err as Error)?.message ?? String(err)}`);
+    return unresolved(
+      dep,
+      registryName,
+      `The registry's versions of ${registryName} could not be listed: ${(err as Error)?.message ?? String(err)}`,
+    );
   }
   const versions = Array.isArray(listing?.versions) ? listing.versions.filter((v) => typeof v === 'string') : [];
   const distTags = listing?.distTags && typeof listing.distTags === 'object' ? listing.distTags : {};
   const picked = pickVersion(wanted, versions, distTags);
   if (!picked.version) return unresolved(dep, registryName, picked.why ?? `No published version of ${registryName} matches "${wanted}".`);
-  return { dependency: dep, name: registryName, version: picked.version, resolvedFrom: 'registry', ...(lockfile ? { note: notInLockfile(dep, lockfile) } : {}) };
+  return {
+    dependency: dep,
+    name: registryName,
+    version: picked.version,
+    resolvedFrom: 'registry',
+    ...(lockfile ? { note: notInLockfile(dep, lockfile) } : {}),
+  };
 }
 
 function safeResolveDirect(lockfile: Lockfile, dep: ManifestDependency, importerPath: string): LockedPackage | undefined {
@@ -206,7 +252,8 @@ function fromLockfile(dep: ManifestDependency, registryName: string, locked: Loc
   if (locked.resolved) result.resolved = locked.resolved;
   if (locked.location) result.location = locked.location;
   const stale = staleness(dep, registryName, locked);
-  if (stale) result.note = `${baseName(lockfile.path)} is out of date: ${stale} Verifying the locked ${locked.name}@${locked.version}, which is what gets installed; run the install to update the lockfile.`;
+  if (stale)
+    result.note = `${baseName(lockfile.path)} is out of date: ${stale} Verifying the locked ${locked.name}@${locked.version}, which is what gets installed; run the install to update the lockfile.`;
   return result;
 }
 
@@ -242,14 +289,21 @@ export function pickVersion(wanted: string, versions: string[], distTags: Record
     return { why: `The registry has no dist-tag "${spec}"${tags.length ? ` (it has ${tags.slice(0, 8).join(', ')})` : ''}.` };
   }
   const latest = distTags.latest;
-  if (typeof latest === 'string' && versions.includes(latest) && semver.satisfies(latest, range, { loose: true })) return { version: latest };
+  if (typeof latest === 'string' && versions.includes(latest) && semver.satisfies(latest, range, { loose: true }))
+    return { version: latest };
   const best = semver.maxSatisfying(versions, range, { loose: true });
   if (best) return { version: best };
   if (versions.length === 0) return { why: 'The registry lists no versions.' };
   return { why: `No published version satisfies "${wanted}"${typeof latest === 'string' ? ` (latest is ${latest})` : ''}.` };
 }
 
-function notApplicable(dep: ManifestDependency, name: string, version: string, code: NotApplicableCode, message: string): ResolvedDependency {
+function notApplicable(
+  dep: ManifestDependency,
+  name: string,
+  version: string,
+  code: NotApplicableCode,
+  message: string,
+): ResolvedDependency {
   const verdict: Verdict = { name, version, status: 'not-applicable', reason: { code, message } };
   return { dependency: dep, name, version, verdict };
 }
@@ -286,7 +340,10 @@ export function lockfileRequests(lockfile: Lockfile): {
         name: pkg.name,
         version: pkg.version,
         status: 'not-applicable',
-        reason: { code, message: `${pkg.name} ${NON_REGISTRY_WORDS[code] ?? 'is not from a registry'} (${pkg.nonRegistry.detail}); npm provenance applies only to registry packages.` },
+        reason: {
+          code,
+          message: `${pkg.name} ${NON_REGISTRY_WORDS[code] ?? 'is not from a registry'} (${pkg.nonRegistry.detail}); npm provenance applies only to registry packages.`,
+        },
         resolvedFrom: 'lockfile',
         ...(pkg.location ? { location: pkg.location } : {}),
         ...(pkg.resolved ? { resolved: pkg.resolved } : {}),

@@ -122,11 +122,16 @@ function classifyPatch(name: string, spec: string, rest: string, depth: number):
   const yarnRange = innerSpec.startsWith('npm:') ? innerSpec.slice(4).trim() : undefined;
   const inner =
     yarnRange !== undefined && semver.validRange(yarnRange, { loose: true }) !== null
-      ? { kind: semver.valid(yarnRange, { loose: true }) ? ('version' as const) : ('range' as const), registryName: innerName, registrySpec: yarnRange }
+      ? {
+          kind: semver.valid(yarnRange, { loose: true }) ? ('version' as const) : ('range' as const),
+          registryName: innerName,
+          registrySpec: yarnRange,
+        }
       : classify(innerName, innerSpec, depth + 1);
   if (inner.kind === 'invalid') return inner;
   if (!REGISTRY_KINDS.has(inner.kind)) return { kind: inner.kind };
-  if (inner.kind === 'alias' || innerName !== name) return { kind: 'alias', registryName: inner.registryName ?? innerName, registrySpec: inner.registrySpec };
+  if (inner.kind === 'alias' || innerName !== name)
+    return { kind: 'alias', registryName: inner.registryName ?? innerName, registrySpec: inner.registrySpec };
   return inner;
 }
 

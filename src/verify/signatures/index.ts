@@ -45,7 +45,8 @@ function parseEntries(signatures: unknown): Entry[] | string {
     if (!isRecord(s) || typeof s.keyid !== 'string' || s.keyid.length === 0 || typeof s.sig !== 'string') {
       return `dist.signatures entry ${i + 1} is not a {keyid, sig} pair`;
     }
-    if (s.sig.length === 0 || s.sig.length > 1024 || !BASE64.test(s.sig)) return `dist.signatures entry ${i + 1} has a signature that is not base64`;
+    if (s.sig.length === 0 || s.sig.length > 1024 || !BASE64.test(s.sig))
+      return `dist.signatures entry ${i + 1} has a signature that is not base64`;
     entries.push({ keyid: s.keyid, sig: Buffer.from(s.sig, 'base64') });
   }
   return entries;
@@ -84,7 +85,10 @@ export function verifyRegistrySignatures(input: RegistrySignatureInput, keys: Np
   const id = `${input.name}@${input.version}`;
   const signingKeys = (keys ?? []).filter((k) => k.usage === undefined || k.usage === 'npm:signatures');
   if (signingKeys.length === 0) {
-    return { status: 'unsupported', message: `The registry publishes no signing keys, so the registry signature of ${q(id)} cannot be checked.` };
+    return {
+      status: 'unsupported',
+      message: `The registry publishes no signing keys, so the registry signature of ${q(id)} cannot be checked.`,
+    };
   }
   if (input.signatures === undefined || input.signatures === null || (Array.isArray(input.signatures) && input.signatures.length === 0)) {
     return { status: 'missing', message: `${q(id)} carries no registry signature, although the registry publishes signing keys.` };

@@ -37,7 +37,11 @@ export interface SuggestionOptions {
   known?: Map<string, Verdict>;
 }
 
-export async function findSuggestion(engine: ProvenanceEngineApi, request: SuggestionRequest, options: SuggestionOptions = {}): Promise<Suggestion> {
+export async function findSuggestion(
+  engine: ProvenanceEngineApi,
+  request: SuggestionRequest,
+  options: SuggestionOptions = {},
+): Promise<Suggestion> {
   const known = options.known ?? new Map<string, Verdict>();
   const { versions } = await engine.listVersions(request.registryName, { signal: options.signal });
   const verifyOne = async (version: string): Promise<Verdict> => {
@@ -56,7 +60,10 @@ export async function findSuggestion(engine: ProvenanceEngineApi, request: Sugge
   };
   if (result.attestedCount === 0) return result;
 
-  for (const version of candidateOrder({ range: request.range, current: request.current, versions }).slice(0, options.maxFixCandidates ?? 5)) {
+  for (const version of candidateOrder({ range: request.range, current: request.current, versions }).slice(
+    0,
+    options.maxFixCandidates ?? 5,
+  )) {
     if (options.signal?.aborted) break;
     const verdict = await verifyOne(version);
     if (verdict.status === 'verified') {

@@ -1,7 +1,6 @@
 // Badge colours as the user sees them: the computed colour of each after-decoration on an editor line.
 // The project compiles without the DOM lib, so page objects are `any`; the page-side function is
 // self-contained (it is serialized into the page).
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Workbench } from '../harness';
 
 declare const getComputedStyle: any;

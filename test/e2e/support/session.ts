@@ -15,7 +15,11 @@ export interface DemoSession {
   close(): Promise<void>;
 }
 
-export async function startDemoSession(opts: { name: string; workspaceTrust?: boolean; onStep?: (what: string) => void }): Promise<DemoSession> {
+export async function startDemoSession(opts: {
+  name: string;
+  workspaceTrust?: boolean;
+  onStep?: (what: string) => void;
+}): Promise<DemoSession> {
   const vsix = process.env.PROVENANCE_LENS_VSIX;
   if (!vsix) throw new Error('PROVENANCE_LENS_VSIX is not set: run through scripts/e2e/run.sh, which packages the extension');
   const started: (() => Promise<void>)[] = [];

@@ -15,11 +15,24 @@ const SUGGEST_ROWS = '.editor-widget.suggest-widget.visible .monaco-list-row';
 export async function completionItems(wb: Workbench): Promise<CompletionEntry[]> {
   const p = wb.page;
   const rows = p.locator(SUGGEST_ROWS);
-  if (await rows.first().isVisible().catch(() => false)) await p.keyboard.press('Escape');
+  if (
+    await rows
+      .first()
+      .isVisible()
+      .catch(() => false)
+  )
+    await p.keyboard.press('Escape');
   await p.keyboard.press('Control+Space');
   await rows.first().waitFor({ state: 'visible', timeout: 5_000 });
   // The widget shows "Loading..." until every provider answered: wait until no row says so.
-  await waitFor(async () => !(await p.locator('.editor-widget.suggest-widget.visible .message').isVisible().catch(() => false)), { timeout: 5_000 });
+  await waitFor(
+    async () =>
+      !(await p
+        .locator('.editor-widget.suggest-widget.visible .message')
+        .isVisible()
+        .catch(() => false)),
+    { timeout: 5_000 },
+  );
   const items = await rows.evaluateAll((els) =>
     els.map((e: any) => ({
       index: Number(e.getAttribute('data-index')),
@@ -32,7 +45,14 @@ export async function completionItems(wb: Workbench): Promise<CompletionEntry[]>
 
 /** Closes the suggest widget if it is open. */
 export async function closeCompletion(wb: Workbench): Promise<void> {
-  if (await wb.page.locator(SUGGEST_ROWS).first().isVisible().catch(() => false)) await wb.page.keyboard.press('Escape');
+  if (
+    await wb.page
+      .locator(SUGGEST_ROWS)
+      .first()
+      .isVisible()
+      .catch(() => false)
+  )
+    await wb.page.keyboard.press('Escape');
 }
 
 /** The active editor's cursor as the status bar shows it ("Ln 13, Col 20 (7 selected)"). */
@@ -67,7 +87,12 @@ export async function answerSaveDialog(wb: Workbench, file: string, title: strin
   let seen = '';
   await waitFor(
     async () => {
-      seen = (await qi.locator('.quick-input-title').innerText().catch(() => '')).trim();
+      seen = (
+        await qi
+          .locator('.quick-input-title')
+          .innerText()
+          .catch(() => '')
+      ).trim();
       return (await input.isVisible()) && seen === title;
     },
     { timeout: 10_000, message: `the save dialog "${title}"` },

@@ -117,7 +117,10 @@ describe('attestations: real npm attestation documents', function () {
       const result = verify(byId('sigstore-1.0.0'));
       assert.ok(result.ok);
       assert.equal(result.facts.workflowPath, 'sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0');
-      assert.equal(result.facts.links.workflow, 'https://github.com/sigstore/sigstore-js/blob/06528997c3c8ab9f864fad9a3658446aca7fd86d/.github/workflows/publish.yml');
+      assert.equal(
+        result.facts.links.workflow,
+        'https://github.com/sigstore/sigstore-js/blob/06528997c3c8ab9f864fad9a3658446aca7fd86d/.github/workflows/publish.yml',
+      );
       assert.equal(result.facts.triggerEvent, 'release');
       // This 2023 certificate predates the runner-environment extension.
       assert.equal(result.facts.builderKind, 'unknown');
@@ -136,7 +139,10 @@ describe('attestations: real npm attestation documents', function () {
     it('a reusable-workflow build (slsa-github-generator) reports the caller’s source and the generator as signer', () => {
       const result = verify(byId('provenance-npm-test-ossf'));
       assert.ok(result.ok);
-      assert.match(result.facts.signerIdentity ?? '', /^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\/\.github\/workflows\//);
+      assert.match(
+        result.facts.signerIdentity ?? '',
+        /^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\/\.github\/workflows\//,
+      );
       assert.equal(result.facts.sourceRepository, 'https://github.com/laurentsimon/provenance-npm-test');
       assert.equal(result.facts.builderKind, 'github-hosted');
     });
@@ -181,7 +187,14 @@ describe('attestations: real npm attestation documents', function () {
         { attestations: [{}] },
         { attestations: [{ predicateType: PUBLISH, bundle: {} }] },
         { attestations: [{ predicateType: PUBLISH, bundle: { ...good.attestations[0].bundle, mediaType: 'application/json' } }] },
-        { attestations: [{ predicateType: PUBLISH, bundle: { ...good.attestations[0].bundle, dsseEnvelope: { payload: '%%%', payloadType: 'x', signatures: [] } } }] },
+        {
+          attestations: [
+            {
+              predicateType: PUBLISH,
+              bundle: { ...good.attestations[0].bundle, dsseEnvelope: { payload: '%%%', payloadType: 'x', signatures: [] } },
+            },
+          ],
+        },
         { attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle: good.attestations[0].bundle }] },
       ];
       for (const document of garbage) {
@@ -204,7 +217,9 @@ describe('attestations: real npm attestation documents', function () {
 
     it('a registry key that was not valid when the publish attestation was logged is expired-registry-key', () => {
       const c = byId('nuxt-4.1.2'); // signed by SHA256:DhQ8… in September 2025
-      const keys: NpmKey[] = trust.npmKeys.map((k) => (k.keyId.startsWith('SHA256:DhQ8') ? { ...k, validUntil: new Date('2025-06-01T00:00:00Z') } : k));
+      const keys: NpmKey[] = trust.npmKeys.map((k) =>
+        k.keyId.startsWith('SHA256:DhQ8') ? { ...k, validUntil: new Date('2025-06-01T00:00:00Z') } : k,
+      );
       expectCode(verify(c, { npmKeys: keys }), 'expired-registry-key');
       // The old key (expired 2025-01-29) cannot stand in for it: a wrong key is an unknown key.
       const oldOnly = trust.npmKeys.filter((k) => !k.keyId.startsWith('SHA256:DhQ8'));

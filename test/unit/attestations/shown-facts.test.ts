@@ -10,8 +10,10 @@ import { toJsonResult } from '../../../src/verify/report';
 import { buildHoverMarkdown } from '../../../src/providers/format/hover';
 import { createIdentityHarness, githubBuild, gitlabBuild, type IdentityHarness, type IdentitySigning } from '../../synthetic/identity';
 
-const SLSA_GENERATOR = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_nodejs_slsa3.yml@refs/tags/v1.6.0';
-const SLSA_DELEGATOR = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml@refs/tags/v1.6.0';
+const SLSA_GENERATOR =
+  'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_nodejs_slsa3.yml@refs/tags/v1.6.0';
+const SLSA_DELEGATOR =
+  'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml@refs/tags/v1.6.0';
 const OID_RUNNER = '1.3.6.1.4.1.57264.1.11';
 
 function factsOf(result: AttestationResult): ProvenanceFacts {
@@ -24,7 +26,13 @@ function verdict(facts: ProvenanceFacts): Verdict {
 }
 
 function hover(facts: ProvenanceFacts): string {
-  return buildHoverMarkdown({ name: '@acme/widget', spec: '1.2.3', documentUri: 'file:///p/package.json', section: 'dependencies', verdict: verdict(facts) });
+  return buildHoverMarkdown({
+    name: '@acme/widget',
+    spec: '1.2.3',
+    documentUri: 'file:///p/package.json',
+    section: 'dependencies',
+    verdict: verdict(facts),
+  });
 }
 
 function builderLine(md: string): string {

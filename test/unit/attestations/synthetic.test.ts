@@ -128,7 +128,10 @@ describe('attestations: identity checks on synthetic Sigstore bundles', function
   });
 
   it('rejects a provenance whose repository differs from the certificate', async () => {
-    const msg = expectFailure(run([publish, await provenance(build({ repository: 'https://github.com/evil/widget' }), claims())]), 'identity-mismatch');
+    const msg = expectFailure(
+      run([publish, await provenance(build({ repository: 'https://github.com/evil/widget' }), claims())]),
+      'identity-mismatch',
+    );
     assert.match(msg, /evil\/widget/);
   });
 
@@ -167,38 +170,60 @@ describe('attestations: identity checks on synthetic Sigstore bundles', function
   });
 
   it('rejects an issuer that is neither GitHub Actions nor GitLab', async () => {
-    const msg = expectFailure(run([publish, await provenance(build(), claims({ issuer: 'https://accounts.google.com' }))]), 'unsupported-issuer');
+    const msg = expectFailure(
+      run([publish, await provenance(build(), claims({ issuer: 'https://accounts.google.com' }))]),
+      'unsupported-issuer',
+    );
     assert.match(msg, /accounts\.google\.com/);
   });
 
   it('accepts a reusable-workflow signer only for a builder from that workflow’s repository and ref', async () => {
     const signer = 'https://github.com/builders/slsa/.github/workflows/signer.yml@refs/tags/v2.0.0';
-    const ok = run([publish, await provenance(build({ builder: 'https://github.com/builders/slsa/.github/workflows/builder.yml@refs/tags/v2.0.0' }), claims({ signer }))]);
+    const ok = run([
+      publish,
+      await provenance(
+        build({ builder: 'https://github.com/builders/slsa/.github/workflows/builder.yml@refs/tags/v2.0.0' }),
+        claims({ signer }),
+      ),
+    ]);
     assert.ok(ok.ok, ok.ok ? '' : ok.message);
     assert.equal(ok.facts.signerIdentity, signer);
     assert.equal(ok.facts.workflowPath, WORKFLOW);
 
-    const bad = run([publish, await provenance(build({ builder: 'https://github.com/someone/else/.github/workflows/b.yml@refs/tags/v2.0.0' }), claims({ signer }))]);
+    const bad = run([
+      publish,
+      await provenance(build({ builder: 'https://github.com/someone/else/.github/workflows/b.yml@refs/tags/v2.0.0' }), claims({ signer })),
+    ]);
     expectFailure(bad, 'identity-mismatch');
   });
 
   it('rejects a certificate without a build config when the signer is not the stated workflow', async () => {
     const c = claims();
     const ext = certExtensions(c).filter((e) => e.oid !== '1.3.6.1.4.1.57264.1.18');
-    const entry = await sigstore.provenance(githubV1Statement(build()), 'https://github.com/acme/widget/.github/workflows/other.yml@refs/tags/v1.2.3', ext);
+    const entry = await sigstore.provenance(
+      githubV1Statement(build()),
+      'https://github.com/acme/widget/.github/workflows/other.yml@refs/tags/v1.2.3',
+      ext,
+    );
     expectFailure(run([publish, entry]), 'identity-mismatch');
   });
 
   it('refuses signed repository and workflow strings that would be shown as something else than what was signed', async () => {
     // Certificate and provenance agree on them; they are refused, never normalised or shown.
     const path = '.github/workflows/../../x.yml';
-    const msg = expectFailure(run([publish, await provenance(build({ path }), claims({ workflow: `${REPO}/${path}@${REF}` }))]), 'malformed-attestation');
+    const msg = expectFailure(
+      run([publish, await provenance(build({ path }), claims({ workflow: `${REPO}/${path}@${REF}` }))]),
+      'malformed-attestation',
+    );
     assert.match(msg, /workflow path/);
 
     const odd = 'https://github.com/acme/widget%2F..';
     const r2 = run([
       publish,
-      await provenance(build({ repository: odd, run: `${odd}/actions/runs/1/attempts/1` }), claims({ repository: odd, workflow: `${odd}/${WORKFLOW}@${REF}`, run: `${odd}/actions/runs/1/attempts/1` })),
+      await provenance(
+        build({ repository: odd, run: `${odd}/actions/runs/1/attempts/1` }),
+        claims({ repository: odd, workflow: `${odd}/${WORKFLOW}@${REF}`, run: `${odd}/actions/runs/1/attempts/1` }),
+      ),
     ]);
     assert.match(expectFailure(r2, 'malformed-attestation'), /source repository/);
   });
@@ -228,7 +253,9 @@ describe('attestations: identity checks on synthetic Sigstore bundles', function
   });
 
   it('rejects a publish attestation whose signed predicate names another version', async () => {
-    const wrong = await sigstore.publish(publishStatement(NAME, VERSION, SHA512, { name: NAME, version: '9.9.9', registry: 'https://registry.npmjs.org' }));
+    const wrong = await sigstore.publish(
+      publishStatement(NAME, VERSION, SHA512, { name: NAME, version: '9.9.9', registry: 'https://registry.npmjs.org' }),
+    );
     expectFailure(run([wrong, await provenance(build(), claims())]), 'predicate-mismatch');
   });
 
@@ -255,7 +282,10 @@ describe('attestations: identity checks on synthetic Sigstore bundles', function
     const other = await createMockSigstore();
     const foreign = await other.provenance(githubV1Statement(build()), `${REPO}/${WORKFLOW}@${REF}`, certExtensions(claims()));
     const root = structuredClone(sigstore.trustedRoot) as Record<string, unknown>;
-    root.certificateAuthorities = [...(root.certificateAuthorities as unknown[]), ...(other.trustedRoot.certificateAuthorities as unknown[])];
+    root.certificateAuthorities = [
+      ...(root.certificateAuthorities as unknown[]),
+      ...(other.trustedRoot.certificateAuthorities as unknown[]),
+    ];
     root.ctlogs = [...(root.ctlogs as unknown[]), ...(other.trustedRoot.ctlogs as unknown[])];
     expectFailure(run([publish, foreign], { trustedRoot: root }), 'invalid-transparency-log');
     root.tlogs = [...(root.tlogs as unknown[]), ...(other.trustedRoot.tlogs as unknown[])];
@@ -280,17 +310,34 @@ describe('attestations: identity checks on synthetic Sigstore bundles', function
             parameters: { CI_COMMIT_REF_NAME: over.refName ?? 'main', CI_PIPELINE_SOURCE: 'push', CI_PROJECT_URL: repository },
             environment: { name: 'shared runner', server: 'https://gitlab.com' },
           },
-          metadata: { buildInvocationId: over.job ?? JOB, completeness: { parameters: true, environment: true, materials: false }, reproducible: false },
+          metadata: {
+            buildInvocationId: over.job ?? JOB,
+            completeness: { parameters: true, environment: true, materials: false },
+            reproducible: false,
+          },
           materials: [{ uri: `git+${repository}`, digest: { sha1: COMMIT } }],
         },
       };
     }
 
-    function gitlabCert(issuer = 'https://gitlab.com', repository = GL_REPO, runner = 'gitlab-hosted'): { san: string; ext: { oid: string; value: string; legacy?: boolean }[] } {
+    function gitlabCert(
+      issuer = 'https://gitlab.com',
+      repository = GL_REPO,
+      runner = 'gitlab-hosted',
+    ): { san: string; ext: { oid: string; value: string; legacy?: boolean }[] } {
       const config = `${repository}//.gitlab-ci.yml@refs/heads/main`;
       return {
         san: config,
-        ext: certExtensions({ issuer, repository, commit: COMMIT, ref: 'refs/heads/main', workflow: config, run: `${repository}/-/jobs/4316132595`, runner, event: 'push' }),
+        ext: certExtensions({
+          issuer,
+          repository,
+          commit: COMMIT,
+          ref: 'refs/heads/main',
+          workflow: config,
+          run: `${repository}/-/jobs/4316132595`,
+          runner,
+          event: 'push',
+        }),
       };
     }
 
@@ -319,7 +366,10 @@ describe('attestations: identity checks on synthetic Sigstore bundles', function
     it('rejects GitLab provenance that disagrees with its certificate', async () => {
       const { san, ext } = gitlabCert();
       expectFailure(run([publish, await sigstore.provenance(gitlabStatement({ refName: 'release' }), san, ext)]), 'identity-mismatch');
-      expectFailure(run([publish, await sigstore.provenance(gitlabStatement({ job: `${GL_REPO}/-/jobs/1` }), san, ext)]), 'identity-mismatch');
+      expectFailure(
+        run([publish, await sigstore.provenance(gitlabStatement({ job: `${GL_REPO}/-/jobs/1` }), san, ext)]),
+        'identity-mismatch',
+      );
       expectFailure(
         run([publish, await sigstore.provenance(gitlabStatement({ repository: 'https://gitlab.com/evil/widget' }), san, ext)]),
         'identity-mismatch',

@@ -25,7 +25,10 @@ describe('bundles (dist/)', () => {
 
   it('dist/verify-engine.js exports the engine and the scan', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built bundle at a runtime path, loaded as dist/extension.js loads it
-    const lazy = require(path.join(dist, 'verify-engine.js')) as { engine: { ProvenanceEngine?: unknown }; scan: { scanProject?: unknown; ScanSetupError?: unknown } };
+    const lazy = require(path.join(dist, 'verify-engine.js')) as {
+      engine: { ProvenanceEngine?: unknown };
+      scan: { scanProject?: unknown; ScanSetupError?: unknown };
+    };
     assert.equal(typeof lazy.engine.ProvenanceEngine, 'function');
     assert.equal(typeof lazy.scan.scanProject, 'function');
     assert.equal(typeof lazy.scan.ScanSetupError, 'function');

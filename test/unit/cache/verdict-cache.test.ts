@@ -25,12 +25,17 @@ const verified: Verdict = {
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
 }
 
 /** A log line as the cache writes it (checksum over the scope and the text): what a forger with the layout could write. */
 function checksummed(k: VerdictKey, text: string): string {
-  const salt = createHash('sha256').update(JSON.stringify(['verdict-log', String(VERDICT_CACHE_FORMAT), k.registry, k.trustFingerprint])).digest('hex');
+  const salt = createHash('sha256')
+    .update(JSON.stringify(['verdict-log', String(VERDICT_CACHE_FORMAT), k.registry, k.trustFingerprint]))
+    .digest('hex');
   return `${createHash('sha256').update(salt).update('\n').update(text).digest('hex')} ${text}`;
 }
 
@@ -77,7 +82,15 @@ describe('verdict cache', () => {
         assert.equal(await cache.set(key, invalid), true);
         assert.equal((await cache.get(key))?.status, 'invalid');
         const k2 = { ...key, version: '1.0.1' };
-        assert.equal(await cache.set(k2, { ...verified, version: '1.0.1', status: 'no-provenance', reason: { code: 'attestations-missing', message: 'none' } }), true);
+        assert.equal(
+          await cache.set(k2, {
+            ...verified,
+            version: '1.0.1',
+            status: 'no-provenance',
+            reason: { code: 'attestations-missing', message: 'none' },
+          }),
+          true,
+        );
         assert.equal((await cache.get(k2))?.status, 'no-provenance');
       });
 
@@ -130,7 +143,11 @@ describe('verdict cache', () => {
       assert.equal(files.length, 1);
       return files[0]!;
     }
-    const lines = (file: string): string[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = (file: string): string[] =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
     const fresh = (): VerdictCache => new VerdictCache(dir);
 
     it('one line per verdict in one file per scope: a new process reads them all from it', async () => {
@@ -142,7 +159,10 @@ describe('verdict cache', () => {
       await cache.set({ ...key, trustFingerprint: 'trust-2' }, verified);
       const logs = filesUnder(dir).filter((f) => f.endsWith('.log'));
       assert.equal(logs.length, 2, 'one log per trust fingerprint');
-      assert.deepEqual(logs.map((f) => lines(f).length).sort((a, b) => a - b), [1, 30]);
+      assert.deepEqual(
+        logs.map((f) => lines(f).length).sort((a, b) => a - b),
+        [1, 30],
+      );
       assert.equal(filesUnder(dir).length, 2, 'nothing else written');
       const other = fresh();
       for (let i = 0; i < 30; i++) assert.equal((await other.get({ ...key, version: `1.0.${i}` }))?.version, `1.0.${i}`);
@@ -177,7 +197,9 @@ describe('verdict cache', () => {
 
     it('an edited line (its checksum no longer matches) is not read', async () => {
       const file = await storedLog();
-      const edited = fs.readFileSync(file, 'utf8').replace('"status":"verified"', '"status":"no-provenance","reason":{"code":"attestations-missing","message":"edited"}');
+      const edited = fs
+        .readFileSync(file, 'utf8')
+        .replace('"status":"verified"', '"status":"no-provenance","reason":{"code":"attestations-missing","message":"edited"}');
       assert.notEqual(edited, fs.readFileSync(file, 'utf8'));
       fs.writeFileSync(file, edited);
       assert.equal(await fresh().get(key), undefined);
@@ -208,7 +230,10 @@ describe('verdict cache', () => {
     it('an earlier format is not read, and clear() removes it', async () => {
       const legacy = path.join(dir, 'by-key');
       fs.mkdirSync(legacy, { recursive: true });
-      fs.writeFileSync(path.join(legacy, 'x.json'), JSON.stringify({ format: 2, key, storedAt: new Date().toISOString(), verdict: verified }));
+      fs.writeFileSync(
+        path.join(legacy, 'x.json'),
+        JSON.stringify({ format: 2, key, storedAt: new Date().toISOString(), verdict: verified }),
+      );
       assert.equal(await fresh().get(key), undefined);
       await fresh().clear();
       assert.equal(fs.existsSync(legacy), false);
@@ -238,7 +263,9 @@ describe('verdict cache', () => {
 
     it('concurrent writes share appends; every verdict reads back; nothing else is left in the folder', async () => {
       const cache = fresh();
-      await Promise.all(Array.from({ length: 40 }, (_, i) => cache.set({ ...key, version: `1.1.${i}` }, { ...verified, version: `1.1.${i}` })));
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => cache.set({ ...key, version: `1.1.${i}` }, { ...verified, version: `1.1.${i}` })),
+      );
       const files = filesUnder(dir);
       assert.equal(files.length, 1);
       assert.ok(files[0]!.endsWith('.log'));
@@ -323,7 +350,8 @@ describe('verdict cache', () => {
     it('a line claiming mirror-stripped without an expiry, or a final verdict with one, is not read', async () => {
       await new VerdictCache(dir).set(key, stripped);
       const [file] = filesUnder(dir);
-      const line = (entry: object, version: string) => `${checksummed(key, `${JSON.stringify([key.name, version, key.integrity])}\t${JSON.stringify(entry)}`)}\n`;
+      const line = (entry: object, version: string) =>
+        `${checksummed(key, `${JSON.stringify([key.name, version, key.integrity])}\t${JSON.stringify(entry)}`)}\n`;
       const storedAt = new Date(now).toISOString();
       fs.appendFileSync(file!, line({ storedAt, verdict: { ...stripped, version: '4.0.0' } }, '4.0.0'));
       fs.appendFileSync(file!, line({ storedAt, expiresAt: now + 1000, verdict: { ...verified, version: '5.0.0' } }, '5.0.0'));

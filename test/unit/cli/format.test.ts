@@ -40,7 +40,13 @@ describe('CLI human output', () => {
 
   it('spells out a shared reason once, then names it', () => {
     const seen = new Set<string>();
-    const v = (name: string): Verdict => ({ name, version: '1.0.0', status: 'unavailable', registry: 'r', reason: { code: 'mirror-stripped', message: 'long explanation' } });
+    const v = (name: string): Verdict => ({
+      name,
+      version: '1.0.0',
+      status: 'unavailable',
+      registry: 'r',
+      reason: { code: 'mirror-stripped', message: 'long explanation' },
+    });
     assert.match(formatLine(v('a'), plain, seen), /mirror-stripped: long explanation/);
     assert.match(formatLine(v('b'), plain, seen), /mirror-stripped \(as above\)$/);
   });
@@ -50,6 +56,9 @@ describe('CLI human output', () => {
       { total: 1, verified: 1, 'no-provenance': 0, invalid: 0, unavailable: 0, 'not-applicable': 0, elapsedMs: 1234 },
       { source: 'seed', note: 'TUF refresh failed' },
     );
-    assert.match(s, /^1 package: 1 verified, 0 invalid, 0 without provenance, 0 unavailable, 0 not applicable — in 1\.23s\ntrust: seed — TUF refresh failed$/);
+    assert.match(
+      s,
+      /^1 package: 1 verified, 0 invalid, 0 without provenance, 0 unavailable, 0 not applicable — in 1\.23s\ntrust: seed — TUF refresh failed$/,
+    );
   });
 });

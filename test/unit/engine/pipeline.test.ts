@@ -12,7 +12,17 @@ describe('verification pipeline (src/verify/pipeline)', () => {
   it('is a list of small named steps', () => {
     const names = STEPS.map((s) => s.name);
     assert.equal(new Set(names).size, names.length);
-    for (const expected of ['request', 'trust', 'version document', 'lockfile binding', 'mirror fallback', 'keys', 'attestations', 'registry endorsement', 'facts']) {
+    for (const expected of [
+      'request',
+      'trust',
+      'version document',
+      'lockfile binding',
+      'mirror fallback',
+      'keys',
+      'attestations',
+      'registry endorsement',
+      'facts',
+    ]) {
       assert.ok(names.includes(expected), expected);
     }
   });
@@ -26,7 +36,10 @@ describe('verification pipeline (src/verify/pipeline)', () => {
     });
     it('any other host is a remote tarball, whatever its path looks like', () => {
       assert.deepEqual(routeOf('https://evil.example/npm/a/-/a-1.0.0.tgz', REGISTRY), { kind: 'remote', host: 'evil.example' });
-      assert.deepEqual(routeOf('https://mirror.example.com:8443/npm/a/-/a-1.0.0.tgz', REGISTRY), { kind: 'remote', host: 'mirror.example.com:8443' });
+      assert.deepEqual(routeOf('https://mirror.example.com:8443/npm/a/-/a-1.0.0.tgz', REGISTRY), {
+        kind: 'remote',
+        host: 'mirror.example.com:8443',
+      });
       assert.deepEqual(routeOf('https://registry.npmjs.org.evil.example/a/-/a-1.0.0.tgz', REGISTRY).kind, 'remote');
       assert.equal(routeOf('file:../a.tgz', REGISTRY).kind, 'remote');
       assert.equal(routeOf('not a url', REGISTRY).kind, 'remote');
@@ -46,7 +59,7 @@ describe('verification pipeline (src/verify/pipeline)', () => {
       assert.equal(v.location, 'node_modules/a');
       assert.equal(v.resolved, 'https://evil.example/a.tgz');
     });
-    it('a lockfile without integrity never gets verified on the registry\'s say-so', () => {
+    it("a lockfile without integrity never gets verified on the registry's say-so", () => {
       const v = bind(ctx({}), verified);
       assert.equal(v.status, 'unavailable');
       assert.equal(v.reason?.code, 'lockfile-integrity-missing');
@@ -65,19 +78,43 @@ describe('verification pipeline (src/verify/pipeline)', () => {
 
   it('turns every failure into a verdict in one place, and never caches a request-only finding', async () => {
     const sets: Verdict[] = [];
-    const services = { cache: { set: async (_k: unknown, v: Verdict) => void sets.push(v) }, log: { warn() {}, error() {} } } as unknown as PipelineServices;
-    const boom: Step = { name: 'boom', run: () => { throw new Error('kaput'); } };
+    const services = {
+      cache: { set: async (_k: unknown, v: Verdict) => void sets.push(v) },
+      log: { warn() {}, error() {} },
+    } as unknown as PipelineServices;
+    const boom: Step = {
+      name: 'boom',
+      run: () => {
+        throw new Error('kaput');
+      },
+    };
     const c1 = newContext({ name: 'a', version: '1.0.0' }, REGISTRY);
     const v1 = await runPipeline(services, c1, [boom]);
     assert.equal(v1.reason?.code, 'internal-error');
     const c2 = newContext({ name: 'a', version: '1.0.0', integrity: EVIL }, REGISTRY);
     c2.scope = 'scope';
-    const v2 = await runPipeline(services, c2, [{ name: 'x', run: (_s, c) => { c.integrity = GOOD; throw invalid('lockfile-integrity-mismatch', 'm', { scope: 'request' }); } }]);
+    const v2 = await runPipeline(services, c2, [
+      {
+        name: 'x',
+        run: (_s, c) => {
+          c.integrity = GOOD;
+          throw invalid('lockfile-integrity-mismatch', 'm', { scope: 'request' });
+        },
+      },
+    ]);
     assert.equal(v2.status, 'invalid');
     assert.equal(sets.length, 0);
     const c3 = newContext({ name: 'a', version: '1.0.0' }, REGISTRY);
     c3.scope = 'scope';
-    const v3 = await runPipeline(services, c3, [{ name: 'y', run: (_s, c) => { c.integrity = GOOD; throw invalid('attestations-missing', 'gone'); } }]);
+    const v3 = await runPipeline(services, c3, [
+      {
+        name: 'y',
+        run: (_s, c) => {
+          c.integrity = GOOD;
+          throw invalid('attestations-missing', 'gone');
+        },
+      },
+    ]);
     assert.equal(v3.reason?.code, 'attestations-missing');
     assert.equal(v3.integrity, GOOD);
     assert.equal(sets.length, 1);

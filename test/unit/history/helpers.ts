@@ -18,7 +18,10 @@ export function packument(name: string, versions: Record<string, VersionSpec>): 
   const time: Record<string, string> = {};
   for (const [v, s] of Object.entries(versions)) {
     time[v] = s.time;
-    const user: Record<string, unknown> = { name: s.publisher ?? (s.trustedPublisher ? 'GitHub Actions' : 'maintainer'), email: 'm@example.com' };
+    const user: Record<string, unknown> = {
+      name: s.publisher ?? (s.trustedPublisher ? 'GitHub Actions' : 'maintainer'),
+      email: 'm@example.com',
+    };
     if (s.trustedPublisher) user.trustedPublisher = { id: 'github', oidcConfigId: 'oidc:1' };
     if (s.approver) user.approver = { name: 'maintainer', email: 'm@example.com' };
     docs[v] = {
@@ -29,7 +32,14 @@ export function packument(name: string, versions: Record<string, VersionSpec>): 
       dist: {
         integrity: 'sha512-AAAA',
         ...(s.signatures === false ? {} : { signatures: [{ keyid: 'SHA256:k', sig: 'MEUCIQ==' }] }),
-        ...(s.provenance ? { attestations: { url: `https://registry.npmjs.org/-/npm/v1/attestations/${name}@${v}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
+        ...(s.provenance
+          ? {
+              attestations: {
+                url: `https://registry.npmjs.org/-/npm/v1/attestations/${name}@${v}`,
+                provenance: { predicateType: 'https://slsa.dev/provenance/v1' },
+              },
+            }
+          : {}),
       },
     };
   }
@@ -45,7 +55,12 @@ export const noProvenance = (name: string, version: string, signature = true): V
   registry: 'https://registry.npmjs.org/',
 });
 
-export const verified = (name: string, version: string, repo = 'https://github.com/o/r', extra: Partial<NonNullable<Verdict['facts']>> = {}): Verdict => ({
+export const verified = (
+  name: string,
+  version: string,
+  repo = 'https://github.com/o/r',
+  extra: Partial<NonNullable<Verdict['facts']>> = {},
+): Verdict => ({
   name,
   version,
   status: 'verified',

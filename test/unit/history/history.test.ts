@@ -9,12 +9,17 @@ import { deps, noProvenance, packument, verified } from './helpers';
 const NUXT = path.join(REALWORLD_DIR, 'packuments', 'nuxt.json');
 
 describe('trust history on the real nuxt packument', () => {
-  const nuxt = () => JSON.parse(fs.readFileSync(NUXT, 'utf8')) as { versions: Record<string, Record<string, unknown>>; time: Record<string, string> };
+  const nuxt = () =>
+    JSON.parse(fs.readFileSync(NUXT, 'utf8')) as { versions: Record<string, Record<string, unknown>>; time: Record<string, string> };
 
   it('2.18.1, 3.11.0 and 4.0.0 raise no downgrade (other lines, never had it before, pre-release channels apart)', async () => {
     const { deps: d } = deps({ nuxt: nuxt() });
     const history = new TrustHistory(d);
-    for (const verdict of [noProvenance('nuxt', '2.18.1'), noProvenance('nuxt', '3.11.0'), verified('nuxt', '4.0.0', 'https://github.com/nuxt/nuxt')]) {
+    for (const verdict of [
+      noProvenance('nuxt', '2.18.1'),
+      noProvenance('nuxt', '3.11.0'),
+      verified('nuxt', '4.0.0', 'https://github.com/nuxt/nuxt'),
+    ]) {
       const t = await history.assess(verdict);
       assert.equal(t.history, true);
       assert.deepEqual(
@@ -27,7 +32,10 @@ describe('trust history on the real nuxt packument', () => {
     assert.equal(t218.line, '2.x');
     assert.equal(t218.level, 'registry-signature');
     assert.equal(t218.publisher, 'danielroe');
-    assert.ok(t218.notes.some((n) => /No earlier 2\.x version of nuxt had provenance/.test(n)), t218.notes.join('\n'));
+    assert.ok(
+      t218.notes.some((n) => /No earlier 2\.x version of nuxt had provenance/.test(n)),
+      t218.notes.join('\n'),
+    );
   });
 
   it('a 3.x version served without provenance after 3.19.x raises trusted-publisher-lost naming 3.19.2 and its publisher, unchecked', async () => {
@@ -64,7 +72,10 @@ describe('trust history on synthetic histories shaped like real reports', () => 
       '6.3.1': { time: '2023-07-10T00:00:00Z' },
       '7.6.0': { time: '2024-01-22T00:00:00Z', provenance: true },
     });
-    const { deps: d, verifyCalls } = deps({ semver: p }, { 'semver@7.5.4': verified('semver', '7.5.4', 'https://github.com/npm/node-semver') });
+    const { deps: d, verifyCalls } = deps(
+      { semver: p },
+      { 'semver@7.5.4': verified('semver', '7.5.4', 'https://github.com/npm/node-semver') },
+    );
     const h = new TrustHistory(d);
     const t = await h.assess(noProvenance('semver', '6.3.1'));
     assert.deepEqual(t.findings, []);
@@ -106,7 +117,10 @@ describe('trust history on synthetic histories shaped like real reports', () => 
     assert.equal(f.previous?.version, '1.1.0');
     const marked = await h.assess(verified('tinyexec', '1.2.1', 'https://github.com/tinylibs/tinyexec'));
     assert.equal(marked.level, 'staged');
-    assert.deepEqual(marked.findings.filter((x) => x.code.endsWith('-lost')), []);
+    assert.deepEqual(
+      marked.findings.filter((x) => x.code.endsWith('-lost')),
+      [],
+    );
   });
 
   it('earlier evidence that fails verification is its own finding, and the next stronger version is compared instead', async () => {
@@ -115,7 +129,12 @@ describe('trust history on synthetic histories shaped like real reports', () => 
       '1.1.0': { time: '2024-02-01T00:00:00Z', provenance: true },
       '1.2.0': { time: '2024-03-01T00:00:00Z' },
     });
-    const invalid = { name: 'pkg', version: '1.1.0', status: 'invalid' as const, reason: { code: 'subject-digest-mismatch' as const, message: 'digest differs' } };
+    const invalid = {
+      name: 'pkg',
+      version: '1.1.0',
+      status: 'invalid' as const,
+      reason: { code: 'subject-digest-mismatch' as const, message: 'digest differs' },
+    };
     const { deps: d, verifyCalls } = deps({ pkg: p }, { 'pkg@1.1.0': invalid, 'pkg@1.0.0': verified('pkg', '1.0.0') });
     const t = await new TrustHistory(d).assess(noProvenance('pkg', '1.2.0'));
     assert.deepEqual(verifyCalls, ['pkg@1.1.0', 'pkg@1.0.0']);
@@ -139,7 +158,8 @@ describe('trust history on synthetic histories shaped like real reports', () => 
     });
     const { deps: d } = deps({ x: p });
     const h = new TrustHistory(d);
-    const lost = async (v: string) => (await h.assess(noProvenance('x', v))).findings.filter((f) => f.code === 'provenance-lost').map((f) => f.previous?.version);
+    const lost = async (v: string) =>
+      (await h.assess(noProvenance('x', v))).findings.filter((f) => f.code === 'provenance-lost').map((f) => f.previous?.version);
     assert.deepEqual(await lost('0.4.0'), [], '0.3.x is another line');
     assert.deepEqual(await lost('0.4.2'), ['0.4.1']);
     assert.deepEqual(await lost('1.0.0-alpha.1'), [], 'another channel than 1.0.0-0');
@@ -148,7 +168,10 @@ describe('trust history on synthetic histories shaped like real reports', () => 
   });
 
   it('a registry record without any signature or attestation (a stripping mirror) raises nothing and says so', async () => {
-    const p = packument('m', { '1.0.0': { time: '2024-01-01T00:00:00Z', signatures: false }, '1.1.0': { time: '2024-02-01T00:00:00Z', signatures: false } });
+    const p = packument('m', {
+      '1.0.0': { time: '2024-01-01T00:00:00Z', signatures: false },
+      '1.1.0': { time: '2024-02-01T00:00:00Z', signatures: false },
+    });
     const { deps: d } = deps({ m: p });
     const t = await new TrustHistory(d).assess(noProvenance('m', '1.1.0', false));
     assert.deepEqual(t.findings, []);
@@ -172,7 +195,10 @@ describe('trust history on synthetic histories shaped like real reports', () => 
     });
     const { deps: d } = deps({ pkg: p }, { 'pkg@1.0.0': verified('pkg', '1.0.0'), 'pkg@2.0.0': verified('pkg', '2.0.0') });
     const policy = parsePolicy(
-      JSON.stringify({ downgradeInformationAfterDays: 365, exclude: [{ package: 'pkg@~2.1.0', reason: 'maintainer confirmed a manual release', findings: ['provenance-lost'] }] }),
+      JSON.stringify({
+        downgradeInformationAfterDays: 365,
+        exclude: [{ package: 'pkg@~2.1.0', reason: 'maintainer confirmed a manual release', findings: ['provenance-lost'] }],
+      }),
     ).policy!;
     const h = new TrustHistory(d, { policy });
     const old = (await h.assess(noProvenance('pkg', '1.1.0'))).findings[0]!;
@@ -195,7 +221,8 @@ describe('trust history on synthetic histories shaped like real reports', () => 
       }),
     ).policy!;
     const h = new TrustHistory(d, { policy });
-    const codes = async (v: Parameters<typeof h.assess>[0]) => (await h.assess(v, { history: false })).findings.map((f) => `${f.code}:${f.severity}`);
+    const codes = async (v: Parameters<typeof h.assess>[0]) =>
+      (await h.assess(v, { history: false })).findings.map((f) => `${f.code}:${f.severity}`);
     assert.deepEqual(await codes(verified('@myorg/a', '1.0.0', 'https://github.com/myorg/a')), []);
     assert.deepEqual(await codes(verified('@myorg/a', '1.0.0', 'https://github.com/evil/a')), ['evidence-required:error']);
     assert.deepEqual(await codes(noProvenance('@myorg/b', '1.0.0')), ['evidence-required:error']);
@@ -212,7 +239,11 @@ describe('trust history on synthetic histories shaped like real reports', () => 
     });
     const { deps: d } = deps({ w: p }, { 'w@1.0.0': verified('w', '1.0.0', 'https://github.com/o/r') });
     const t = await new TrustHistory(d).assess(
-      verified('w', '1.1.0', 'https://github.com/O/R', { workflowPath: '.github/workflows/manual.yml', ref: 'refs/heads/main', builderKind: 'self-hosted' }),
+      verified('w', '1.1.0', 'https://github.com/O/R', {
+        workflowPath: '.github/workflows/manual.yml',
+        ref: 'refs/heads/main',
+        builderKind: 'self-hosted',
+      }),
     );
     const codes = t.findings.map((f) => f.code).sort();
     assert.deepEqual(codes, ['ref-kind-changed', 'repository-mismatch', 'self-hosted-runner', 'workflow-changed']);

@@ -18,21 +18,41 @@ describe('trust policy file', () => {
       "downgradeInformationAfterDays": 90
     }`);
     assert.deepEqual(errors, []);
-    assert.deepEqual(policy?.requirements, [{ packages: ['@myorg/*'], evidence: 'trusted-publisher', sourceRepositories: ['github.com/myorg/*'] }]);
+    assert.deepEqual(policy?.requirements, [
+      { packages: ['@myorg/*'], evidence: 'trusted-publisher', sourceRepositories: ['github.com/myorg/*'] },
+    ]);
     assert.deepEqual(policy?.allowedSources, [{ packages: 'left-pad', repositories: ['github.com/left-pad/left-pad'] }]);
     assert.equal(policy?.severity['self-hosted-runner'], 'off');
-    assert.deepEqual(policy?.exclusions.map((e) => [e.name, e.range]), [['@scope/x', '<2'], ['semver', '*']]);
+    assert.deepEqual(
+      policy?.exclusions.map((e) => [e.name, e.range]),
+      [
+        ['@scope/x', '<2'],
+        ['semver', '*'],
+      ],
+    );
     assert.equal(policy?.downgradeInformationAfterDays, 90);
   });
 
   it('rejects what it does not understand, naming it (a policy with errors is not applied)', () => {
     const r = parsePolicy(
-      JSON.stringify({ severity: { 'provenance-lost': 'fatal', 'made-up': 'error' }, exclude: [{ package: 'x@not a range!' }], requirements: [{ packages: [] }], extra: 1 }),
+      JSON.stringify({
+        severity: { 'provenance-lost': 'fatal', 'made-up': 'error' },
+        exclude: [{ package: 'x@not a range!' }],
+        requirements: [{ packages: [] }],
+        extra: 1,
+      }),
       'p.json',
     );
     assert.equal(r.policy, undefined);
     const text = r.errors.join('\n');
-    for (const bit of ['unknown setting "extra"', 'severity["provenance-lost"]', 'unknown finding code "made-up"', 'exclude[0].package', 'exclude[0].reason', 'requirements[0].packages']) {
+    for (const bit of [
+      'unknown setting "extra"',
+      'severity["provenance-lost"]',
+      'unknown finding code "made-up"',
+      'exclude[0].package',
+      'exclude[0].reason',
+      'requirements[0].packages',
+    ]) {
       assert.ok(text.includes(bit), `${bit} in:\n${text}`);
     }
     assert.ok(r.errors.every((e) => e.startsWith('p.json: ')));
@@ -40,9 +60,19 @@ describe('trust policy file', () => {
   });
 
   it('the JSON schema lists exactly the finding codes the rules raise', () => {
-    const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'policy.schema.json'), 'utf8')) as { definitions: { findingCode: { enum: string[] } }; properties: Record<string, unknown> };
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'policy.schema.json'), 'utf8')) as {
+      definitions: { findingCode: { enum: string[] } };
+      properties: Record<string, unknown>;
+    };
     assert.deepEqual([...schema.definitions.findingCode.enum].sort(), [...FINDING_CODES].sort());
-    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'allowedSources', 'downgradeInformationAfterDays', 'exclude', 'requirements', 'severity']);
+    assert.deepEqual(Object.keys(schema.properties).sort(), [
+      '$schema',
+      'allowedSources',
+      'downgradeInformationAfterDays',
+      'exclude',
+      'requirements',
+      'severity',
+    ]);
   });
 
   it('is found at the project root, never above the repository root', async () => {

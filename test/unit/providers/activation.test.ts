@@ -90,10 +90,30 @@ function fakeVscode() {
   };
   // A plain object: `import * as vscode` copies the module's own keys.
   const standIns = [
-    'CodeAction', 'CodeActionKind', 'CompletionItem', 'CompletionItemKind', 'CompletionItemTag', 'CompletionList',
-    'DecorationRangeBehavior', 'Diagnostic', 'DiagnosticSeverity', 'Disposable', 'Hover', 'MarkdownString', 'Position',
-    'ProgressLocation', 'Range', 'StatusBarAlignment', 'ThemeColor', 'ThemeIcon', 'TreeItem', 'TreeItemCollapsibleState', 'Uri',
-    'WorkspaceEdit', 'env', 'extensions',
+    'CodeAction',
+    'CodeActionKind',
+    'CompletionItem',
+    'CompletionItemKind',
+    'CompletionItemTag',
+    'CompletionList',
+    'DecorationRangeBehavior',
+    'Diagnostic',
+    'DiagnosticSeverity',
+    'Disposable',
+    'Hover',
+    'MarkdownString',
+    'Position',
+    'ProgressLocation',
+    'Range',
+    'StatusBarAlignment',
+    'ThemeColor',
+    'ThemeIcon',
+    'TreeItem',
+    'TreeItemCollapsibleState',
+    'Uri',
+    'WorkspaceEdit',
+    'env',
+    'extensions',
   ];
   const vscode = {
     ...Object.fromEntries(standIns.map((name) => [name, anything()])),
@@ -202,8 +222,12 @@ describe('editor activation', () => {
 
   it('a registry or trust setting change clears the last scan and says why; a badge style change keeps it', async () => {
     const { LensContext } = load('../../../src/providers/context') as typeof import('../../../src/providers/context');
-    const { registerConfigurationWatcher } = load('../../../src/providers/events/configuration') as typeof import('../../../src/providers/events/configuration');
-    const { registerTrustGrant } = load('../../../src/providers/events/workspaceTrust') as typeof import('../../../src/providers/events/workspaceTrust');
+    const { registerConfigurationWatcher } = load(
+      '../../../src/providers/events/configuration',
+    ) as typeof import('../../../src/providers/events/configuration');
+    const { registerTrustGrant } = load(
+      '../../../src/providers/events/workspaceTrust',
+    ) as typeof import('../../../src/providers/events/workspaceTrust');
     const lens = new LensContext(extensionContext() as never);
     registerConfigurationWatcher(lens);
     registerTrustGrant(lens);
@@ -217,7 +241,10 @@ describe('editor activation', () => {
 
     fake.configurationChanged.fire(change('provenanceLens.registry'));
     assert.equal(lens.results.get(), undefined);
-    assert.equal(fake.record.treeView.message, "Registry or trust settings changed. The previous scan's results were cleared: run Provenance: Scan Workspace again.");
+    assert.equal(
+      fake.record.treeView.message,
+      "Registry or trust settings changed. The previous scan's results were cleared: run Provenance: Scan Workspace again.",
+    );
 
     lens.results.show(results);
     assert.equal(fake.record.treeView.message, undefined);

@@ -44,7 +44,10 @@ describe('status bar text', () => {
   it('reads verified/total and flags invalid ones', () => {
     const counts = countStatuses(['verified', 'verified', 'invalid', 'no-provenance', 'pending']);
     assert.equal(statusBarText(counts, { running: false, untrusted: false }), '$(error) Provenance 2/5 · 1 invalid');
-    assert.equal(statusBarText(countStatuses(['verified']), { running: true, untrusted: true }), '$(workspace-untrusted) $(sync~spin) Provenance 1/1');
+    assert.equal(
+      statusBarText(countStatuses(['verified']), { running: true, untrusted: true }),
+      '$(workspace-untrusted) $(sync~spin) Provenance 1/1',
+    );
     assert.equal(statusBarWarning(counts), true);
     assert.equal(statusBarWarning(countStatuses(['verified', 'unavailable'])), false);
     assert.match(statusBarTooltip(counts, ['Restricted Mode: …']), /✗ invalid: 1[\s\S]*Restricted Mode/);

@@ -16,8 +16,12 @@ export class FakeEngine implements ProvenanceEngineApi {
 
   async verify(request: VerifyRequest, options?: RunOptions): Promise<Verdict> {
     this.verifyCalls.push(request);
-    if (options?.signal?.aborted) return { name: request.name, version: request.version, status: 'unavailable', reason: { code: 'cancelled', message: 'cancelled' } };
-    const v = this.verdicts[`${request.name}@${request.version}`] ?? { status: 'no-provenance', reason: { code: 'not-advertised', message: 'none' } };
+    if (options?.signal?.aborted)
+      return { name: request.name, version: request.version, status: 'unavailable', reason: { code: 'cancelled', message: 'cancelled' } };
+    const v = this.verdicts[`${request.name}@${request.version}`] ?? {
+      status: 'no-provenance',
+      reason: { code: 'not-advertised', message: 'none' },
+    };
     return { name: request.name, version: request.version, ...v } as Verdict;
   }
 
@@ -58,9 +62,19 @@ export class FakeEngine implements ProvenanceEngineApi {
     }
     const resolved: ResolvedDependency[] = dependencies.map((dependency) => {
       if (dependency.kind === 'git') {
-        return { dependency, name: dependency.name, verdict: { name: dependency.name, version: '', status: 'not-applicable', reason: { code: 'git', message: 'git' } } };
+        return {
+          dependency,
+          name: dependency.name,
+          verdict: { name: dependency.name, version: '', status: 'not-applicable', reason: { code: 'git', message: 'git' } },
+        };
       }
-      return { dependency, name: dependency.name, version: dependency.spec.replace(/^[\^~]/, ''), resolvedFrom: 'registry', ...this.resolution(dependency) };
+      return {
+        dependency,
+        name: dependency.name,
+        version: dependency.spec.replace(/^[\^~]/, ''),
+        resolvedFrom: 'registry',
+        ...this.resolution(dependency),
+      };
     });
     return { manifest: { dependencies, problems: [] }, resolved };
   }

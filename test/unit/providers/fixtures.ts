@@ -25,10 +25,21 @@ export function facts(overrides: Partial<ProvenanceFacts> = {}): ProvenanceFacts
 }
 
 export function verified(name = 'pkg', version = '1.2.3', f: ProvenanceFacts = facts()): Verdict {
-  return { name, version, status: 'verified', facts: f, resolvedFrom: 'lockfile', registrySignature: { status: 'valid', keyId: 'SHA256:abc', message: 'ok' } };
+  return {
+    name,
+    version,
+    status: 'verified',
+    facts: f,
+    resolvedFrom: 'lockfile',
+    registrySignature: { status: 'valid', keyId: 'SHA256:abc', message: 'ok' },
+  };
 }
 
-export function invalid(name = 'pkg', version = '1.2.3', code: 'invalid-provenance-signature' | 'subject-digest-mismatch' = 'invalid-provenance-signature'): Verdict {
+export function invalid(
+  name = 'pkg',
+  version = '1.2.3',
+  code: 'invalid-provenance-signature' | 'subject-digest-mismatch' = 'invalid-provenance-signature',
+): Verdict {
   return { name, version, status: 'invalid', reason: { code, message: 'The provenance signature does not verify.' } };
 }
 
@@ -36,6 +47,10 @@ export function noProvenance(name = 'pkg', version = '1.2.3'): Verdict {
   return { name, version, status: 'no-provenance', reason: { code: 'not-advertised', message: 'Published without attestations.' } };
 }
 
-export function unavailable(name = 'pkg', version = '1.2.3', code: 'network-error' | 'offline' | 'mirror-stripped' = 'network-error'): Verdict {
+export function unavailable(
+  name = 'pkg',
+  version = '1.2.3',
+  code: 'network-error' | 'offline' | 'mirror-stripped' = 'network-error',
+): Verdict {
   return { name, version, status: 'unavailable', reason: { code, message: `Could not reach the registry (${code}).` } };
 }

@@ -7,7 +7,11 @@ const base = { name: 'pkg', spec: '^1.2.0', section: 'dependencies', documentUri
 
 describe('hover: publish time', () => {
   it('a verified version shows the transparency-log time, marked as such', () => {
-    const verdict = { ...verified(), facts: { ...facts(), publishTime: '2023-02-09T17:56:10.000Z' }, registryPublishTime: '2001-01-01T00:00:00.000Z' };
+    const verdict = {
+      ...verified(),
+      facts: { ...facts(), publishTime: '2023-02-09T17:56:10.000Z' },
+      registryPublishTime: '2001-01-01T00:00:00.000Z',
+    };
     const md = buildHoverMarkdown({ ...base, verdict }).replace(/\\(.)/g, '$1'); // read it unescaped
     assert.match(md, /\*\*Published:\*\* 2023-02-09T17:56:10\.000Z \(transparency log\)/);
     assert.ok(!md.includes('2001-01-01'), 'the unsigned registry time must not be shown beside the signed one');

@@ -35,7 +35,10 @@ function assertSafe(markdown: string): void {
   if (render) {
     const html = render(markdown);
     assert.ok(!/<(img|script|iframe|svg|style)\b/i.test(html), `raw HTML rendered: ${html}`);
-    assert.ok(!/javascript:/i.test(html.replace(/javascript\\?:/gi, (m) => (m.includes('\\') ? 'x' : m)).replace(/>[^<]*</g, '><')), `javascript: in an attribute: ${html}`);
+    assert.ok(
+      !/javascript:/i.test(html.replace(/javascript\\?:/gi, (m) => (m.includes('\\') ? 'x' : m)).replace(/>[^<]*</g, '><')),
+      `javascript: in an attribute: ${html}`,
+    );
   }
 }
 
@@ -121,7 +124,11 @@ describe('hover markdown', () => {
     const bad = buildHoverMarkdown({ ...base, verdict: invalid() });
     assert.match(bad, /Provenance check failed/);
     assert.match(bad, /does not verify/);
-    const none = buildHoverMarkdown({ ...base, verdict: noProvenance(), suggestion: { newestVerified: { version: '1.4.0', verdict: verified('pkg', '1.4.0') }, attestedCount: 3 } });
+    const none = buildHoverMarkdown({
+      ...base,
+      verdict: noProvenance(),
+      suggestion: { newestVerified: { version: '1.4.0', verdict: verified('pkg', '1.4.0') }, attestedCount: 3 },
+    });
     assert.match(none, /published without provenance/);
     assert.match(none, /Newest version with verified provenance: \*\*1\\\.4\\\.0\*\*/);
     const never = buildHoverMarkdown({ ...base, verdict: noProvenance(), suggestion: { attestedCount: 0 } });

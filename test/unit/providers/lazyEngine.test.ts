@@ -60,10 +60,33 @@ describe('lazy engine loading', function () {
     const config = { get: (_k: string, d: unknown) => d, inspect: () => undefined, update: async () => undefined };
     // A plain object (esbuild copies a namespace's own keys), with a stand-in for each API used.
     const names = [
-      'CodeAction', 'CodeActionKind', 'CompletionItem', 'CompletionItemKind', 'CompletionItemTag', 'CompletionList',
-      'ConfigurationTarget', 'DecorationRangeBehavior', 'Diagnostic', 'DiagnosticSeverity', 'Disposable', 'EventEmitter',
-      'Hover', 'MarkdownString', 'Position', 'ProgressLocation', 'Range', 'StatusBarAlignment', 'ThemeColor', 'ThemeIcon',
-      'TreeItem', 'TreeItemCollapsibleState', 'Uri', 'WorkspaceEdit', 'languages', 'env', 'extensions',
+      'CodeAction',
+      'CodeActionKind',
+      'CompletionItem',
+      'CompletionItemKind',
+      'CompletionItemTag',
+      'CompletionList',
+      'ConfigurationTarget',
+      'DecorationRangeBehavior',
+      'Diagnostic',
+      'DiagnosticSeverity',
+      'Disposable',
+      'EventEmitter',
+      'Hover',
+      'MarkdownString',
+      'Position',
+      'ProgressLocation',
+      'Range',
+      'StatusBarAlignment',
+      'ThemeColor',
+      'ThemeIcon',
+      'TreeItem',
+      'TreeItemCollapsibleState',
+      'Uri',
+      'WorkspaceEdit',
+      'languages',
+      'env',
+      'extensions',
     ];
     const fake: Record<string, unknown> = Object.fromEntries(names.map((n) => [n, anything()]));
     Object.assign(fake, {
@@ -85,7 +108,12 @@ describe('lazy engine loading', function () {
       if (request === 'vscode') return fakeVscodePath;
       return originalResolve.call(this, request, ...rest);
     };
-    require.cache[fakeVscodePath] = { id: fakeVscodePath, filename: fakeVscodePath, loaded: true, exports: fake } as unknown as NodeJS.Module;
+    require.cache[fakeVscodePath] = {
+      id: fakeVscodePath,
+      filename: fakeVscodePath,
+      loaded: true,
+      exports: fake,
+    } as unknown as NodeJS.Module;
     mod.prototype.require = function (this: unknown, id: string) {
       required.push(id.replace(/^node:/, ''));
       return originalRequire.call(this, id);
@@ -112,13 +140,20 @@ describe('lazy engine loading', function () {
     };
     ext.activate(context);
     const atActivation = new Set(required);
-    assert.deepEqual(HEAVY.filter((m) => atActivation.has(m)), [], `activation required ${[...atActivation].join(', ')}`);
+    assert.deepEqual(
+      HEAVY.filter((m) => atActivation.has(m)),
+      [],
+      `activation required ${[...atActivation].join(', ')}`,
+    );
     for (const id of ['scanWorkspace', 'exportReport', 'verifyAtCursor', 'clearCache', 'showLog']) {
       assert.ok(commands.has(`provenanceLens.${id}`), `command provenanceLens.${id} not registered`);
     }
     // Clear Cache creates an engine: now the engine module (and its dependencies) load.
     await commands.get('provenanceLens.clearCache')!();
     const after = new Set(required);
-    assert.ok(HEAVY.some((m) => after.has(m)), `the engine did not load on first use (required: ${[...after].join(', ')})`);
+    assert.ok(
+      HEAVY.some((m) => after.has(m)),
+      `the engine did not load on first use (required: ${[...after].join(', ')})`,
+    );
   });
 });

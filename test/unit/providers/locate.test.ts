@@ -3,7 +3,8 @@ import { dependencyAt, dependencyOnLine, locateDependencies } from '../../../src
 import { versionItems, versionSlot } from '../../../src/providers/completion/versionItems';
 import { verified, invalid } from './fixtures';
 
-const TEXT = '{\n  "name": "x",\n  "dependencies": { "a": "^1.0.0", "b": 3 },\n  "devDependencies": {\n    "@s/c": "npm:real@~2.1.0"\n  }\n}';
+const TEXT =
+  '{\n  "name": "x",\n  "dependencies": { "a": "^1.0.0", "b": 3 },\n  "devDependencies": {\n    "@s/c": "npm:real@~2.1.0"\n  }\n}';
 
 describe('manifest locator', () => {
   it('finds dependencies, their key and value spans, and section keys', () => {
@@ -61,18 +62,27 @@ describe('version completion model', () => {
       { version: '1.8.0', hasAttestations: false, deprecated: true },
     ];
     const items = versionItems('p', versions, known, false);
-    assert.deepEqual(items.map((i) => [i.version, i.marker]), [
-      ['2.1.0', 'attested'],
-      ['2.0.0', 'verified'],
-      ['1.9.0', 'invalid'],
-      ['1.8.0', 'none'],
-    ]);
+    assert.deepEqual(
+      items.map((i) => [i.version, i.marker]),
+      [
+        ['2.1.0', 'attested'],
+        ['2.0.0', 'verified'],
+        ['1.9.0', 'invalid'],
+        ['1.8.0', 'none'],
+      ],
+    );
     assert.ok(items[0].sortText < items[1].sortText);
     assert.doesNotMatch(items[0].detail, /✓/);
     assert.match(items[3].detail, /deprecated/);
-    assert.deepEqual(versionItems('p', versions, known, true).map((i) => i.version), ['2.0.0']);
+    assert.deepEqual(
+      versionItems('p', versions, known, true).map((i) => i.version),
+      ['2.0.0'],
+    );
     // The newest verified version is preselected, never the unchecked newer one.
-    assert.deepEqual(items.filter((i) => i.preselect).map((i) => i.version), ['2.0.0']);
+    assert.deepEqual(
+      items.filter((i) => i.preselect).map((i) => i.version),
+      ['2.0.0'],
+    );
     // Behind a registry that strips attestations, a version without them is unknown, not "no provenance".
     const stripped = versionItems('p', versions, new Map(), false, true);
     assert.equal(stripped[3].marker, 'unknown');

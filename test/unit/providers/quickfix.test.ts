@@ -65,7 +65,10 @@ describe('quick-fix spec rewrite', () => {
 describe('provenance comparison for the fix title', () => {
   it('says whether repository and workflow are the same', () => {
     assert.equal(compareProvenance(facts(), facts(), '1.2.3'), 'same repository and workflow as 1.2.3');
-    assert.equal(compareProvenance(facts(), facts({ sourceRepository: 'https://github.com/other/repo' }), '1.2.3'), 'different repository from 1.2.3');
+    assert.equal(
+      compareProvenance(facts(), facts({ sourceRepository: 'https://github.com/other/repo' }), '1.2.3'),
+      'different repository from 1.2.3',
+    );
     assert.equal(
       compareProvenance(facts(), facts({ workflowPath: '.github/workflows/other.yml' }), '1.2.3'),
       'same repository as 1.2.3, different workflow',
@@ -81,7 +84,16 @@ describe('provenance comparison for the fix title', () => {
 describe('quick-fix action', () => {
   const span = { offset: 0, length: 8 };
   const dep = (kind: ManifestDependency['kind'], spec: string) => ({
-    dependency: { name: 'p', spec, section: 'dependencies' as const, kind, registryName: 'p', registrySpec: spec, nameSpan: span, specSpan: span },
+    dependency: {
+      name: 'p',
+      spec,
+      section: 'dependencies' as const,
+      kind,
+      registryName: 'p',
+      registrySpec: spec,
+      nameSpan: span,
+      specSpan: span,
+    },
     verdict: noProvenance('p', '1.2.0'),
   });
   const suggestion = {
@@ -93,14 +105,28 @@ describe('quick-fix action', () => {
   };
 
   it('names the new spec and where it was built', () => {
-    const fix = fixFor({ section: 'dependencies', name: 'p', spec: '^1.2.0', nameSpan: span, specSpan: span }, dep('range', '^1.2.0'), suggestion);
+    const fix = fixFor(
+      { section: 'dependencies', name: 'p', spec: '^1.2.0', nameSpan: span, specSpan: span },
+      dep('range', '^1.2.0'),
+      suggestion,
+    );
     assert.equal(fix?.newSpec, '^1.3.0');
     assert.equal(fix?.title, 'Use ^1.3.0 — verified provenance (built from owner/repo by release.yml)');
   });
 
   it('offers nothing for catalog:/workspace: specs or when the spec would not change', () => {
-    assert.equal(fixFor({ section: 'dependencies', name: 'p', spec: 'catalog:', nameSpan: span, specSpan: span }, dep('catalog', 'catalog:'), suggestion), undefined);
-    assert.equal(fixFor({ section: 'dependencies', name: 'p', spec: '^1.3.0', nameSpan: span, specSpan: span }, dep('range', '^1.3.0'), suggestion), undefined);
+    assert.equal(
+      fixFor(
+        { section: 'dependencies', name: 'p', spec: 'catalog:', nameSpan: span, specSpan: span },
+        dep('catalog', 'catalog:'),
+        suggestion,
+      ),
+      undefined,
+    );
+    assert.equal(
+      fixFor({ section: 'dependencies', name: 'p', spec: '^1.3.0', nameSpan: span, specSpan: span }, dep('range', '^1.3.0'), suggestion),
+      undefined,
+    );
   });
 });
 

@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import { locateDependencies } from '../../../src/providers/locate/manifestLocator';
 import { joinState } from '../../../src/providers/state/view';
 import { dependencyKey, type DocumentState } from '../../../src/providers/state/documentState';
-import { RULES, invalidProvenance, manifestProblems, mirrorStripsProvenance, noProvenance, unavailableNotice } from '../../../src/providers/diagnostics/rules';
+import {
+  RULES,
+  invalidProvenance,
+  manifestProblems,
+  mirrorStripsProvenance,
+  noProvenance,
+  unavailableNotice,
+} from '../../../src/providers/diagnostics/rules';
 import type { RuleContext } from '../../../src/providers/diagnostics/types';
 import type { ManifestDependency, RegistryObservation, Verdict } from '../../../src/verify/types';
 import { invalid, noProvenance as noProv, unavailable, verified } from './fixtures';
@@ -17,14 +24,29 @@ const TEXT = `{
   }
 }`;
 
-function context(verdicts: Record<string, Verdict>, options: { text?: string; observations?: RegistryObservation[]; severity?: RuleContext['settings']['noProvenanceSeverity']; attestationRegistry?: string } = {}): RuleContext {
+function context(
+  verdicts: Record<string, Verdict>,
+  options: {
+    text?: string;
+    observations?: RegistryObservation[];
+    severity?: RuleContext['settings']['noProvenanceSeverity'];
+    attestationRegistry?: string;
+  } = {},
+): RuleContext {
   const text = options.text ?? TEXT;
   const located = locateDependencies(text);
   const state: DocumentState = { uri: 'u', fsPath: '/w/package.json', docVersion: 1, running: false, deps: new Map() };
   for (const dep of located.dependencies) {
     const verdict = verdicts[dep.name];
     if (!verdict) continue;
-    const dependency: ManifestDependency = { name: dep.name, spec: dep.spec!, section: dep.section, kind: 'range', nameSpan: dep.nameSpan, specSpan: dep.specSpan };
+    const dependency: ManifestDependency = {
+      name: dep.name,
+      spec: dep.spec!,
+      section: dep.section,
+      kind: 'range',
+      nameSpan: dep.nameSpan,
+      specSpan: dep.specSpan,
+    };
     state.deps.set(dependencyKey(dep.section, dep.name), { dependency, verdict });
   }
   return {
@@ -33,7 +55,10 @@ function context(verdicts: Record<string, Verdict>, options: { text?: string; ob
     deps: joinState(located, state),
     engineProblems: [],
     observations: options.observations ?? [],
-    settings: { noProvenanceSeverity: options.severity ?? 'information', attestationRegistry: options.attestationRegistry ?? 'https://registry.npmjs.org' },
+    settings: {
+      noProvenanceSeverity: options.severity ?? 'information',
+      attestationRegistry: options.attestationRegistry ?? 'https://registry.npmjs.org',
+    },
   };
 }
 
@@ -69,9 +94,15 @@ describe('diagnostic rules', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0].severity, 'information');
     assert.equal(TEXT.slice(found[0].span.offset, found[0].span.offset + found[0].span.length), '"dependencies"');
-    assert.match(found[0].message, /Provenance of 2 dependencies could not be checked \(offline: 1, network error: 1\); nothing is claimed about them/);
+    assert.match(
+      found[0].message,
+      /Provenance of 2 dependencies could not be checked \(offline: 1, network error: 1\); nothing is claimed about them/,
+    );
     const all = RULES.flatMap((rule) => rule(context(verdicts)));
-    assert.ok(!all.some((d) => /off1|off2/.test(TEXT.slice(d.span.offset, d.span.offset + d.span.length))), 'a per-package diagnostic for an unavailable dependency');
+    assert.ok(
+      !all.some((d) => /off1|off2/.test(TEXT.slice(d.span.offset, d.span.offset + d.span.length))),
+      'a per-package diagnostic for an unavailable dependency',
+    );
   });
 
   it('a registry that strips provenance → one warning with the fix, unless attestations come from elsewhere', () => {

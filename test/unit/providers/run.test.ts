@@ -6,7 +6,11 @@ import { EngineHost } from '../../../src/providers/engine/host';
 import { FakeEngine } from './fakeEngine';
 import { facts } from './fixtures';
 
-const TEXT = JSON.stringify({ dependencies: { a: '^1.0.0', b: '2.0.0', g: 'git+https://example.com/g.git' }, devDependencies: { c: '~3.0.0' } }, null, 2);
+const TEXT = JSON.stringify(
+  { dependencies: { a: '^1.0.0', b: '2.0.0', g: 'git+https://example.com/g.git' }, devDependencies: { c: '~3.0.0' } },
+  null,
+  2,
+);
 
 function newState(): DocumentState {
   return { uri: 'file:///w/package.json', fsPath: '/w/package.json', docVersion: 1, running: false, deps: new Map() };
@@ -14,7 +18,10 @@ function newState(): DocumentState {
 
 describe('verification run', () => {
   it('fills a verdict for every dependency, verifying visible (higher priority) ones first', async () => {
-    const engine = new FakeEngine({ 'a@1.0.0': { status: 'verified', facts: facts() }, 'c@3.0.0': { status: 'invalid', reason: { code: 'subject-digest-mismatch', message: 'x' } } });
+    const engine = new FakeEngine({
+      'a@1.0.0': { status: 'verified', facts: facts() },
+      'c@3.0.0': { status: 'invalid', reason: { code: 'subject-digest-mismatch', message: 'x' } },
+    });
     const state = newState();
     const updates: number[] = [];
     await runDocument(state, {
@@ -45,14 +52,20 @@ describe('verification run', () => {
   });
 
   it('keeps settled verdicts of unchanged versions and re-verifies unavailable ones', async () => {
-    const first = new FakeEngine({ 'a@1.0.0': { status: 'verified', facts: facts() }, 'b@2.0.0': { status: 'unavailable', reason: { code: 'timeout', message: 't' } } });
+    const first = new FakeEngine({
+      'a@1.0.0': { status: 'verified', facts: facts() },
+      'b@2.0.0': { status: 'unavailable', reason: { code: 'timeout', message: 't' } },
+    });
     const previous = newState();
     await runDocument(previous, { engine: first, text: TEXT, ignore: [], signal: new AbortController().signal });
     const second = new FakeEngine({ 'b@2.0.0': { status: 'verified', facts: facts() } });
     const state = newState();
     await runDocument(state, { engine: second, text: TEXT, ignore: [], signal: new AbortController().signal, previous });
     assert.ok(!second.verifyCalls.some((r) => r.name === 'a'), 'a was verified again');
-    assert.ok(second.verifyCalls.some((r) => r.name === 'b'), 'b (unavailable) was not retried');
+    assert.ok(
+      second.verifyCalls.some((r) => r.name === 'b'),
+      'b (unavailable) was not retried',
+    );
     assert.equal(state.deps.get(dependencyKey('dependencies', 'b'))?.verdict?.status, 'verified');
   });
 

@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { RULES, trustFindings, trustPolicy } from '../../../src/providers/diagnostics/rules';
 import type { RuleContext } from '../../../src/providers/diagnostics/types';
 import { locateDependencies } from '../../../src/providers/locate/manifestLocator';
-import { dependencyKey, type DependencyTrust, type DocumentState, type TrustPolicyStatus } from '../../../src/providers/state/documentState';
+import {
+  dependencyKey,
+  type DependencyTrust,
+  type DocumentState,
+  type TrustPolicyStatus,
+} from '../../../src/providers/state/documentState';
 import { joinState } from '../../../src/providers/state/view';
 import { TrustHistory } from '../../../src/verify/history';
 import type { TrustAssessment } from '../../../src/verify/history/types';

@@ -79,10 +79,22 @@ describe('reason-code catalogue', () => {
       version: '1.0.0',
       status: 'invalid',
       reason: { code: 'subject-digest-mismatch', message: 'digest differs' },
-      trust: { level: 'provenance', line: '1.x', findings: [{ code: 'workflow-changed', severity: 'error', message: 'other workflow' }], history: true, notes: [] },
+      trust: {
+        level: 'provenance',
+        line: '1.x',
+        findings: [{ code: 'workflow-changed', severity: 'error', message: 'other workflow' }],
+        history: true,
+        notes: [],
+      },
     };
     const sarif = toSarif([{ verdict, file: 'package.json' }], { toolVersion: '0.0.0' }) as {
-      runs: { tool: { driver: { rules: { id: string; helpUri: string; fullDescription?: { text: string }; help?: { text: string; markdown: string } }[] } } }[];
+      runs: {
+        tool: {
+          driver: {
+            rules: { id: string; helpUri: string; fullDescription?: { text: string }; help?: { text: string; markdown: string } }[];
+          };
+        };
+      }[];
     };
     const rules = sarif.runs[0].tool.driver.rules;
     assert.deepEqual(

@@ -70,7 +70,10 @@ describe('registry client against the fixture registry', function () {
     it("with Node's core agents (the editor's mode) fetches the same documents, with keep-alive and the concurrency cap", async () => {
       const client = testClient(root(), tmp.dir, { agent: 'node', concurrency: 2 });
       const docs = await Promise.all(['1.0.0', '1.1.0', '2.0.0-beta.1'].map((v) => client.getVersion('alpha', v)));
-      assert.deepEqual(docs.map((d) => d.version), ['1.0.0', '1.1.0', '2.0.0-beta.1']);
+      assert.deepEqual(
+        docs.map((d) => d.version),
+        ['1.0.0', '1.1.0', '2.0.0-beta.1'],
+      );
       assert.ok(registry.stats.maxActive <= 2, `at most 2 at once, saw ${registry.stats.maxActive}`);
       assert.equal(registry.requests[0]!.headers.connection, 'keep-alive');
       assert.equal(await client.getAttestations('plain', '3.0.0'), null);
@@ -126,7 +129,15 @@ describe('registry client against the fixture registry', function () {
     it('reads the keys endpoint once per registry, and null where there is none', async () => {
       const withKeys = await startFixtureRegistry({
         realworldDir: null,
-        prefixes: [{ prefix: 'private', packages: [], keys: { keys: [{ keyid: 'SHA256:abc', key: 'MFkw', expires: null, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256' }] } }],
+        prefixes: [
+          {
+            prefix: 'private',
+            packages: [],
+            keys: {
+              keys: [{ keyid: 'SHA256:abc', key: 'MFkw', expires: null, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256' }],
+            },
+          },
+        ],
       });
       try {
         const client = testClient(`${withKeys.url}/`, tmp.dir);
@@ -152,7 +163,11 @@ describe('registry client against the fixture registry', function () {
       const client = testClient(root(), tmp.dir);
       registry.fault({ path: '/alpha/1.0.0', status: 200, body: { name: 'evil', version: '1.0.0', dist: {} } });
       await rejectsWith(client.getVersion('alpha', '1.0.0'), 'malformed-response', /"evil"/);
-      registry.fault({ path: '/alpha/1.1.0', status: 200, body: { name: 'alpha', version: '1.1.0', dist: { integrity: 'sha512-x', signatures: 'all good' } } });
+      registry.fault({
+        path: '/alpha/1.1.0',
+        status: 200,
+        body: { name: 'alpha', version: '1.1.0', dist: { integrity: 'sha512-x', signatures: 'all good' } },
+      });
       await rejectsWith(client.getVersion('alpha', '1.1.0'), 'malformed-response', /signatures/);
       registry.fault({ path: '/-/npm/v1/attestations/alpha@1.0.0', status: 200, body: { attestations: [{ predicateType: 1 }] } });
       await rejectsWith(client.getAttestations('alpha', '1.0.0'), 'malformed-response', /predicateType/);
@@ -224,7 +239,10 @@ describe('registry client against the fixture registry', function () {
     it('retries 503s with backoff and succeeds', async () => {
       const retries: RetryInfo[] = [];
       registry.fault({ path: '/alpha/1.0.0', status: 503, times: 2 });
-      const doc = await testClient(root(), tmp.dir, { retry: { retries: 3 }, onRetry: (i) => retries.push(i) }).getVersion('alpha', '1.0.0');
+      const doc = await testClient(root(), tmp.dir, { retry: { retries: 3 }, onRetry: (i) => retries.push(i) }).getVersion(
+        'alpha',
+        '1.0.0',
+      );
       assert.equal(doc.version, '1.0.0');
       assert.deepEqual(
         retries.map((r) => r.status),
@@ -235,7 +253,11 @@ describe('registry client against the fixture registry', function () {
 
     it('gives up on persistent 500s with registry-error', async () => {
       registry.fault({ path: '/alpha/1.0.0', status: 500 });
-      const err = await rejectsWith(testClient(root(), tmp.dir, { retry: { retries: 2 } }).getVersion('alpha', '1.0.0'), 'registry-error', /HTTP 500/);
+      const err = await rejectsWith(
+        testClient(root(), tmp.dir, { retry: { retries: 2 } }).getVersion('alpha', '1.0.0'),
+        'registry-error',
+        /HTTP 500/,
+      );
       assert.equal(err.status, 500);
       assert.equal(registry.requests.length, 3);
     });
@@ -329,7 +351,16 @@ describe('registry client against the fixture registry', function () {
 
   describe('concurrency', () => {
     it('keeps at most `concurrency` requests in flight per registry', async () => {
-      const slow = await startFixtureRegistry({ realworldDir: null, latencyMs: 30, extra: [syntheticPackage('many', Array.from({ length: 12 }, (_, i) => `1.0.${i}`))] });
+      const slow = await startFixtureRegistry({
+        realworldDir: null,
+        latencyMs: 30,
+        extra: [
+          syntheticPackage(
+            'many',
+            Array.from({ length: 12 }, (_, i) => `1.0.${i}`),
+          ),
+        ],
+      });
       try {
         const client = testClient(`${slow.url}/`, tmp.dir, { concurrency: 3 });
         const docs = await Promise.all(Array.from({ length: 12 }, (_, i) => client.getVersion('many', `1.0.${i}`)));
@@ -382,7 +413,10 @@ describe('registry client against the fixture registry', function () {
       assert.equal(obs!.versionsSeen, 2);
       assert.equal(obs!.versionsWithSignatures, 0);
       assert.equal(obs!.versionsWithAttestations, 0);
-      assert.match(obs!.message!, /served 2 versions and none carried registry signatures or attestations: it looks like a mirror or proxy that strips provenance.*Fix: set the attestation registry/);
+      assert.match(
+        obs!.message!,
+        /served 2 versions and none carried registry signatures or attestations: it looks like a mirror or proxy that strips provenance.*Fix: set the attestation registry/,
+      );
     });
 
     it('mentions the attestation registry when one is set', async () => {
@@ -440,7 +474,11 @@ describe('registry client and .npmrc auth (two registries)', function () {
     const project = writeProject(
       [`registry=${pub.url}/`, `@corp:registry=${priv.url}/`, `//127.0.0.1:${priv.port}/:_authToken=\${CORP_TOKEN}`, ''].join('\n'),
     );
-    const client = new RegistryClient({ npmrcDir: project, attestationRegistry: '', env: isolatedEnv(tmp.dir, { CORP_TOKEN: 'corp-secret-token' }) });
+    const client = new RegistryClient({
+      npmrcDir: project,
+      attestationRegistry: '',
+      env: isolatedEnv(tmp.dir, { CORP_TOKEN: 'corp-secret-token' }),
+    });
     assert.equal(client.registryFor('@corp/secret'), `${priv.url}/`);
     assert.equal(client.registryFor('alpha'), `${pub.url}/`);
     await client.getVersion('@corp/secret', '1.0.0');

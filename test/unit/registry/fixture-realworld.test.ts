@@ -27,7 +27,10 @@ describe('fixture registry serving the recorded real-world data', function () {
 
   it('serves every case under /case/<id>/ with its own attestations, keys and version document', async () => {
     const r = registry!;
-    assert.deepEqual(r.caseIds, rw!.cases.map((c) => c.id));
+    assert.deepEqual(
+      r.caseIds,
+      rw!.cases.map((c) => c.id),
+    );
     for (const c of rw!.cases) {
       const client = testClient(r.caseUrl(c.id), tmp.dir);
       const doc = await client.getVersion(c.name, c.version);
@@ -37,7 +40,11 @@ describe('fixture registry serving the recorded real-world data', function () {
       const att = await client.getAttestations(c.name, c.version);
       assert.deepEqual(att, rw!.readJson(c.attestations), c.id);
       const keys = await client.getKeys(r.caseUrl(c.id));
-      assert.ok(keys?.keys.some((k) => k.keyid === 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA' && k.expires === '2025-01-29T00:00:00.000Z'));
+      assert.ok(
+        keys?.keys.some(
+          (k) => k.keyid === 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA' && k.expires === '2025-01-29T00:00:00.000Z',
+        ),
+      );
     }
   });
 
@@ -74,7 +81,10 @@ describe('fixture registry serving the recorded real-world data', function () {
     assert.equal((await client.getAttestations('nuxt', '4.1.2'))?.attestations.length, 2);
     // attestations that were not recorded are a server error, never a 404 ("attestations missing")
     const other = Object.entries(full.versions).find(([v, d]) => d.dist.attestations && v !== '3.13.0' && v !== '4.1.2')![0];
-    await assert.rejects(client.getAttestations('nuxt', other), (err: Error & { code?: string; status?: number }) => err.code === 'registry-error' && err.status === 501);
+    await assert.rejects(
+      client.getAttestations('nuxt', other),
+      (err: Error & { code?: string; status?: number }) => err.code === 'registry-error' && err.status === 501,
+    );
   });
 
   it('derives a packument time for cases from the attestations transparency-log entries', async () => {
@@ -118,7 +128,10 @@ describe('fixture registry serving the recorded real-world data', function () {
 
 describe('fixture registry without the real-world data', () => {
   it('still starts and serves extra packages', async () => {
-    const registry = await startFixtureRegistry({ realworldDir: path.join(__dirname, 'no-such-folder'), extra: [syntheticPackage('only', ['1.0.0'])] });
+    const registry = await startFixtureRegistry({
+      realworldDir: path.join(__dirname, 'no-such-folder'),
+      extra: [syntheticPackage('only', ['1.0.0'])],
+    });
     const tmp = tempDir();
     try {
       assert.equal(registry.realworld, false);

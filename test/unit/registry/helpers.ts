@@ -55,7 +55,9 @@ export function syntheticPackage(name: string, versions: string[], opts: { signe
           ...(attested ? { attestations: { provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
         },
       },
-      ...(attested ? { attestations: { attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle: { mediaType: 'synthetic' } }] } } : {}),
+      ...(attested
+        ? { attestations: { attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle: { mediaType: 'synthetic' } }] } }
+        : {}),
       time: '2024-05-01T00:00:00.000Z',
     };
   }

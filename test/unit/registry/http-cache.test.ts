@@ -28,7 +28,11 @@ describe('registry HTTP cache (own, complete bodies only)', () => {
     assert.equal(hit?.body.toString(), '{"a":1}');
     assert.equal(hit?.fresh, true);
     assert.equal(hit?.etag, '"1"');
-    assert.equal(await cache.get('https://r.example/a', 'application/vnd.npm.install-v1+json', 1024), undefined, 'another Accept is another entry');
+    assert.equal(
+      await cache.get('https://r.example/a', 'application/vnd.npm.install-v1+json', 1024),
+      undefined,
+      'another Accept is another entry',
+    );
     assert.equal(await cache.get('https://r.example/a', 'application/json', 3), undefined, 'larger than the cap asked for');
     const [file] = (fs.readdirSync(path.join(tmp.dir, 'http', 'entries'), { recursive: true }) as string[])
       .map((f) => path.join(tmp.dir, 'http', 'entries', f))
@@ -42,7 +46,11 @@ describe('registry HTTP cache (own, complete bodies only)', () => {
   describe('with the fixture registry', () => {
     let registry: FixtureRegistry;
     before(async () => {
-      registry = await startFixtureRegistry({ realworldDir: null, cacheControl: 'public, max-age=300', extra: [syntheticPackage('alpha', ['1.0.0'])] });
+      registry = await startFixtureRegistry({
+        realworldDir: null,
+        cacheControl: 'public, max-age=300',
+        extra: [syntheticPackage('alpha', ['1.0.0'])],
+      });
     });
     after(() => registry.close());
     beforeEach(() => {

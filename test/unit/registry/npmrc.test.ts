@@ -38,7 +38,7 @@ describe('.npmrc parsing', () => {
     assert.equal(conf.has('ignored'), false);
   });
 
-  it('gives ini\'s true/false/null values as strings and drops [section] and [dotted.section] keys', () => {
+  it("gives ini's true/false/null values as strings and drops [section] and [dotted.section] keys", () => {
     const conf = parseNpmrc('strict-ssl = false\nca = null\nflags[] = true\nflags[] = x\n[npm.sub]\nregistry = https://section.example/\n');
     assert.equal(conf.get('strict-ssl'), 'false');
     assert.equal(conf.get('ca'), 'null');
@@ -51,7 +51,14 @@ describe('.npmrc parsing', () => {
     // (sloppy) module, a TypeError once esbuild bundles it into strict-mode dist/*.js.
     const text = 'registry=https://top.example/\n[registry]\nregistry=https://section.example/\n';
     assert.deepEqual([...parseNpmrc(text)], [['registry', 'https://top.example/']]);
-    const bundled = esbuild.buildSync({ entryPoints: [NPMRC_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false });
+    const bundled = esbuild.buildSync({
+      entryPoints: [NPMRC_SOURCE],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+    });
     const code = bundled.outputFiles[0]!.text;
     assert.ok(code.startsWith('"use strict"'), 'the bundle is strict mode, as dist/extension.js and dist/cli.js are');
     const mod = { exports: {} as { parseNpmrc?: typeof parseNpmrc } };
@@ -122,7 +129,10 @@ describe('npm configuration loading', () => {
         ['project', true],
       ],
     );
-    const fromEnv = loadNpmConfig({ npmrcDir: project, env: { ...env, npm_config_registry: 'https://env.example/', NPM_CONFIG_STRICT_SSL: 'true' } });
+    const fromEnv = loadNpmConfig({
+      npmrcDir: project,
+      env: { ...env, npm_config_registry: 'https://env.example/', NPM_CONFIG_STRICT_SSL: 'true' },
+    });
     assert.equal(fromEnv.registry, 'https://env.example/');
     assert.equal(fromEnv.strictSSL, true);
   });
@@ -163,12 +173,7 @@ describe('npm configuration loading', () => {
     const { env, project } = setup();
     write(
       'proj/.npmrc',
-      [
-        'registry=https://${REG_HOST}/',
-        '//${REG_HOST}/:_authToken=${TOKEN}',
-        '_authToken=unscoped-secret',
-        'always-auth=true',
-      ].join('\n'),
+      ['registry=https://${REG_HOST}/', '//${REG_HOST}/:_authToken=${TOKEN}', '_authToken=unscoped-secret', 'always-auth=true'].join('\n'),
     );
     const conf = loadNpmConfig({ npmrcDir: project, env: { ...env, REG_HOST: 'npm.corp.example', TOKEN: 't0k' } });
     assert.equal(conf.registry, 'https://npm.corp.example/');
@@ -182,7 +187,16 @@ describe('npm configuration loading', () => {
     const { env, project } = setup();
     const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
     const cafile = write('certs/ca.pem', pem + pem);
-    write('proj/.npmrc', [`cafile=${cafile}`, 'proxy=http://proxy.example:3128/', 'https-proxy=http://secure-proxy.example:3128/', 'noproxy[]=localhost', 'noproxy[]=.corp'].join('\n'));
+    write(
+      'proj/.npmrc',
+      [
+        `cafile=${cafile}`,
+        'proxy=http://proxy.example:3128/',
+        'https-proxy=http://secure-proxy.example:3128/',
+        'noproxy[]=localhost',
+        'noproxy[]=.corp',
+      ].join('\n'),
+    );
     const conf = loadNpmConfig({ npmrcDir: project, env });
     assert.equal(conf.ca?.length, 2);
     assert.ok(conf.ca?.[0]?.endsWith('-----END CERTIFICATE-----'));

@@ -19,7 +19,15 @@ describe('report formats', () => {
   it('reports invalid packages as SARIF errors and leaves verified ones out', () => {
     const sarif = toSarif(
       [
-        { verdict: { name: 'a', version: '1.0.0', status: 'invalid', reason: { code: 'subject-digest-mismatch', message: 'digest differs' } }, file: 'package.json' },
+        {
+          verdict: {
+            name: 'a',
+            version: '1.0.0',
+            status: 'invalid',
+            reason: { code: 'subject-digest-mismatch', message: 'digest differs' },
+          },
+          file: 'package.json',
+        },
         { verdict: { name: 'b', version: '1.0.0', status: 'verified' } },
       ],
       { toolVersion: '0.0.0' },

@@ -43,7 +43,12 @@ describe('resolve/lockfile: findLockfile and readLockfile', () => {
 
   it('walks up from a workspace member to the root lockfile (npm workspaces), with the importer path', async () => {
     const found = await findLockfile(fixture('npm-v3-workspaces', 'packages', 'app'));
-    assert.deepEqual(found, { path: fixture('npm-v3-workspaces', 'package-lock.json'), kind: 'package-lock', importerPath: 'packages/app', note: undefined });
+    assert.deepEqual(found, {
+      path: fixture('npm-v3-workspaces', 'package-lock.json'),
+      kind: 'package-lock',
+      importerPath: 'packages/app',
+      note: undefined,
+    });
   });
 
   it('walks up for pnpm members listed in pnpm-workspace.yaml', async () => {
@@ -68,7 +73,10 @@ describe('resolve/lockfile: findLockfile and readLockfile', () => {
   it('readLockfile names the file when it cannot be read or is not a lockfile', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pl-resolve-'));
     try {
-      await assert.rejects(readLockfile(path.join(dir, 'package-lock.json')), new RegExp(`${escape(path.join(dir, 'package-lock.json'))}: could not be read: ENOENT`));
+      await assert.rejects(
+        readLockfile(path.join(dir, 'package-lock.json')),
+        new RegExp(`${escape(path.join(dir, 'package-lock.json'))}: could not be read: ENOENT`),
+      );
       await fs.writeFile(path.join(dir, 'deps.txt'), 'x');
       await assert.rejects(readLockfile(path.join(dir, 'deps.txt')), /deps\.txt: is not a lockfile this tool knows/);
       await fs.writeFile(path.join(dir, 'package-lock.json'), '{"lockfileVersion": 3, "packages": {');

@@ -11,7 +11,12 @@ export function summary(lockfile: Lockfile): string[] {
 
 export function describe(p: LockedPackage | undefined): string {
   if (!p) return '(none)';
-  const flags = [p.dev ? 'dev' : '', p.optional ? 'optional' : '', p.integrity ? 'integrity' : '', p.nonRegistry ? `${p.nonRegistry.kind}:${p.nonRegistry.detail}` : '']
+  const flags = [
+    p.dev ? 'dev' : '',
+    p.optional ? 'optional' : '',
+    p.integrity ? 'integrity' : '',
+    p.nonRegistry ? `${p.nonRegistry.kind}:${p.nonRegistry.detail}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return `${p.name}@${p.version}${flags ? ` [${flags}]` : ''}`;

@@ -53,12 +53,17 @@ describe('resolve/lockfiles/bun: bun.lock', () => {
       },
     }`;
     const lf = parseLockfile('bun', text, 'bun.lock');
-    assert.deepEqual(lf.packages, [{ name: 'a', version: '1.0.0', resolved: 'https://npm.example.com/', integrity: 'sha512-AAAA', location: 'a' }]);
+    assert.deepEqual(lf.packages, [
+      { name: 'a', version: '1.0.0', resolved: 'https://npm.example.com/', integrity: 'sha512-AAAA', location: 'a' },
+    ]);
     assert.equal((lf as unknown as { notes: string[] }).notes.length, 2);
   });
 
   it('gives clear errors for broken files', () => {
-    assert.throws(() => parseLockfile('bun', '{ "lockfileVersion": 1, "packages": { "a": [ }', '/b/bun.lock'), /\/b\/bun\.lock: is not valid JSONC: .* at line 1/);
+    assert.throws(
+      () => parseLockfile('bun', '{ "lockfileVersion": 1, "packages": { "a": [ }', '/b/bun.lock'),
+      /\/b\/bun\.lock: is not valid JSONC: .* at line 1/,
+    );
     assert.throws(() => parseLockfile('bun', '{ "packages": {} }', '/b/bun.lock'), /no lockfileVersion/);
     assert.throws(() => parseLockfile('bun', '[]', '/b/bun.lock'), /not a JSON object/);
   });

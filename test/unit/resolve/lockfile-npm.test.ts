@@ -46,7 +46,10 @@ describe('resolve/lockfiles/npm: package-lock.json and npm-shrinkwrap.json', () 
       assert.equal(r('semver', 'packages/lib'), 'semver@6.3.1 [integrity]');
       assert.equal(r('@acme/lib', 'packages/app'), '@acme/lib@0.1.0 [workspace:packages/lib]');
       assert.equal(r('shared-utils'), 'shared-utils@0.0.1 [directory:../shared-utils]');
-      assert.equal(r('tiny-lib'), 'tiny-lib@1.0.0 [git:git+ssh://git@github.com/acme/tiny-lib.git#0123456789abcdef0123456789abcdef01234567]');
+      assert.equal(
+        r('tiny-lib'),
+        'tiny-lib@1.0.0 [git:git+ssh://git@github.com/acme/tiny-lib.git#0123456789abcdef0123456789abcdef01234567]',
+      );
       assert.equal(r('local-tar'), 'local-tar@1.0.0 [integrity file:vendor/local-tar-1.0.0.tgz]');
       assert.equal(r('not-installed'), '(none)');
       // Importer paths are normalised.
@@ -87,7 +90,11 @@ describe('resolve/lockfiles/npm: package-lock.json and npm-shrinkwrap.json', () 
       lockfileVersion: 3,
       packages: {
         '': { name: 'x' },
-        'node_modules/a': { version: '1.0.0', resolved: 'https://artifactory.example.com/api/npm/npm-remote/a/-/a-1.0.0.tgz', integrity: 'sha512-AAAA' },
+        'node_modules/a': {
+          version: '1.0.0',
+          resolved: 'https://artifactory.example.com/api/npm/npm-remote/a/-/a-1.0.0.tgz',
+          integrity: 'sha512-AAAA',
+        },
         'node_modules/@s/b': { version: '2.0.0', resolved: 'https://npm.example.com/@s/b/-/b-2.0.0.tgz' },
         'node_modules/c': { version: '3.0.0', resolved: 'https://example.com/downloads/c.tgz' },
         'node_modules/d': { version: '4.0.0' },
@@ -118,15 +125,34 @@ describe('resolve/lockfiles/npm: package-lock.json and npm-shrinkwrap.json', () 
         'node_modules/y': { version: '1.0.0', dev: true, optional: true },
       },
     });
-    assert.deepEqual(summary(parseLockfile('package-lock', text, 'package-lock.json')), ['a@1.0.0', 'b@1.0.0 [dev]', 'c@1.0.0', 'x@1.0.0', 'y@1.0.0 [dev optional]']);
+    assert.deepEqual(summary(parseLockfile('package-lock', text, 'package-lock.json')), [
+      'a@1.0.0',
+      'b@1.0.0 [dev]',
+      'c@1.0.0',
+      'x@1.0.0',
+      'y@1.0.0 [dev optional]',
+    ]);
   });
 
   it('gives a clear error naming the file for broken content, and skips broken entries', () => {
-    assert.throws(() => parseLockfile('package-lock', '{ "lockfileVersion": 3, ', '/proj/package-lock.json'), /\/proj\/package-lock\.json: is not valid JSON/);
-    assert.throws(() => parseLockfile('package-lock', '<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> main\n', '/p/package-lock.json'), /merge conflict markers/);
+    assert.throws(
+      () => parseLockfile('package-lock', '{ "lockfileVersion": 3, ', '/proj/package-lock.json'),
+      /\/proj\/package-lock\.json: is not valid JSON/,
+    );
+    assert.throws(
+      () => parseLockfile('package-lock', '<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> main\n', '/p/package-lock.json'),
+      /merge conflict markers/,
+    );
     assert.throws(() => parseLockfile('package-lock', '[]', '/p/package-lock.json'), /not a JSON object/);
     assert.throws(() => parseLockfile('npm-shrinkwrap', '{"name": "x"}', '/p/npm-shrinkwrap.json'), /does not look like an npm lockfile/);
-    const lf = parseLockfile('package-lock', JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/a': 'oops', 'node_modules/b': {}, 'node_modules/c': { version: '1.0.0' } } }), 'package-lock.json');
+    const lf = parseLockfile(
+      'package-lock',
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: { '': {}, 'node_modules/a': 'oops', 'node_modules/b': {}, 'node_modules/c': { version: '1.0.0' } },
+      }),
+      'package-lock.json',
+    );
     assert.deepEqual(summary(lf), ['c@1.0.0']);
     assert.equal((lf as { notes: string[] }).notes.length, 2);
   });

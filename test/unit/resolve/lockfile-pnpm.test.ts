@@ -23,7 +23,10 @@ describe('resolve/lockfiles/pnpm: pnpm-lock.yaml', () => {
     assert.equal(r('pad'), 'left-pad@1.3.0 [integrity]');
     assert.equal(r('use-sync-external-store'), 'use-sync-external-store@1.2.0 [integrity]');
     assert.equal(r('@types/node'), '@types/node@20.12.7 [dev integrity]');
-    assert.equal(r('tiny-lib'), 'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]');
+    assert.equal(
+      r('tiny-lib'),
+      'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]',
+    );
     assert.equal(r('local-dir'), 'local-dir@link:../local-dir [link:../local-dir]');
     assert.equal(r('ms'), '(none)', 'a transitive dependency is not a direct one');
   });
@@ -80,10 +83,16 @@ describe('resolve/lockfiles/pnpm: pnpm-lock.yaml', () => {
     assert.equal(web('pad'), 'left-pad@1.3.0 [integrity]');
     assert.equal(web('zod'), 'zod@3.23.8 [integrity]', 'catalog: resolves through the importer');
     assert.equal(web('@acme/lib'), '@acme/lib@link:../lib [workspace:../lib]');
-    assert.equal(web('tiny-lib'), 'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]');
+    assert.equal(
+      web('tiny-lib'),
+      'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]',
+    );
     assert.equal(web('remote-pkg'), 'remote-pkg@2.0.0 [integrity remote-tarball:https://cdn.example.com/remote-pkg-2.0.0.tgz]');
     assert.equal(web('local-dir'), 'local-dir@0.0.1 [dev directory:local-dir]');
-    assert.equal(d(lf.resolveDirect('git-dep', '', 'packages/lib')), 'git-dep@2.0.0 [git:https://github.com/acme/git-dep.git#89abcdef0123456789abcdef0123456789abcdef]');
+    assert.equal(
+      d(lf.resolveDirect('git-dep', '', 'packages/lib')),
+      'git-dep@2.0.0 [git:https://github.com/acme/git-dep.git#89abcdef0123456789abcdef0123456789abcdef]',
+    );
     assert.equal(d(lf.resolveDirect('@types/node', '', '')), '@types/node@20.12.7 [dev integrity]');
   });
 
@@ -191,7 +200,8 @@ describe('resolve/lockfiles/pnpm: pnpm-lock.yaml', () => {
   });
 
   it('an importer version missing from packages is still the locked version (without integrity)', () => {
-    const text = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      ms:\n        specifier: ^2.1.0\n        version: 2.1.3\n";
+    const text =
+      "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      ms:\n        specifier: ^2.1.0\n        version: 2.1.3\n";
     assert.equal(d(parseLockfile('pnpm', text, 'pnpm-lock.yaml').resolveDirect('ms', '^2.1.0', '')), 'ms@2.1.3');
   });
 
@@ -214,12 +224,25 @@ describe('resolve/lockfiles/pnpm: pnpm-lock.yaml', () => {
   });
 
   it('gives clear errors for broken or unsupported files', () => {
-    assert.throws(() => parseLockfile('pnpm', 'lockfileVersion: 9.0\nimporters: [\n', '/w/pnpm-lock.yaml'), /\/w\/pnpm-lock\.yaml: is not valid YAML/);
-    assert.throws(() => parseLockfile('pnpm', "lockfileVersion: '4.0'\n", '/w/pnpm-lock.yaml'), /lockfileVersion 4\.0, which is not supported/);
+    assert.throws(
+      () => parseLockfile('pnpm', 'lockfileVersion: 9.0\nimporters: [\n', '/w/pnpm-lock.yaml'),
+      /\/w\/pnpm-lock\.yaml: is not valid YAML/,
+    );
+    assert.throws(
+      () => parseLockfile('pnpm', "lockfileVersion: '4.0'\n", '/w/pnpm-lock.yaml'),
+      /lockfileVersion 4\.0, which is not supported/,
+    );
     assert.throws(() => parseLockfile('pnpm', 'packages: {}\n', '/w/pnpm-lock.yaml'), /no lockfileVersion/);
     assert.throws(() => parseLockfile('pnpm', '', '/w/pnpm-lock.yaml'), /is empty/);
-    assert.throws(() => parseLockfile('pnpm', "lockfileVersion: '9.0'\n<<<<<<< HEAD\nimporters: {}\n=======\n>>>>>>> x\n", '/w/pnpm-lock.yaml'), /pnpm-lock\.yaml/);
-    const lf = parseLockfile('pnpm', "lockfileVersion: '9.0'\npackages:\n  weird: 3\n  ok@1.0.0:\n    resolution: {integrity: sha512-AAAA}\n", 'pnpm-lock.yaml');
+    assert.throws(
+      () => parseLockfile('pnpm', "lockfileVersion: '9.0'\n<<<<<<< HEAD\nimporters: {}\n=======\n>>>>>>> x\n", '/w/pnpm-lock.yaml'),
+      /pnpm-lock\.yaml/,
+    );
+    const lf = parseLockfile(
+      'pnpm',
+      "lockfileVersion: '9.0'\npackages:\n  weird: 3\n  ok@1.0.0:\n    resolution: {integrity: sha512-AAAA}\n",
+      'pnpm-lock.yaml',
+    );
     assert.deepEqual(summary(lf), ['ok@1.0.0 [integrity]']);
   });
 });

@@ -32,7 +32,10 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
       assert.equal(r('debug', '^4.3.4'), 'debug@4.3.4 [integrity]');
       assert.equal(r('debug', '^4.1.0'), 'debug@4.3.4 [integrity]');
       assert.equal(r('pad', 'npm:left-pad@^1.3.0'), 'left-pad@1.3.0 [integrity]');
-      assert.equal(r('tiny-lib', 'github:acme/tiny-lib#v1.0.0'), 'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]');
+      assert.equal(
+        r('tiny-lib', 'github:acme/tiny-lib#v1.0.0'),
+        'tiny-lib@1.0.0 [git:https://codeload.github.com/acme/tiny-lib/tar.gz/0123456789abcdef0123456789abcdef01234567]',
+      );
       // The manifest changed the range and yarn install was not run: the single locked version is what is installed.
       assert.equal(r('debug', '^5.0.0'), 'debug@4.3.4 [integrity]');
       assert.equal(r('not-there', '^1.0.0'), '(none)');
@@ -64,7 +67,10 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
       assert.deepEqual(summary(parseLockfile('yarn-classic', merged, 'yarn.lock')), ['ms@2.1.3']);
       const lf = parseLockfile('yarn-classic', conflicted, 'yarn.lock') as { notes: string[]; packages: unknown[] };
       assert.match(lf.notes[0], /merge conflict/);
-      assert.throws(() => parseLockfile('yarn-classic', 'ms@^2:\n  version "2.1.3\n  nope nope', '/x/yarn.lock'), /\/x\/yarn\.lock: could not be parsed as a yarn v1 lockfile/);
+      assert.throws(
+        () => parseLockfile('yarn-classic', 'ms@^2:\n  version "2.1.3\n  nope nope', '/x/yarn.lock'),
+        /\/x\/yarn\.lock: could not be parsed as a yarn v1 lockfile/,
+      );
     });
   });
 
@@ -104,10 +110,22 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
       assert.equal(r('@acme/lib', 'workspace:^'), '@acme/lib@0.0.0-use.local [workspace:packages/lib]');
       assert.equal(r('@acme/lib', '^0.1.0', 'packages/app'), '@acme/lib@0.0.0-use.local [workspace:packages/lib]');
       assert.equal(r('local-dir', 'portal:../local-dir'), 'local-dir@0.0.0-use.local [link:../local-dir]');
-      assert.equal(r('tiny-lib', 'github:acme/tiny-lib#v1.0.0'), 'tiny-lib@1.0.0 [git:https://github.com/acme/tiny-lib.git#commit=0123456789abcdef0123456789abcdef01234567]');
-      assert.equal(r('remote-pkg', 'https://cdn.example.com/remote-pkg-2.0.0.tgz'), 'remote-pkg@2.0.0 [remote-tarball:https://cdn.example.com/remote-pkg-2.0.0.tgz]');
-      assert.equal(r('local-tar', 'file:./vendor/local-tar-1.0.0.tgz', ''), 'local-tar@1.0.0 [file:./vendor/local-tar-1.0.0.tgz#./vendor/local-tar-1.0.0.tgz]');
-      assert.equal(r('local-tar', 'file:./vendor/local-tar-1.0.0.tgz', 'packages/app'), 'local-tar@1.1.0 [file:./vendor/local-tar-1.0.0.tgz#./vendor/local-tar-1.0.0.tgz]');
+      assert.equal(
+        r('tiny-lib', 'github:acme/tiny-lib#v1.0.0'),
+        'tiny-lib@1.0.0 [git:https://github.com/acme/tiny-lib.git#commit=0123456789abcdef0123456789abcdef01234567]',
+      );
+      assert.equal(
+        r('remote-pkg', 'https://cdn.example.com/remote-pkg-2.0.0.tgz'),
+        'remote-pkg@2.0.0 [remote-tarball:https://cdn.example.com/remote-pkg-2.0.0.tgz]',
+      );
+      assert.equal(
+        r('local-tar', 'file:./vendor/local-tar-1.0.0.tgz', ''),
+        'local-tar@1.0.0 [file:./vendor/local-tar-1.0.0.tgz#./vendor/local-tar-1.0.0.tgz]',
+      );
+      assert.equal(
+        r('local-tar', 'file:./vendor/local-tar-1.0.0.tgz', 'packages/app'),
+        'local-tar@1.1.0 [file:./vendor/local-tar-1.0.0.tgz#./vendor/local-tar-1.0.0.tgz]',
+      );
     });
 
     it('takes the version from the resolution and the registry URL from __archiveUrl', () => {
@@ -125,11 +143,16 @@ describe('resolve/lockfiles/yarn: yarn.lock', () => {
         '',
       ].join('\n');
       const lf = parseLockfile('yarn-berry', text, 'yarn.lock');
-      assert.deepEqual(lf.packages, [{ name: 'pkg', version: '1.0.2', resolved: 'https://npm.example.com/pkg/-/pkg-1.0.2.tgz', location: 'pkg@npm:^1.0.0' }]);
+      assert.deepEqual(lf.packages, [
+        { name: 'pkg', version: '1.0.2', resolved: 'https://npm.example.com/pkg/-/pkg-1.0.2.tgz', location: 'pkg@npm:^1.0.0' },
+      ]);
     });
 
     it('gives a clear error for a broken file', () => {
-      assert.throws(() => parseLockfile('yarn-berry', '__metadata:\n  version: 8\n"a@npm:1":\n  b: [\n', '/r/yarn.lock'), /\/r\/yarn\.lock: could not be parsed as a yarn berry lockfile/);
+      assert.throws(
+        () => parseLockfile('yarn-berry', '__metadata:\n  version: 8\n"a@npm:1":\n  b: [\n', '/r/yarn.lock'),
+        /\/r\/yarn\.lock: could not be parsed as a yarn berry lockfile/,
+      );
     });
   });
 

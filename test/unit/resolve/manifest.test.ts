@@ -84,7 +84,8 @@ describe('resolve/manifest: parseManifest', () => {
   });
 
   it('keeps spans right with CRLF line ends, non-ASCII text before the dependencies and a byte-order mark', () => {
-    const text = '\uFEFF{\r\n  "description": "日本語 — émoji 🎉",\r\n  "dependencies": {\r\n    "lodash": "^4.17.21",\r\n    "ms": "2.1.3"\r\n  }\r\n}\r\n';
+    const text =
+      '\uFEFF{\r\n  "description": "日本語 — émoji 🎉",\r\n  "dependencies": {\r\n    "lodash": "^4.17.21",\r\n    "ms": "2.1.3"\r\n  }\r\n}\r\n';
     const m = parseManifest(text);
     assert.deepEqual(m.problems, []);
     assert.deepEqual(
@@ -121,13 +122,19 @@ describe('resolve/manifest: parseManifest', () => {
     assert.equal(find(/empty package name/)?.at, '""');
     assert.equal(find(/"chalk" appears more than once/)?.at, '"chalk"');
     assert.equal(slice(text, m.problems.find((p) => /"chalk" appears/.test(p.message))!.span), '"chalk"');
-    assert.ok(text.indexOf(find(/"chalk" appears/)!.at) < text.lastIndexOf('"chalk"'), 'the problem points at the overridden (first) entry');
+    assert.ok(
+      text.indexOf(find(/"chalk" appears/)!.at) < text.lastIndexOf('"chalk"'),
+      'the problem points at the overridden (first) entry',
+    );
     assert.equal(find(/spec of "ms".*number 2/)?.at, '2');
     assert.equal(find(/spec of "semver".*array/)?.at, '["^7"]');
     assert.equal(find(/"peerDependencies" must be an object/)?.at, '"react"');
     assert.ok(find(/closing brace/), 'the unclosed object is reported');
     // No dependency made from the unterminated string.
-    assert.equal(m.dependencies.find((d) => d.name === 'broken'), undefined);
+    assert.equal(
+      m.dependencies.find((d) => d.name === 'broken'),
+      undefined,
+    );
   });
 
   it('reports non-objects and empty input without throwing', () => {

@@ -30,16 +30,25 @@ describe('resolve/outline: one reading of package.json for the engine and the ed
     const located = locateDependencies(text);
     assert.equal(located.malformed, false);
     assert.deepEqual(located.errors, []);
-    assert.deepEqual(located.dependencies.map((d) => [d.name, d.spec, text.slice(d.specSpan.offset, d.specSpan.offset + d.specSpan.length)]), [['a', '^1.0.0', '"^1.0.0"']]);
+    assert.deepEqual(
+      located.dependencies.map((d) => [d.name, d.spec, text.slice(d.specSpan.offset, d.specSpan.offset + d.specSpan.length)]),
+      [['a', '^1.0.0', '"^1.0.0"']],
+    );
     assert.deepEqual(parseManifest(text).problems, []);
   });
 
   it('keeps only the last of duplicate keys, as npm does; section keys name the one that counts', () => {
     const text = '{ "dependencies": { "a": "1.0.0" }, "dependencies": { "a": "2.0.0", "a": "3.0.0" } }';
     const located = locateDependencies(text);
-    assert.deepEqual(located.dependencies.map((d) => d.spec), ['3.0.0']);
+    assert.deepEqual(
+      located.dependencies.map((d) => d.spec),
+      ['3.0.0'],
+    );
     assert.equal(located.sectionKeys.dependencies?.offset, text.lastIndexOf('"dependencies"'));
-    assert.deepEqual(parseManifest(text).dependencies.map((d) => d.spec), ['3.0.0']);
+    assert.deepEqual(
+      parseManifest(text).dependencies.map((d) => d.spec),
+      ['3.0.0'],
+    );
   });
 
   it('gives the editor non-string specs and strings being typed, the engine only readable specs', () => {
@@ -52,7 +61,10 @@ describe('resolve/outline: one reading of package.json for the engine and the ed
         ['t', '^1.', true],
       ],
     );
-    assert.deepEqual(locateDependencies(text).dependencies.map((d) => d.name), ['n', 't']);
+    assert.deepEqual(
+      locateDependencies(text).dependencies.map((d) => d.name),
+      ['n', 't'],
+    );
     assert.deepEqual(parseManifest(text).dependencies, []);
     assert.ok(parseManifest(text).problems.some((p) => /"n" in "dependencies" must be a string/.test(p.message)));
   });
@@ -62,7 +74,10 @@ describe('resolve/outline: one reading of package.json for the engine and the ed
       const located = locateDependencies(text);
       assert.equal(located.malformed, true);
       assert.deepEqual(located.errors, [{ offset: text.length, length: 0, code: 4 }]);
-      assert.deepEqual(parseManifest(text).problems.map((p) => p.message), ['package.json is empty.']);
+      assert.deepEqual(
+        parseManifest(text).problems.map((p) => p.message),
+        ['package.json is empty.'],
+      );
     }
   });
 });

@@ -61,7 +61,7 @@ describe('resolve/overrides: what is installed without a lockfile', () => {
       assert.match(foo.note ?? '', /override "foo": "npm:evil@1\.0\.0"/);
     });
 
-    it('a workspace member\'s dependency gets the root override: the swapped package is what is verified, and the note says so', async () => {
+    it("a workspace member's dependency gets the root override: the swapped package is what is verified, and the note says so", async () => {
       const dir = make({
         'package.json': { name: 'root', workspaces: ['packages/*'], overrides: { foo: 'npm:evil@1.0.0' } },
         'packages/app/package.json': { name: 'app', dependencies: { foo: '^1.0.0', bar: '^3.0.0' } },
@@ -69,7 +69,10 @@ describe('resolve/overrides: what is installed without a lockfile', () => {
       const [foo, bar] = await resolveAt(dir, 'packages/app/package.json');
       assert.equal(outcome(foo), 'evil@1.0.0 (exact-spec)');
       assert.equal(foo.dependency?.name, 'foo');
-      assert.match(foo.note ?? '', /override applies: npm "overrides" in the workspace root's package\.json .*replaces "\^1\.0\.0".*\(evil, not foo\)/);
+      assert.match(
+        foo.note ?? '',
+        /override applies: npm "overrides" in the workspace root's package\.json .*replaces "\^1\.0\.0".*\(evil, not foo\)/,
+      );
       assert.equal(outcome(bar), 'bar@3.0.0 (registry)');
       assert.equal(bar.note, undefined);
     });
@@ -99,7 +102,7 @@ describe('resolve/overrides: what is installed without a lockfile', () => {
       assert.equal(foo.note, undefined);
     });
 
-    it('without the manifest path, the manifest\'s own overrides still count (as the project root)', async () => {
+    it("without the manifest path, the manifest's own overrides still count (as the project root)", async () => {
       const manifest = parseManifest(JSON.stringify({ dependencies: { foo: '^1.0.0' }, overrides: { foo: '2.0.0' } }));
       const [foo] = await resolveDependencies(manifest, { listVersions: registry().listVersions });
       assert.equal(outcome(foo), 'unavailable:unresolved');
@@ -109,7 +112,12 @@ describe('resolve/overrides: what is installed without a lockfile', () => {
   describe('pnpm overrides', () => {
     it('pnpm.overrides replaces the version of a root dependency; pnpm-workspace.yaml overrides win', async () => {
       const dir = make({
-        'package.json': { name: 'app', packageManager: 'pnpm@9.15.0', dependencies: { foo: '^1.0.0', bar: '^3.0.0' }, pnpm: { overrides: { foo: '1.0.1', bar: 'npm:evil@1.0.0' } } },
+        'package.json': {
+          name: 'app',
+          packageManager: 'pnpm@9.15.0',
+          dependencies: { foo: '^1.0.0', bar: '^3.0.0' },
+          pnpm: { overrides: { foo: '1.0.1', bar: 'npm:evil@1.0.0' } },
+        },
       });
       const [foo, bar] = await resolveAt(dir);
       assert.equal(outcome(foo), 'foo@1.0.1 (exact-spec)');
@@ -127,7 +135,12 @@ describe('resolve/overrides: what is installed without a lockfile', () => {
 
     it('selectors apply only to ranges inside them; "-" removes the dependency', async () => {
       const dir = make({
-        'package.json': { name: 'app', packageManager: 'pnpm@10.0.0', dependencies: { foo: '^2.0.0', bar: '^3.0.0' }, pnpm: { overrides: { 'foo@^1': '1.0.1', bar: '-' } } },
+        'package.json': {
+          name: 'app',
+          packageManager: 'pnpm@10.0.0',
+          dependencies: { foo: '^2.0.0', bar: '^3.0.0' },
+          pnpm: { overrides: { 'foo@^1': '1.0.1', bar: '-' } },
+        },
       });
       const [foo, bar] = await resolveAt(dir);
       assert.equal(outcome(foo), 'foo@2.1.0 (registry)');
@@ -137,16 +150,30 @@ describe('resolve/overrides: what is installed without a lockfile', () => {
   });
 
   describe('yarn resolutions', () => {
-    it('yarn berry applies resolutions to the project\'s own dependencies', async () => {
-      const dir = make({ 'package.json': { name: 'app', packageManager: 'yarn@4.5.0', dependencies: { foo: '^1.0.0' }, resolutions: { foo: 'npm:evil@1.0.0' } } });
+    it("yarn berry applies resolutions to the project's own dependencies", async () => {
+      const dir = make({
+        'package.json': {
+          name: 'app',
+          packageManager: 'yarn@4.5.0',
+          dependencies: { foo: '^1.0.0' },
+          resolutions: { foo: 'npm:evil@1.0.0' },
+        },
+      });
       const [foo] = await resolveAt(dir);
       assert.equal(outcome(foo), 'evil@1.0.0 (exact-spec)');
       assert.match(foo.note ?? '', /yarn "resolutions"/);
     });
 
-    it('yarn 1 does not apply them to the root\'s own dependencies, but does to a workspace member\'s', async () => {
+    it("yarn 1 does not apply them to the root's own dependencies, but does to a workspace member's", async () => {
       const root = make({
-        'package.json': { name: 'root', private: true, packageManager: 'yarn@1.22.22', workspaces: ['packages/*'], dependencies: { foo: '^1.0.0' }, resolutions: { '**/foo': '1.0.1' } },
+        'package.json': {
+          name: 'root',
+          private: true,
+          packageManager: 'yarn@1.22.22',
+          workspaces: ['packages/*'],
+          dependencies: { foo: '^1.0.0' },
+          resolutions: { '**/foo': '1.0.1' },
+        },
         'packages/app/package.json': { name: 'app', dependencies: { foo: '^1.0.0' } },
       });
       assert.equal(outcome((await resolveAt(root))[0]), 'foo@1.2.0 (registry)');

@@ -64,7 +64,10 @@ describe('resolve: real-world sigstore-js (npm workspaces, package-lock.json v3)
     }
     const signalExit = requests.filter((r) => r.name === 'signal-exit' && r.version === '4.1.0');
     assert.equal(signalExit.length, 2);
-    assert.deepEqual(signalExit.map((r) => r.resolved ?? '(configured registry)').sort(), ['(configured registry)', 'https://registry.npmjs.org/signal-exit/-/signal-exit-4.1.0.tgz']);
+    assert.deepEqual(signalExit.map((r) => r.resolved ?? '(configured registry)').sort(), [
+      '(configured registry)',
+      'https://registry.npmjs.org/signal-exit/-/signal-exit-4.1.0.tgz',
+    ]);
     // Aliased installs are requested under their real names.
     assert.ok(requests.some((r) => r.name === 'react-is' && r.version === '18.3.1'));
     assert.ok(!requests.some((r) => r.name === 'react-is-18'));
@@ -133,7 +136,10 @@ describe('resolve: real-world sigstore-js (npm workspaces, package-lock.json v3)
 describe('resolve: real-world vscode-npmx (pnpm-lock.yaml 9.0)', function () {
   let dir: string;
   let lockfile: Lockfile;
-  let raw: { importers: Record<string, Record<string, Record<string, { specifier: string; version: string }>>>; packages: Record<string, unknown> };
+  let raw: {
+    importers: Record<string, Record<string, Record<string, { specifier: string; version: string }>>>;
+    packages: Record<string, unknown>;
+  };
 
   before(async function () {
     dir = requireProject(this, 'vscode-npmx');
@@ -179,7 +185,15 @@ describe('resolve: real-world vscode-npmx (pnpm-lock.yaml 9.0)', function () {
     const manifest = parseManifest(fs.readFileSync(path.join(playground, 'package.json'), 'utf8'));
     assert.deepEqual(
       manifest.dependencies.map((d) => `${d.name}:${d.kind}`),
-      ['@deno/doc:invalid', '@prismicio/client:range', 'nuxt:alias', 'array-includes:range', 'axios:range', 'is-number:range', 'lodash:catalog'],
+      [
+        '@deno/doc:invalid',
+        '@prismicio/client:range',
+        'nuxt:alias',
+        'array-includes:range',
+        'axios:range',
+        'is-number:range',
+        'lodash:catalog',
+      ],
     );
     // Even when handed the parent lockfile, nothing resolves from it: the importer is not there.
     const asked: string[] = [];

@@ -25,7 +25,9 @@ function registry(data: Record<string, Listing | Error>) {
 /** "name → outcome" lines: version and source, or verdict status and code. */
 function outcomes(resolved: ResolvedDependency[]): string[] {
   return resolved.map((r) => {
-    const what = r.verdict ? `${r.verdict.status}:${r.verdict.reason?.code}` : `${r.name}@${r.version} (${r.resolvedFrom}${r.integrity ? ', integrity' : ''})`;
+    const what = r.verdict
+      ? `${r.verdict.status}:${r.verdict.reason?.code}`
+      : `${r.name}@${r.version} (${r.resolvedFrom}${r.integrity ? ', integrity' : ''})`;
     return `${r.dependency?.name} → ${what}${r.note ? ' [note]' : ''}`;
   });
 }
@@ -57,7 +59,10 @@ describe('resolve/resolve: resolveDependencies', () => {
   it('npm workspace member: a sibling package resolved by range is a workspace (not-applicable), the rest from the root lockfile', async () => {
     const found = await findLockfile(fixture('npm-v3-workspaces', 'packages', 'app'));
     const lockfile = await readLockfile(found!.path);
-    const resolved = await resolveDependencies(manifestOf('npm-v3-workspaces', 'packages', 'app', 'package.json'), { lockfile, importerPath: found!.importerPath });
+    const resolved = await resolveDependencies(manifestOf('npm-v3-workspaces', 'packages', 'app', 'package.json'), {
+      lockfile,
+      importerPath: found!.importerPath,
+    });
     assert.deepEqual(outcomes(resolved), [
       '@acme/lib → not-applicable:workspace',
       'chalk → chalk@5.3.0 (lockfile, integrity)',
@@ -69,7 +74,10 @@ describe('resolve/resolve: resolveDependencies', () => {
 
   it('pnpm 9 workspace member: catalog:, alias, links and git through importers', async () => {
     const lockfile = await readLockfile(fixture('pnpm-v9', 'pnpm-lock.yaml'));
-    const resolved = await resolveDependencies(manifestOf('pnpm-v9', 'packages', 'web', 'package.json'), { lockfile, importerPath: 'packages/web' });
+    const resolved = await resolveDependencies(manifestOf('pnpm-v9', 'packages', 'web', 'package.json'), {
+      lockfile,
+      importerPath: 'packages/web',
+    });
     assert.deepEqual(outcomes(resolved), [
       '@acme/lib → not-applicable:workspace',
       'axios → axios@1.6.8 (lockfile, integrity)',
@@ -92,7 +100,10 @@ describe('resolve/resolve: resolveDependencies', () => {
     it(`${label}: every registry dependency of the fixture resolves from the lockfile, every other one is not-applicable`, async () => {
       const lockfile = await readLockfile(fixture(dir, file));
       const manifest = manifestOf(dir, 'package.json');
-      const resolved = await resolveDependencies(manifest, { lockfile, listVersions: async () => assert.fail('the registry must not be asked') });
+      const resolved = await resolveDependencies(manifest, {
+        lockfile,
+        listVersions: async () => assert.fail('the registry must not be asked'),
+      });
       assert.equal(resolved.length, manifest.dependencies.length);
       for (const r of resolved) {
         const kind = r.dependency!.kind;
@@ -168,7 +179,11 @@ describe('resolve/resolve: resolveDependencies', () => {
     const lockfile = await readLockfile(fixture('npm-v3-workspaces', 'package-lock.json'));
     const manifest = parseManifest(JSON.stringify({ dependencies: { lodash: '^5.0.0', debug: '^4.3.0', pad: 'npm:right-pad@^1.0.0' } }));
     const resolved = await resolveDependencies(manifest, { lockfile, listVersions: async () => assert.fail('not asked') });
-    assert.deepEqual(outcomes(resolved), ['lodash → lodash@4.17.21 (lockfile, integrity) [note]', 'debug → debug@4.3.4 (lockfile, integrity)', 'pad → left-pad@1.3.0 (lockfile, integrity) [note]']);
+    assert.deepEqual(outcomes(resolved), [
+      'lodash → lodash@4.17.21 (lockfile, integrity) [note]',
+      'debug → debug@4.3.4 (lockfile, integrity)',
+      'pad → left-pad@1.3.0 (lockfile, integrity) [note]',
+    ]);
     assert.match(resolved[0].note!, /package-lock\.json is out of date: it locks 4\.17\.21, which does not satisfy "\^5\.0\.0"/);
     assert.match(resolved[2].note!, /it locks left-pad where the manifest asks for right-pad/);
   });
@@ -180,13 +195,18 @@ describe('resolve/resolve: resolveDependencies', () => {
     const resolved = await resolveDependencies(manifest, { lockfile, listVersions });
     assert.deepEqual(outcomes(resolved), ['new-dep → new-dep@1.1.0 (registry) [note]', 'debug → debug@2.6.9 (lockfile, integrity)']);
     assert.match(resolved[0].note!, /new-dep is not in package-lock\.json/);
-    const peer = await resolveDependencies(parseManifest(JSON.stringify({ peerDependencies: { 'new-dep': '>=1' } })), { lockfile, listVersions });
+    const peer = await resolveDependencies(parseManifest(JSON.stringify({ peerDependencies: { 'new-dep': '>=1' } })), {
+      lockfile,
+      listVersions,
+    });
     assert.match(peer[0].note!, /peer dependency that package-lock\.json does not install/);
   });
 
   it('catalog: without a lockfile that records it is unresolved, saying why', async () => {
     const manifest = parseManifest(JSON.stringify({ dependencies: { zod: 'catalog:', react: 'catalog:react18' } }));
-    const resolved = await resolveDependencies(manifest, { listVersions: async () => assert.fail('a catalog range is not in the manifest; the registry cannot help') });
+    const resolved = await resolveDependencies(manifest, {
+      listVersions: async () => assert.fail('a catalog range is not in the manifest; the registry cannot help'),
+    });
     assert.deepEqual(
       resolved.map((r) => r.verdict?.reason?.code),
       ['unresolved', 'unresolved'],
@@ -196,9 +216,14 @@ describe('resolve/resolve: resolveDependencies', () => {
 
   it('ignored names (exact or glob, local or registry name) and invalid specs are not-applicable', async () => {
     const manifest = parseManifest(
-      JSON.stringify({ dependencies: { '@internal/a': '^1.0.0', lodash: '^4.0.0', pad: 'npm:left-pad@1.3.0', bad: 'not valid!!', jsr: 'jsr:@std/path@^1' } }),
+      JSON.stringify({
+        dependencies: { '@internal/a': '^1.0.0', lodash: '^4.0.0', pad: 'npm:left-pad@1.3.0', bad: 'not valid!!', jsr: 'jsr:@std/path@^1' },
+      }),
     );
-    const resolved = await resolveDependencies(manifest, { ignore: ['@internal/*', 'left-pad'], listVersions: registry({ lodash: { versions: ['4.17.21'], distTags: { latest: '4.17.21' } } }).listVersions });
+    const resolved = await resolveDependencies(manifest, {
+      ignore: ['@internal/*', 'left-pad'],
+      listVersions: registry({ lodash: { versions: ['4.17.21'], distTags: { latest: '4.17.21' } } }).listVersions,
+    });
     assert.deepEqual(outcomes(resolved), [
       '@internal/a → not-applicable:ignored',
       'lodash → lodash@4.17.21 (registry)',
@@ -213,7 +238,9 @@ describe('resolve/resolve: resolveDependencies', () => {
     const names = Array.from({ length: 30 }, (_, i) => `pkg-${i}`);
     const deps: Record<string, string> = {};
     for (const n of names) deps[n] = '^1.0.0';
-    const manifest = parseManifest(JSON.stringify({ dependencies: deps, devDependencies: { 'pkg-0': '^1.0.0' }, peerDependencies: { 'pkg-1': '>=1' } }));
+    const manifest = parseManifest(
+      JSON.stringify({ dependencies: deps, devDependencies: { 'pkg-0': '^1.0.0' }, peerDependencies: { 'pkg-1': '>=1' } }),
+    );
     let active = 0;
     let peak = 0;
     const calls: string[] = [];
@@ -236,8 +263,18 @@ describe('resolve/resolve: resolveDependencies', () => {
 
   it('never throws: a lockfile whose resolveDirect throws, a listVersions returning junk', async () => {
     const manifest = parseManifest(JSON.stringify({ dependencies: { a: '^1.0.0', b: '^1.0.0' } }));
-    const lockfile = { kind: 'package-lock' as const, path: 'package-lock.json', packages: [], resolveDirect: () => { throw new Error('boom'); } };
-    const resolved = await resolveDependencies(manifest, { lockfile, listVersions: async () => ({ versions: 'nope', distTags: null }) as unknown as Listing });
+    const lockfile = {
+      kind: 'package-lock' as const,
+      path: 'package-lock.json',
+      packages: [],
+      resolveDirect: () => {
+        throw new Error('boom');
+      },
+    };
+    const resolved = await resolveDependencies(manifest, {
+      lockfile,
+      listVersions: async () => ({ versions: 'nope', distTags: null }) as unknown as Listing,
+    });
     assert.deepEqual(
       resolved.map((r) => r.verdict?.reason?.code),
       ['unresolved', 'unresolved'],
@@ -262,10 +299,14 @@ describe('resolve/resolve: lockfileRequests', () => {
     const { requests, notApplicable } = lockfileRequests(lockfile);
     assert.equal(requests.length + notApplicable.length, lockfile.packages.length);
     assert.equal(requests.length, 11);
-    assert.deepEqual(
-      notApplicable.map((v) => `${v.name}:${v.reason?.code}`).sort(),
-      ['@acme/app:workspace', '@acme/lib:workspace', 'local-tar:file', 'remote-pkg:remote-tarball', 'shared-utils:directory', 'tiny-lib:git'],
-    );
+    assert.deepEqual(notApplicable.map((v) => `${v.name}:${v.reason?.code}`).sort(), [
+      '@acme/app:workspace',
+      '@acme/lib:workspace',
+      'local-tar:file',
+      'remote-pkg:remote-tarball',
+      'shared-utils:directory',
+      'tiny-lib:git',
+    ]);
     assert.ok(notApplicable.every((v) => v.status === 'not-applicable' && v.resolvedFrom === 'lockfile'));
     assert.deepEqual(
       requests.find((r) => r.name === 'left-pad'),

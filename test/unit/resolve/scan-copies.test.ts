@@ -34,7 +34,14 @@ function recordingEngine(): { engine: ProvenanceEngine; requests: VerifyRequest[
     },
     async verifyAll(list: VerifyRequest[]): Promise<Verdict[]> {
       requests.push(...list);
-      return list.map((r) => ({ name: r.name, version: r.version, status: 'no-provenance', reason: { code: 'not-advertised', message: 'm' }, location: r.location, resolved: r.resolved }));
+      return list.map((r) => ({
+        name: r.name,
+        version: r.version,
+        status: 'no-provenance',
+        reason: { code: 'not-advertised', message: 'm' },
+        location: r.location,
+        resolved: r.resolved,
+      }));
     },
   };
   return { engine: engine as unknown as ProvenanceEngine, requests };
@@ -44,16 +51,27 @@ describe('resolve/scan: copies reach the engine with resolved and location', () 
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-scan-copies-'));
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { sigstore: '^1.0.0', helper: '^2.0.0' } }));
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { sigstore: '^1.0.0', helper: '^2.0.0' } }),
+    );
     fs.writeFileSync(
       path.join(dir, 'package-lock.json'),
       JSON.stringify({
         lockfileVersion: 3,
         packages: {
           '': { name: 'app', dependencies: { sigstore: '^1.0.0', helper: '^2.0.0' } },
-          'node_modules/sigstore': { version: '1.0.0', resolved: 'https://registry.npmjs.org/sigstore/-/sigstore-1.0.0.tgz', integrity: 'sha512-AAAA' },
+          'node_modules/sigstore': {
+            version: '1.0.0',
+            resolved: 'https://registry.npmjs.org/sigstore/-/sigstore-1.0.0.tgz',
+            integrity: 'sha512-AAAA',
+          },
           'node_modules/helper': { version: '2.0.0', dependencies: { sigstore: '1.0.0' } },
-          'node_modules/helper/node_modules/sigstore': { version: '1.0.0', resolved: 'https://evil.example/payload.tgz', integrity: 'sha512-BBBB' },
+          'node_modules/helper/node_modules/sigstore': {
+            version: '1.0.0',
+            resolved: 'https://evil.example/payload.tgz',
+            integrity: 'sha512-BBBB',
+          },
         },
       }),
     );
@@ -63,14 +81,11 @@ describe('resolve/scan: copies reach the engine with resolved and location', () 
   it('lockfile mode: one request per differing copy, each with its resolved URL, integrity and location', async () => {
     const { engine, requests } = recordingEngine();
     const scan = await scanProject(engine, dir, { mode: 'lockfile' });
-    assert.deepEqual(
-      requests.map((r) => [r.name, r.location, r.resolved ?? null, r.integrity ?? null]).sort(),
-      [
-        ['helper', 'node_modules/helper', null, null],
-        ['sigstore', 'node_modules/helper/node_modules/sigstore', 'https://evil.example/payload.tgz', 'sha512-BBBB'],
-        ['sigstore', 'node_modules/sigstore', 'https://registry.npmjs.org/sigstore/-/sigstore-1.0.0.tgz', 'sha512-AAAA'],
-      ],
-    );
+    assert.deepEqual(requests.map((r) => [r.name, r.location, r.resolved ?? null, r.integrity ?? null]).sort(), [
+      ['helper', 'node_modules/helper', null, null],
+      ['sigstore', 'node_modules/helper/node_modules/sigstore', 'https://evil.example/payload.tgz', 'sha512-BBBB'],
+      ['sigstore', 'node_modules/sigstore', 'https://registry.npmjs.org/sigstore/-/sigstore-1.0.0.tgz', 'sha512-AAAA'],
+    ]);
     assert.ok(requests.every((r) => r.resolvedFrom === 'lockfile'));
     assert.equal(scan.entries.length, 3);
     // The CLI line and the JSON result say which copy a verdict is about.

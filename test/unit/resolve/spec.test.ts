@@ -11,7 +11,11 @@ describe('resolve/spec: classifySpec', () => {
     ['lodash', '*', { kind: 'range', registryName: 'lodash', registrySpec: '*' }],
     ['lodash', '', { kind: 'range', registryName: 'lodash', registrySpec: '*' }],
     ['lodash', '  ^4.0.0  ', { kind: 'range', registryName: 'lodash', registrySpec: '^4.0.0' }],
-    ['@prismicio/client', '~7.21.0-canary.147e3f2', { kind: 'range', registryName: '@prismicio/client', registrySpec: '~7.21.0-canary.147e3f2' }],
+    [
+      '@prismicio/client',
+      '~7.21.0-canary.147e3f2',
+      { kind: 'range', registryName: '@prismicio/client', registrySpec: '~7.21.0-canary.147e3f2' },
+    ],
     ['react', 'next', { kind: 'tag', registryName: 'react', registrySpec: 'next' }],
     ['pad', 'npm:left-pad@^1.3.0', { kind: 'alias', registryName: 'left-pad', registrySpec: '^1.3.0' }],
     ['core', 'npm:@scope/real@1.0.0', { kind: 'alias', registryName: '@scope/real', registrySpec: '1.0.0' }],
@@ -47,8 +51,16 @@ describe('resolve/spec: classifySpec', () => {
     ['remote', 'http://example.com/pkg.tgz', { kind: 'remote' }],
     ['zod', 'catalog:', { kind: 'catalog', registryName: 'zod' }],
     ['react', 'catalog:react18', { kind: 'catalog', registryName: 'react' }],
-    ['lodash', 'patch:lodash@npm%3A4.17.21#./.yarn/patches/lodash.patch', { kind: 'version', registryName: 'lodash', registrySpec: '4.17.21' }],
-    ['ts', 'patch:typescript@npm%3A^5.4.0#optional!builtin<compat/typescript>', { kind: 'alias', registryName: 'typescript', registrySpec: '^5.4.0' }],
+    [
+      'lodash',
+      'patch:lodash@npm%3A4.17.21#./.yarn/patches/lodash.patch',
+      { kind: 'version', registryName: 'lodash', registrySpec: '4.17.21' },
+    ],
+    [
+      'ts',
+      'patch:typescript@npm%3A^5.4.0#optional!builtin<compat/typescript>',
+      { kind: 'alias', registryName: 'typescript', registrySpec: '^5.4.0' },
+    ],
     ['gen', 'exec:./generate.js', { kind: 'file' }],
   ];
   for (const [name, spec, expected] of cases) {

@@ -109,7 +109,11 @@ describe('registry signatures (dist.signatures)', () => {
       const v = first();
       const bad = { ...v.signatures[0], sig: flip(v.signatures[0].sig, 12) };
       assert.equal(verifyRegistrySignatures({ ...v, signatures: [v.signatures[0], bad] }, seedKeys).status, 'invalid');
-      assert.equal(verifyRegistrySignatures({ ...v, signatures: [v.signatures[0], { keyid: 'SHA256:other', sig: v.signatures[0].sig }] }, seedKeys).status, 'unknown-key');
+      assert.equal(
+        verifyRegistrySignatures({ ...v, signatures: [v.signatures[0], { keyid: 'SHA256:other', sig: v.signatures[0].sig }] }, seedKeys)
+          .status,
+        'unknown-key',
+      );
     });
 
     it('verifies with keys in the registry endpoint format (/-/npm/v1/keys) built from the same key', () => {
@@ -154,12 +158,21 @@ describe('registry signatures (dist.signatures)', () => {
       for (const [version, doc] of Object.entries(packument.versions)) {
         const publishTime = new Date(packument.time[version]);
         assert.ok(!Number.isNaN(publishTime.getTime()), `time of ${version}`);
-        const r = verifyRegistrySignatures({ name: 'nuxt', version, integrity: doc.dist.integrity, signatures: doc.dist.signatures, publishTime }, seedKeys);
+        const r = verifyRegistrySignatures(
+          { name: 'nuxt', version, integrity: doc.dist.integrity, signatures: doc.dist.signatures, publishTime },
+          seedKeys,
+        );
         assert.equal(r.status, 'valid', `nuxt@${version}: ${r.message}`);
         byKey.set(r.keyId!, (byKey.get(r.keyId!) ?? 0) + 1);
         checked++;
         // And the same signature is not valid for a neighbouring version string.
-        assert.equal(verifyRegistrySignatures({ name: 'nuxt', version: `${version}.0`, integrity: doc.dist.integrity, signatures: doc.dist.signatures, publishTime }, seedKeys).status, 'invalid');
+        assert.equal(
+          verifyRegistrySignatures(
+            { name: 'nuxt', version: `${version}.0`, integrity: doc.dist.integrity, signatures: doc.dist.signatures, publishTime },
+            seedKeys,
+          ).status,
+          'invalid',
+        );
       }
       assert.equal(checked, 377);
       assert.ok((byKey.get(OLD_KEY) ?? 0) > 0, 'some versions signed by the expired key');
@@ -169,17 +182,28 @@ describe('registry signatures (dist.signatures)', () => {
 
   describe('without real data', () => {
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const key: NpmKey = { keyId: 'SHA256:test', usage: 'npm:signatures', publicKey: keys.publicKey, validFrom: new Date('2020-01-01T00:00:00Z') };
+    const key: NpmKey = {
+      keyId: 'SHA256:test',
+      usage: 'npm:signatures',
+      publicKey: keys.publicKey,
+      validFrom: new Date('2020-01-01T00:00:00Z'),
+    };
     const input = { name: '@scope/pkg', version: '1.0.0', integrity: 'sha512-AAAA' };
     const sig = sign('sha256', Buffer.from(`${input.name}@${input.version}:${input.integrity}`), keys.privateKey).toString('base64');
 
     it('signs and verifies the exact message format', () => {
       assert.equal(verifyRegistrySignatures({ ...input, signatures: [{ keyid: 'SHA256:test', sig }] }, [key]).status, 'valid');
-      assert.equal(verifyRegistrySignatures({ ...input, integrity: 'sha512-AAAB', signatures: [{ keyid: 'SHA256:test', sig }] }, [key]).status, 'invalid');
+      assert.equal(
+        verifyRegistrySignatures({ ...input, integrity: 'sha512-AAAB', signatures: [{ keyid: 'SHA256:test', sig }] }, [key]).status,
+        'invalid',
+      );
     });
 
     it('a key not yet in service at publish time is expired-key', () => {
-      const r = verifyRegistrySignatures({ ...input, signatures: [{ keyid: 'SHA256:test', sig }], publishTime: new Date('2019-06-01T00:00:00Z') }, [key]);
+      const r = verifyRegistrySignatures(
+        { ...input, signatures: [{ keyid: 'SHA256:test', sig }], publishTime: new Date('2019-06-01T00:00:00Z') },
+        [key],
+      );
       assert.equal(r.status, 'expired-key');
       assert.match(r.message, /not in service before 2020-01-01/);
     });
@@ -196,7 +220,17 @@ describe('registry signatures (dist.signatures)', () => {
     });
 
     it('malformed dist.signatures are invalid, never a crash', () => {
-      for (const signatures of ['x', 42, {}, [null], [{}], [{ keyid: 'SHA256:test' }], [{ keyid: 'SHA256:test', sig: 'not base64!' }], [{ keyid: 'SHA256:test', sig: '' }], [{ keyid: 7, sig }]]) {
+      for (const signatures of [
+        'x',
+        42,
+        {},
+        [null],
+        [{}],
+        [{ keyid: 'SHA256:test' }],
+        [{ keyid: 'SHA256:test', sig: 'not base64!' }],
+        [{ keyid: 'SHA256:test', sig: '' }],
+        [{ keyid: 7, sig }],
+      ]) {
         const r = verifyRegistrySignatures({ ...input, signatures }, [key]);
         assert.equal(r.status, 'invalid', JSON.stringify(signatures));
         assert.match(r.message, /malformed/);

@@ -35,7 +35,11 @@ describe('suggest: which version to propose (engine, pure)', () => {
 
   it('never proposes an unverified version, and stops after maxFixCandidates', async () => {
     const { engine, verified } = engineWith(attested('1.0.0', '1.1.0', '1.2.0', '1.3.0'), { '1.1.0': 'verified' });
-    const s = await findSuggestion(engine, { registryName: 'p', range: '^1.0.0', current: '1.0.0' }, { maxFixCandidates: 2, maxNewestCandidates: 0 });
+    const s = await findSuggestion(
+      engine,
+      { registryName: 'p', range: '^1.0.0', current: '1.0.0' },
+      { maxFixCandidates: 2, maxNewestCandidates: 0 },
+    );
     assert.equal(s.fix, undefined);
     assert.deepEqual(verified, ['1.3.0', '1.2.0']);
   });

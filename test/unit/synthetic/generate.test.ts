@@ -87,7 +87,11 @@ function bundles(c: SyntheticCase): { kind: 'publish' | 'provenance'; predicateT
 }
 
 /** @sigstore/verify's verdict on one bundle, as a SigstoreOutcome (plus the error, for details). */
-function outcomeOf(verifier: Verifier, bundle: SigstoreBundleJSON, policy?: Parameters<Verifier['verify']>[1]): { outcome: SigstoreOutcome | string; error?: unknown } {
+function outcomeOf(
+  verifier: Verifier,
+  bundle: SigstoreBundleJSON,
+  policy?: Parameters<Verifier['verify']>[1],
+): { outcome: SigstoreOutcome | string; error?: unknown } {
   let entity;
   try {
     entity = toSignedEntity(bundleFromJSON(bundle));
@@ -107,7 +111,8 @@ describe('synthetic provenance data (test/synthetic)', function () {
   let elapsedMs: number;
   let verifier: Verifier;
   /** npm keys by id, from the TUF-format key list, per usage. */
-  const npmKey = (usage: 'npm:signatures' | 'npm:attestations', keyId: string) => data.npmKeys.keys.find((k) => k.keyId === keyId && k.keyUsage === usage);
+  const npmKey = (usage: 'npm:signatures' | 'npm:attestations', keyId: string) =>
+    data.npmKeys.keys.find((k) => k.keyId === keyId && k.keyUsage === usage);
 
   before(async function () {
     const started = Date.now();
@@ -162,7 +167,9 @@ describe('synthetic provenance data (test/synthetic)', function () {
     });
 
     it('has a root → intermediate chain (intermediate first, as in the public-good root)', function () {
-      const [intDer, rootDer] = data.trustedRoot.certificateAuthorities[0]!.certChain.certificates.map((c) => Buffer.from(c.rawBytes, 'base64'));
+      const [intDer, rootDer] = data.trustedRoot.certificateAuthorities[0]!.certChain.certificates.map((c) =>
+        Buffer.from(c.rawBytes, 'base64'),
+      );
       const root = X509Certificate.parse(rootDer!);
       const intermediate = X509Certificate.parse(intDer!);
       assert.ok(root.isCA && intermediate.isCA);
@@ -338,7 +345,9 @@ describe('synthetic provenance data (test/synthetic)', function () {
           extensions: { issuer: facts.issuer! },
         });
         assert.equal(outcome, 'valid', `${c.id}: ${error instanceof Error ? error.message : ''}`);
-        const wrong = outcomeOf(verifier, prov.bundle, { subjectAlternativeName: 'https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main' });
+        const wrong = outcomeOf(verifier, prov.bundle, {
+          subjectAlternativeName: 'https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main',
+        });
         assert.notEqual(wrong.outcome, 'valid');
       }
     });
@@ -348,7 +357,11 @@ describe('synthetic provenance data (test/synthetic)', function () {
         const facts = c.expected.facts!;
         for (const b of bundles(c)) {
           const st = statementOf(b.bundle);
-          assert.deepEqual(st.subject, [{ name: purl(c.name, c.version), digest: { sha512: sha512Hex(c.integrity) } }], `${c.id} ${b.kind}`);
+          assert.deepEqual(
+            st.subject,
+            [{ name: purl(c.name, c.version), digest: { sha512: sha512Hex(c.integrity) } }],
+            `${c.id} ${b.kind}`,
+          );
           assert.equal(st.predicateType, b.predicateType);
         }
         const prov = bundles(c).find((b) => b.kind === 'provenance')!;
@@ -369,7 +382,9 @@ describe('synthetic provenance data (test/synthetic)', function () {
           integratedTime: new Date(Number(entry.integratedTime) * 1000).toISOString(),
         });
         assert.equal(facts.publishTime, c.time);
-        assert.ok(cert.notBefore.getTime() <= Number(entry.integratedTime) * 1000 && Number(entry.integratedTime) * 1000 <= cert.notAfter.getTime());
+        assert.ok(
+          cert.notBefore.getTime() <= Number(entry.integratedTime) * 1000 && Number(entry.integratedTime) * 1000 <= cert.notAfter.getTime(),
+        );
       }
     });
 
@@ -384,7 +399,10 @@ describe('synthetic provenance data (test/synthetic)', function () {
             assert.notEqual(e.inclusionProof.logIndex, e.logIndex);
             assert.ok(Number(e.inclusionProof.logIndex) < Number(e.inclusionProof.treeSize));
             assert.ok(e.inclusionProof.checkpoint.envelope.startsWith(`${tlogHost} - `));
-            assert.deepEqual(e.kindVersion, b.kind === 'publish' ? { kind: 'intoto', version: '0.0.2' } : { kind: 'dsse', version: '0.0.1' });
+            assert.deepEqual(
+              e.kindVersion,
+              b.kind === 'publish' ? { kind: 'intoto', version: '0.0.2' } : { kind: 'dsse', version: '0.0.1' },
+            );
             assert.ok(!indexes.has(e.logIndex), 'log indexes are unique');
             indexes.add(e.logIndex);
           }
@@ -403,7 +421,9 @@ describe('synthetic provenance data (test/synthetic)', function () {
       assert.match(String((error as { cause?: Error }).cause?.message), /no valid certificate path/);
       // The look-alike CA uses the same names as the trusted one.
       const cert = certificateOf(prov.bundle);
-      const trustedInt = X509Certificate.parse(Buffer.from(data.trustedRoot.certificateAuthorities[0]!.certChain.certificates[0]!.rawBytes, 'base64'));
+      const trustedInt = X509Certificate.parse(
+        Buffer.from(data.trustedRoot.certificateAuthorities[0]!.certChain.certificates[0]!.rawBytes, 'base64'),
+      );
       assert.ok(cert.issuer.equals(trustedInt.subject));
       assert.equal(cert.verify(trustedInt), false);
     });
@@ -457,7 +477,10 @@ describe('synthetic provenance data (test/synthetic)', function () {
       assert.equal(pm.predicate.version, '9.9.9');
 
       const idm = bundles(byId(data, 'identity-mismatch')).find((b) => b.kind === 'provenance')!.bundle;
-      assert.equal(statementOf(idm).predicate.buildDefinition!.externalParameters.workflow.repository, 'https://github.com/synth-org/synth-identity');
+      assert.equal(
+        statementOf(idm).predicate.buildDefinition!.externalParameters.workflow.repository,
+        'https://github.com/synth-org/synth-identity',
+      );
       assert.equal(certExtension(certificateOf(idm), 12), 'https://github.com/synth-evil/synth-identity');
 
       const bk = bundles(byId(data, 'unsupported-issuer')).find((b) => b.kind === 'provenance')!.bundle;
@@ -517,7 +540,9 @@ describe('synthetic provenance data (test/synthetic)', function () {
         const key = npmKey('npm:signatures', keyid);
         const message = Buffer.from(`${c.name}@${c.version}:${c.integrity}`, 'utf8');
         const verifies = (k: KeyObject) => cryptoVerify('sha256', message, k, Buffer.from(sig, 'base64'));
-        const published = key ? createPublicKey({ key: Buffer.from(key.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' }) : undefined;
+        const published = key
+          ? createPublicKey({ key: Buffer.from(key.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' })
+          : undefined;
         const t = Date.parse(c.time);
         switch (c.expected.registrySignature) {
           case 'valid':
@@ -551,7 +576,10 @@ describe('synthetic provenance data (test/synthetic)', function () {
       assert.deepEqual(Object.keys(p.versions), ['1.0.0', '1.1.0', '1.2.0', '2.0.0', '2.1.0']);
       assert.equal(p['dist-tags'].latest, '2.1.0');
       const times = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', '2.1.0'].map((v) => Date.parse(p.time[v]!));
-      assert.deepEqual([...times].sort((a, b) => a - b), times);
+      assert.deepEqual(
+        [...times].sort((a, b) => a - b),
+        times,
+      );
       assert.equal(p.time.created, p.time['1.0.0']);
       assert.equal(p.time.modified, p.time['2.1.0']);
       const statuses = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', '2.1.0'].map((v) => byId(data, `evolving-${v}`).expected.status);
@@ -577,7 +605,10 @@ describe('synthetic provenance data (test/synthetic)', function () {
           const c = data.packages.find((x) => x.name === p.name && x.version === version)!;
           const text = JSON.stringify(v.versionDoc);
           assert.ok(!text.includes(SYNTHETIC_REGISTRY), `${c.id}: no placeholder registry left`);
-          assert.equal((v.versionDoc.dist as { tarball: string }).tarball, c.versionDoc.dist.tarball.replace(`${SYNTHETIC_REGISTRY}/`, '{{registry}}'));
+          assert.equal(
+            (v.versionDoc.dist as { tarball: string }).tarball,
+            c.versionDoc.dist.tarball.replace(`${SYNTHETIC_REGISTRY}/`, '{{registry}}'),
+          );
           assert.equal(v.attestations, c.attestations);
           assert.equal(v.tarball, c.tarball);
           assert.equal(v.time, c.time);
@@ -622,7 +653,10 @@ describe('synthetic provenance data (test/synthetic)', function () {
       TrustedRoot.fromJSON(root);
       assert.deepEqual(JSON.parse(await readFile(files.npmKeys, 'utf8')), data.npmKeys);
       assert.deepEqual(JSON.parse(await readFile(files.registryKeys, 'utf8')), data.registryKeys);
-      assert.deepEqual(JSON.parse(await readFile(join(dir, 'packuments', '@synth-scope%2fwidget.json'), 'utf8')), data.packuments['@synth-scope/widget']);
+      assert.deepEqual(
+        JSON.parse(await readFile(join(dir, 'packuments', '@synth-scope%2fwidget.json'), 'utf8')),
+        data.packuments['@synth-scope/widget'],
+      );
       const loaded = await loadSyntheticFixtures(dir);
       assert.deepEqual(loaded, data);
     });

@@ -72,7 +72,13 @@ describe('trust material', function () {
       const rootFile = path.join(tmp, 'tuf-root.json');
       fs.writeFileSync(rootFile, repo.rootJson);
       // refreshIntervalMs 0: every load refreshes (the interval has its own test below)
-      const opts = { cacheDir: path.join(tmp, 'cache'), mirrorUrl: repo.url, tufRootPath: rootFile, tufTimeoutMs: 5000, refreshIntervalMs: 0 };
+      const opts = {
+        cacheDir: path.join(tmp, 'cache'),
+        mirrorUrl: repo.url,
+        tufRootPath: rootFile,
+        tufTimeoutMs: 5000,
+        refreshIntervalMs: 0,
+      };
 
       const before = Date.now();
       const fresh = await loadTrustMaterial(opts);
@@ -215,7 +221,13 @@ describe('trust material', function () {
       fs.mkdirSync(cacheDir, { recursive: true });
       fs.writeFileSync(
         path.join(cacheDir, 'trust-material.json'),
-        JSON.stringify({ format: 1, mirrorUrl: 'https://tuf-repo-cdn.sigstore.dev', fetchedAt: new Date().toISOString(), trustedRoot: '{}', npmKeys: SEED_KEYS }),
+        JSON.stringify({
+          format: 1,
+          mirrorUrl: 'https://tuf-repo-cdn.sigstore.dev',
+          fetchedAt: new Date().toISOString(),
+          trustedRoot: '{}',
+          npmKeys: SEED_KEYS,
+        }),
       );
       const t = await loadTrustMaterial({ cacheDir, refresh: false });
       assert.equal(t.info.source, 'seed');
@@ -233,7 +245,15 @@ describe('trust material', function () {
     it('uses both custom files when given', async () => {
       const old = JSON.parse(SEED_KEYS).keys.find((k: { keyId: string }) => k.keyId === OLD_KEY);
       const endpointFormat = {
-        keys: [{ expires: '2025-01-29T00:00:00.000Z', keyid: OLD_KEY, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key: old.publicKey.rawBytes }],
+        keys: [
+          {
+            expires: '2025-01-29T00:00:00.000Z',
+            keyid: OLD_KEY,
+            keytype: 'ecdsa-sha2-nistp256',
+            scheme: 'ecdsa-sha2-nistp256',
+            key: old.publicKey.rawBytes,
+          },
+        ],
       };
       const trustedRootPath = write('root.json', SEED_ROOT);
       const npmKeysPath = write('keys.json', JSON.stringify(endpointFormat));
@@ -266,11 +286,14 @@ describe('trust material', function () {
       });
       await assert.rejects(loadTrustMaterial({ trustedRootPath: write('r.json', '{}'), refresh: false }), /no certificate authorities/);
       await assert.rejects(loadTrustMaterial({ trustedRootPath: write('r2.json', 'not json'), refresh: false }), TrustMaterialError);
-      await assert.rejects(loadTrustMaterial({ npmKeysPath: write('k.json', '{"keys":[{"keyid":"x"}]}'), refresh: false }), (err: unknown) => {
-        assert.ok(err instanceof TrustMaterialError);
-        assert.match((err as Error).message, /k\.json.*entry 1/);
-        return true;
-      });
+      await assert.rejects(
+        loadTrustMaterial({ npmKeysPath: write('k.json', '{"keys":[{"keyid":"x"}]}'), refresh: false }),
+        (err: unknown) => {
+          assert.ok(err instanceof TrustMaterialError);
+          assert.match((err as Error).message, /k\.json.*entry 1/);
+          return true;
+        },
+      );
       // The error type of a malformed keys document is preserved as the cause.
       await assert.rejects(loadTrustMaterial({ npmKeysPath: write('k2.json', '[]'), refresh: false }), (err: unknown) => {
         assert.ok((err as { cause?: unknown }).cause instanceof MalformedNpmKeysError);

@@ -6,11 +6,14 @@ import { MalformedNpmKeysError } from '../../../src/verify/errors';
 import { keysFor, keyValidAt, npmKeysFromRegistryResponse, parseNpmKeys } from '../../../src/verify/trust';
 
 const SEED_KEYS = Buffer.from(
-  (seeds as unknown as Record<string, { targets: Record<string, string> }>)['https://tuf-repo-cdn.sigstore.dev'].targets['registry.npmjs.org%2Fkeys.json'],
+  (seeds as unknown as Record<string, { targets: Record<string, string> }>)['https://tuf-repo-cdn.sigstore.dev'].targets[
+    'registry.npmjs.org%2Fkeys.json'
+  ],
   'base64',
 ).toString('utf8');
 
-const p256 = (): string => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const p256 = (): string =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 
 function registryEntry(over: Record<string, unknown> = {}): Record<string, unknown> {
   return { expires: null, keyid: 'SHA256:abc', keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key: p256(), ...over };
@@ -40,7 +43,10 @@ describe('npm registry keys', () => {
   it('parses the TUF keys.json target (text or object)', () => {
     const keys = parseNpmKeys(SEED_KEYS);
     assert.equal(keys.length, 4);
-    assert.deepEqual(parseNpmKeys(JSON.parse(SEED_KEYS)).map((k) => k.keyId), keys.map((k) => k.keyId));
+    assert.deepEqual(
+      parseNpmKeys(JSON.parse(SEED_KEYS)).map((k) => k.keyId),
+      keys.map((k) => k.keyId),
+    );
     const attest = keysFor(keys, 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA', 'npm:attestations');
     assert.equal(attest.length, 1);
     assert.equal(attest[0].validFrom?.toISOString(), '2022-12-01T00:00:00.000Z');
@@ -52,7 +58,9 @@ describe('npm registry keys', () => {
   });
 
   it('parses the registry /-/npm/v1/keys response; a key without usage serves both purposes', () => {
-    const keys = npmKeysFromRegistryResponse({ keys: [registryEntry({ expires: '2025-01-29T00:00:00.000Z' }), registryEntry({ keyid: 'SHA256:def' })] });
+    const keys = npmKeysFromRegistryResponse({
+      keys: [registryEntry({ expires: '2025-01-29T00:00:00.000Z' }), registryEntry({ keyid: 'SHA256:def' })],
+    });
     assert.equal(keys.length, 2);
     assert.equal(keys[0].usage, undefined);
     assert.equal(keys[0].validUntil?.toISOString(), '2025-01-29T00:00:00.000Z');

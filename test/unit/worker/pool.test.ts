@@ -9,8 +9,8 @@ import { generateWorld, type World } from '../../synthetic/world';
 describe('verification worker pool', function () {
   this.timeout(60_000);
 
-  it('is sized to the cores but the main thread\'s, at most 4, at least 1; a positive whole override wins', () => {
-    assert.equal(poolSize(2), 1, 'one core is the main thread\'s');
+  it("is sized to the cores but the main thread's, at most 4, at least 1; a positive whole override wins", () => {
+    assert.equal(poolSize(2), 1, "one core is the main thread's");
     assert.equal(poolSize(3), 2);
     assert.equal(poolSize(1), 1);
     assert.equal(poolSize(0), 1);

@@ -7,6 +7,14 @@ import { trustFindings } from './trust-findings';
 import { trustPolicy } from './trust-policy';
 import { unavailableNotice } from './unavailable';
 
-export const RULES: readonly DiagnosticRule[] = [invalidProvenance, noProvenance, unavailableNotice, mirrorStripsProvenance, manifestProblems, trustFindings, trustPolicy];
+export const RULES: readonly DiagnosticRule[] = [
+  invalidProvenance,
+  noProvenance,
+  unavailableNotice,
+  mirrorStripsProvenance,
+  manifestProblems,
+  trustFindings,
+  trustPolicy,
+];
 
 export { invalidProvenance, manifestProblems, mirrorStripsProvenance, noProvenance, trustFindings, trustPolicy, unavailableNotice };

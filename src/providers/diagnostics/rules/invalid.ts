@@ -11,7 +11,10 @@ export const invalidProvenance: DiagnosticRule = (context) =>
       return {
         span: located.specSpan,
         severity: 'error' as const,
-        message: withNote(`${cleanText(verdict.name, 120)}@${cleanText(verdict.version, 60)}: provenance check failed (${code}). ${cleanText(verdict.reason?.message ?? '', 500)}`.trim(), state?.resolved?.note),
+        message: withNote(
+          `${cleanText(verdict.name, 120)}@${cleanText(verdict.version, 60)}: provenance check failed (${code}). ${cleanText(verdict.reason?.message ?? '', 500)}`.trim(),
+          state?.resolved?.note,
+        ),
         code,
         target: reasonDocsUrl(code),
         dependency: { section: located.section, name: located.name },

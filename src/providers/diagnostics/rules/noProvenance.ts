@@ -11,7 +11,10 @@ export const noProvenance: DiagnosticRule = (context) => {
     .map(({ located, verdict, state }) => ({
       span: located.specSpan,
       severity,
-      message: withNote(`${cleanText(verdict.name, 120)}@${cleanText(verdict.version, 60)} was published without provenance: nothing signed links it to a source repository or build.`, state?.resolved?.note),
+      message: withNote(
+        `${cleanText(verdict.name, 120)}@${cleanText(verdict.version, 60)} was published without provenance: nothing signed links it to a source repository or build.`,
+        state?.resolved?.note,
+      ),
       code: 'no-provenance',
       target: reasonDocsUrl('no-provenance'),
       dependency: { section: located.section, name: located.name },

@@ -7,7 +7,8 @@ import type { RuleResult, TrustRule } from './rule';
 export const evidenceRequired: TrustRule = {
   id: 'evidence-required',
   codes: ['evidence-required'],
-  description: 'The policy requires verified provenance (or trusted publishing), possibly from given repositories, for packages matching a pattern.',
+  description:
+    'The policy requires verified provenance (or trusted publishing), possibly from given repositories, for packages matching a pattern.',
   needsHistory: false,
   evaluate(ctx): RuleResult[] {
     const v = ctx.verdict;
@@ -18,12 +19,20 @@ export const evidenceRequired: TrustRule = {
       if (!pattern) continue;
       const id = `${ctx.name}@${ctx.version}`;
       if (v.status !== 'verified' || !v.facts) {
-        const why = v.status === 'no-provenance' ? 'it has no provenance' : v.status === 'invalid' ? `its provenance is invalid (${v.reason?.code})` : `it could not be verified (${v.reason?.code})`;
+        const why =
+          v.status === 'no-provenance'
+            ? 'it has no provenance'
+            : v.status === 'invalid'
+              ? `its provenance is invalid (${v.reason?.code})`
+              : `it could not be verified (${v.reason?.code})`;
         out.push({ code: 'evidence-required', message: `The policy requires verified provenance for ${pattern}, but ${why}: ${id}.` });
         continue;
       }
       if (req.evidence === 'trusted-publisher' && (ctx.level === 'unknown' || TRUST_RANK[ctx.level] < 3)) {
-        out.push({ code: 'evidence-required', message: `The policy requires trusted publishing for ${pattern}, but ${id} was not published through it (${ctx.self ? 'per the registry' : 'the registry record was not available'}).` });
+        out.push({
+          code: 'evidence-required',
+          message: `The policy requires trusted publishing for ${pattern}, but ${id} was not published through it (${ctx.self ? 'per the registry' : 'the registry record was not available'}).`,
+        });
         continue;
       }
       if (req.sourceRepositories?.length && !req.sourceRepositories.some((r) => repositoryMatches(r, v.facts!.sourceRepository))) {

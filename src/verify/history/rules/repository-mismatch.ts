@@ -5,7 +5,7 @@ import type { RuleResult, TrustRule } from './rule';
 export const repositoryMismatch: TrustRule = {
   id: 'repository-mismatch',
   codes: ['repository-mismatch'],
-  description: "The repository a package declares in its package.json is not the source repository its signed provenance names.",
+  description: 'The repository a package declares in its package.json is not the source repository its signed provenance names.',
   needsHistory: true,
   evaluate(ctx): RuleResult[] {
     const facts = ctx.verdict.status === 'verified' ? ctx.verdict.facts : undefined;

@@ -21,7 +21,18 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import semver from 'semver';
 import type { LockedPackage } from '../../types';
-import { LockfileError, PackageCollector, clean, isTarballPath, makeLockfile, nonRegistrySource, splitIdent, sriIntegrity, str, type ParsedLockfile } from './common';
+import {
+  LockfileError,
+  PackageCollector,
+  clean,
+  isTarballPath,
+  makeLockfile,
+  nonRegistrySource,
+  splitIdent,
+  sriIntegrity,
+  str,
+  type ParsedLockfile,
+} from './common';
 import { isRecord } from '../../util/guards';
 
 export function parseBunLockfile(text: string, filePath: string): ParsedLockfile {
@@ -33,9 +44,11 @@ export function parseBunLockfile(text: string, filePath: string): ParsedLockfile
     throw new LockfileError(filePath, `is not valid JSONC: ${printParseErrorCode(e.error)} at line ${line}.`);
   }
   if (!isRecord(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
-  if (typeof doc.lockfileVersion !== 'number') throw new LockfileError(filePath, 'has no lockfileVersion; it does not look like a bun.lock.');
+  if (typeof doc.lockfileVersion !== 'number')
+    throw new LockfileError(filePath, 'has no lockfileVersion; it does not look like a bun.lock.');
   const notes: string[] = [];
-  if (doc.lockfileVersion > 1) notes.push(`lockfileVersion ${doc.lockfileVersion} is newer than the versions this reader was written for (0, 1).`);
+  if (doc.lockfileVersion > 1)
+    notes.push(`lockfileVersion ${doc.lockfileVersion} is newer than the versions this reader was written for (0, 1).`);
 
   const workspaces = isRecord(doc.workspaces) ? doc.workspaces : {};
   const packages = isRecord(doc.packages) ? doc.packages : {};
@@ -67,7 +80,14 @@ export function parseBunLockfile(text: string, filePath: string): ParsedLockfile
     return byKey.get(name);
   }
 
-  return makeLockfile({ kind: 'bun', path: filePath, lockfileVersion: String(doc.lockfileVersion), packages: collector.list(), notes, resolveDirect });
+  return makeLockfile({
+    kind: 'bun',
+    path: filePath,
+    lockfileVersion: String(doc.lockfileVersion),
+    packages: collector.list(),
+    notes,
+    resolveDirect,
+  });
 }
 
 function toLocked(entry: unknown[], workspaces: Record<string, unknown>): LockedPackage | undefined {
@@ -89,7 +109,12 @@ function toLocked(entry: unknown[], workspaces: Record<string, unknown>): Locked
   }
   if (protocol) {
     const source = nonRegistrySource(ref, name);
-    return { name, version: ref, resolved: /^https?:/.test(ref) ? ref : undefined, nonRegistry: source ?? { kind: 'remote-tarball', detail: ref } };
+    return {
+      name,
+      version: ref,
+      resolved: /^https?:/.test(ref) ? ref : undefined,
+      nonRegistry: source ?? { kind: 'remote-tarball', detail: ref },
+    };
   }
   const version = semver.valid(ref, { loose: true });
   if (!version) return { name, version: ref, nonRegistry: { kind: 'remote-tarball', detail: ref } };

@@ -118,7 +118,14 @@ export class PackageCollector {
 
 /** What makes two copies the same: name, version, the URL fetched, the integrity accepted and the non-registry source. */
 function copyKey(pkg: LockedPackage): string {
-  return JSON.stringify([pkg.name, pkg.version, pkg.resolved ?? null, pkg.integrity ?? null, pkg.nonRegistry?.kind ?? null, pkg.nonRegistry?.detail ?? null]);
+  return JSON.stringify([
+    pkg.name,
+    pkg.version,
+    pkg.resolved ?? null,
+    pkg.integrity ?? null,
+    pkg.nonRegistry?.kind ?? null,
+    pkg.nonRegistry?.detail ?? null,
+  ]);
 }
 
 function mergeFlag(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
@@ -179,7 +186,8 @@ export function splitIdent(ident: string): { name: string; ref: string } | undef
   return { name: ident.slice(0, at), ref: ident.slice(at + 1) };
 }
 
-const HOSTED_GIT_ARCHIVE = /^https?:\/\/(codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org|api\.github\.com)\/.+\/(tar\.gz|archive|legacy\.tar\.gz|repository\/archive|get)\b/i;
+const HOSTED_GIT_ARCHIVE =
+  /^https?:\/\/(codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org|api\.github\.com)\/.+\/(tar\.gz|archive|legacy\.tar\.gz|repository\/archive|get)\b/i;
 
 /** Whether `url` looks like a registry tarball: `<registry>/<name>/-/<basename>-<version>.tgz` (or GitHub Packages' download URLs). */
 export function isRegistryTarballUrl(url: string, name?: string, version?: string): boolean {

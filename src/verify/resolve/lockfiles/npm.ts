@@ -57,7 +57,11 @@ export function parseNpmLockfile(kind: 'package-lock' | 'npm-shrinkwrap', text: 
  * The same parse in steps: it yields every SLICE entries, so that a caller can let the event loop turn between
  * slices (readLockfile does; see runSliced in ./common). The result is the same as parseNpmLockfile's.
  */
-export function* npmLockfileSteps(kind: 'package-lock' | 'npm-shrinkwrap', text: string, filePath: string): Generator<void, ParsedLockfile> {
+export function* npmLockfileSteps(
+  kind: 'package-lock' | 'npm-shrinkwrap',
+  text: string,
+  filePath: string,
+): Generator<void, ParsedLockfile> {
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -77,7 +81,10 @@ export function* npmLockfileSteps(kind: 'package-lock' | 'npm-shrinkwrap', text:
     entries.set('', { path: '', name: str(doc.name), version: str(doc.version) });
     readV1Dependencies(doc.dependencies, '', entries, notes);
   } else if (version === undefined) {
-    throw new LockfileError(filePath, 'has neither "lockfileVersion" nor "packages"/"dependencies"; it does not look like an npm lockfile.');
+    throw new LockfileError(
+      filePath,
+      'has neither "lockfileVersion" nor "packages"/"dependencies"; it does not look like an npm lockfile.',
+    );
   }
 
   const rootEntry = isRecord(doc.packages) && isRecord(doc.packages['']) ? doc.packages[''] : undefined;
@@ -110,7 +117,12 @@ export function* npmLockfileSteps(kind: 'package-lock' | 'npm-shrinkwrap', text:
     if (target !== undefined && lockedByPath.has(target)) continue;
     const name = entry.name ?? nameFromInstallPath(entry.path);
     if (!name) continue;
-    const link: LockedPackage = { name, version: entry.version ?? `file:${entry.resolved ?? ''}`, location: entry.path, nonRegistry: { kind: 'link', detail: entry.resolved ?? entry.path } };
+    const link: LockedPackage = {
+      name,
+      version: entry.version ?? `file:${entry.resolved ?? ''}`,
+      location: entry.path,
+      nonRegistry: { kind: 'link', detail: entry.resolved ?? entry.path },
+    };
     collector.add(link);
     lockedByPath.set(entry.path, clean(link));
   }
@@ -165,7 +177,13 @@ function* readPackages(packages: Record<string, unknown>, entries: Map<string, R
 }
 
 /** lockfileVersion 1: `dependencies: { name: { version, resolved, integrity, dev, optional, dependencies: {...} } }`. */
-function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, entries: Map<string, RawEntry>, notes: string[], depth = 0): void {
+function readV1Dependencies(
+  deps: Record<string, unknown>,
+  parentPath: string,
+  entries: Map<string, RawEntry>,
+  notes: string[],
+  depth = 0,
+): void {
   if (depth > 200) return;
   for (const [key, value] of Object.entries(deps)) {
     const p = parentPath ? `${parentPath}/node_modules/${key}` : `node_modules/${key}`;
@@ -200,7 +218,11 @@ function readV1Dependencies(deps: Record<string, unknown>, parentPath: string, e
   }
 }
 
-function toLocked(entry: RawEntry, workspaces: string[], askedWith: () => Set<'registry' | 'other'> | undefined): LockedPackage | undefined {
+function toLocked(
+  entry: RawEntry,
+  workspaces: string[],
+  askedWith: () => Set<'registry' | 'other'> | undefined,
+): LockedPackage | undefined {
   const inNodeModules = entry.path.startsWith('node_modules/') || entry.path.includes('/node_modules/');
   const name = entry.name ?? (inNodeModules ? nameFromInstallPath(entry.path) : undefined) ?? path.posix.basename(entry.path);
   if (!name) return undefined;
@@ -217,11 +239,24 @@ function toLocked(entry: RawEntry, workspaces: string[], askedWith: () => Set<'r
   // registry package, whose `resolved` the engine judges. Never a quiet "not applicable".
   if (source && valid && isHttpUrl(entry.resolved) && askedWith()?.has('registry')) source = undefined;
   if (source) {
-    return { name, version: entry.version, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), nonRegistry: source, ...flags };
+    return {
+      name,
+      version: entry.version,
+      resolved: entry.resolved,
+      integrity: sriIntegrity(entry.integrity),
+      nonRegistry: source,
+      ...flags,
+    };
   }
   if (!valid) {
     // Not a registry version and not a source we recognise (a v1 `version` with an unknown form).
-    return { name, version: entry.version, resolved: entry.resolved, nonRegistry: { kind: 'remote-tarball', detail: entry.resolved ?? entry.version }, ...flags };
+    return {
+      name,
+      version: entry.version,
+      resolved: entry.resolved,
+      nonRegistry: { kind: 'remote-tarball', detail: entry.resolved ?? entry.version },
+      ...flags,
+    };
   }
   return { name, version: valid, resolved: entry.resolved, integrity: sriIntegrity(entry.integrity), ...flags };
 }

@@ -212,7 +212,12 @@ function packageKeyFor(name: string, value: string, flavour: 5 | 6 | 9): string 
   return `${name}@${value}`;
 }
 
-function toLocked(key: string, value: Record<string, unknown>, flavour: 5 | 6 | 9, importerKeys: ReadonlySet<string>): LockedPackage | undefined {
+function toLocked(
+  key: string,
+  value: Record<string, unknown>,
+  flavour: 5 | 6 | 9,
+  importerKeys: ReadonlySet<string>,
+): LockedPackage | undefined {
   const resolution = isRecord(value.resolution) ? value.resolution : {};
   const registryKey = parseRegistryKey(key, flavour);
   const ref = refOfKey(key, flavour);
@@ -234,7 +239,13 @@ function toLocked(key: string, value: Record<string, unknown>, flavour: 5 | 6 | 
   if (type === 'git') {
     const repo = str(resolution.repo) ?? '';
     const commit = str(resolution.commit);
-    return { name, version, resolved: repo || undefined, nonRegistry: { kind: 'git', detail: commit ? `${repo}#${commit}` : repo || ref || key }, ...flags };
+    return {
+      name,
+      version,
+      resolved: repo || undefined,
+      nonRegistry: { kind: 'git', detail: commit ? `${repo}#${commit}` : repo || ref || key },
+      ...flags,
+    };
   }
   if (type === 'directory') {
     const dir = str(resolution.directory) ?? ref ?? key;
@@ -242,7 +253,8 @@ function toLocked(key: string, value: Record<string, unknown>, flavour: 5 | 6 | 
     return { name, version, nonRegistry: { kind, detail: dir }, ...flags };
   }
   if (tarball) {
-    if (tarball.startsWith('file:')) return { name, version, resolved: tarball, integrity, nonRegistry: { kind: 'file', detail: tarball.slice(5) }, ...flags };
+    if (tarball.startsWith('file:'))
+      return { name, version, resolved: tarball, integrity, nonRegistry: { kind: 'file', detail: tarball.slice(5) }, ...flags };
     const source = nonRegistrySource(tarball, name, version);
     if (registryKey && (!source || source.kind === 'remote-tarball')) {
       // A registry package served from a registry with a non-standard tarball layout (the key says it is a registry version).

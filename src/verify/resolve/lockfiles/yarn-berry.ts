@@ -22,7 +22,17 @@ import semver from 'semver';
 import type { LockedPackage, NotApplicableCode } from '../../types';
 import { classifySpec } from '../spec';
 import { REGISTRY_KINDS } from '../spec';
-import { LockfileError, PackageCollector, clean, isHttpUrl, makeLockfile, nonRegistrySource, splitIdent, str, type ParsedLockfile } from './common';
+import {
+  LockfileError,
+  PackageCollector,
+  clean,
+  isHttpUrl,
+  makeLockfile,
+  nonRegistrySource,
+  splitIdent,
+  str,
+  type ParsedLockfile,
+} from './common';
 import { createDescriptorIndex } from './yarn-shared';
 import { isRecord } from '../../util/guards';
 
@@ -53,11 +63,20 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
       notes.push(`Entry "${key}" has no usable resolution/version; skipped.`);
       continue;
     }
-    const descriptors = key.split(',').map((d) => d.trim()).filter(Boolean);
+    const descriptors = key
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
     let locked = fromLocator(locator.name, locator.ref, version);
     if (!locked) continue; // the project's root workspace
     const validVersion = semver.valid(version, { loose: true });
-    if (locked.nonRegistry && validVersion && isHttpUrl(locator.ref) && descriptors.length > 0 && descriptors.every((d) => asksRegistry(d))) {
+    if (
+      locked.nonRegistry &&
+      validVersion &&
+      isHttpUrl(locator.ref) &&
+      descriptors.length > 0 &&
+      descriptors.every((d) => asksRegistry(d))
+    ) {
       locked = { name: locator.name, version: validVersion, resolved: locator.ref };
     }
     locked.location = key;

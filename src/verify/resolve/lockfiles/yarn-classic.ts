@@ -49,12 +49,17 @@ export interface WorkspacePackage {
  * `workspacePackages` (found by readLockfile from the root package.json) lets a dependency on a sibling workspace
  * resolve to that workspace instead of falling back to the registry.
  */
-export function parseYarnClassicLockfile(text: string, filePath: string, workspacePackages: readonly WorkspacePackage[] = []): ParsedLockfile {
+export function parseYarnClassicLockfile(
+  text: string,
+  filePath: string,
+  workspacePackages: readonly WorkspacePackage[] = [],
+): ParsedLockfile {
   const source = text.replace(/^\uFEFF/, '');
   // @yarnpkg/lockfile spins for many seconds (until "Invalid string length") on a quote that is never closed;
   // yarn v1 strings never span lines, so such a line is reported here instead.
   const unterminated = findUnterminatedString(source);
-  if (unterminated) throw new LockfileError(filePath, `could not be parsed as a yarn v1 lockfile: unterminated string on line ${unterminated}.`);
+  if (unterminated)
+    throw new LockfileError(filePath, `could not be parsed as a yarn v1 lockfile: unterminated string on line ${unterminated}.`);
   let parsed: ReturnType<typeof lockfileV1.parse>;
   try {
     parsed = lockfileV1.parse(source, filePath);
@@ -102,7 +107,10 @@ export function parseYarnClassicLockfile(text: string, filePath: string, workspa
   const workspaces = new Map<string, LockedPackage>();
   for (const ws of workspacePackages) {
     if (!ws.name || workspaces.has(ws.name)) continue;
-    workspaces.set(ws.name, collector.add({ name: ws.name, version: ws.version || '0.0.0', nonRegistry: { kind: 'workspace', detail: ws.path } }));
+    workspaces.set(
+      ws.name,
+      collector.add({ name: ws.name, version: ws.version || '0.0.0', nonRegistry: { kind: 'workspace', detail: ws.path } }),
+    );
   }
 
   return makeLockfile({

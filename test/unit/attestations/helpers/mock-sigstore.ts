@@ -110,7 +110,12 @@ export async function createMockSigstore(): Promise<MockSigstore> {
   const registryKeys = p256();
   const npmKey: NpmKey = { keyId: 'SHA256:synthetic-registry-key', usage: 'npm:attestations', publicKey: registryKeys.publicKey };
 
-  async function bundle(statement: Record<string, unknown>, privateKey: KeyObject, verifier: string, material: Record<string, unknown>): Promise<AttestationEntry> {
+  async function bundle(
+    statement: Record<string, unknown>,
+    privateKey: KeyObject,
+    verifier: string,
+    material: Record<string, unknown>,
+  ): Promise<AttestationEntry> {
     const payload = Buffer.from(JSON.stringify(statement));
     const sig = sign('sha256', dsse.preAuthEncoding(PAYLOAD_TYPE, payload), privateKey);
     const body = {
@@ -151,7 +156,11 @@ export async function createMockSigstore(): Promise<MockSigstore> {
     npmKey,
     async provenance(statement, san, extensions) {
       const signer = p256();
-      const cert = await ca.issueCertificate({ publicKey: signer.publicKey.export({ format: 'der', type: 'spki' }), subjectAltName: san, extensions });
+      const cert = await ca.issueCertificate({
+        publicKey: signer.publicKey.export({ format: 'der', type: 'spki' }),
+        subjectAltName: san,
+        extensions,
+      });
       const pem = `-----BEGIN CERTIFICATE-----\n${b64(cert)}\n-----END CERTIFICATE-----\n`;
       return bundle(statement, signer.privateKey, pem, { x509CertificateChain: { certificates: [{ rawBytes: b64(cert) }] } });
     },
@@ -229,7 +238,12 @@ export function certExtensions(c: CertClaims): Extension[] {
   return ext;
 }
 
-export function publishStatement(name: string, version: string, sha512: string, predicate?: Record<string, unknown>): Record<string, unknown> {
+export function publishStatement(
+  name: string,
+  version: string,
+  sha512: string,
+  predicate?: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     _type: 'https://in-toto.io/Statement/v0.1',
     subject: [{ name: purl(name, version), digest: { sha512 } }],
