@@ -241,6 +241,12 @@ describe('Provenance Lens in VS Code: badges, hovers, Problems, quick fix, scan 
       assert.ok(offered.includes('Use 1.2.0 — verified provenance (different repository from 2.0.0)'), offered.join(' | '));
       // Beside it, the trust-history fix back to the line's own verified 1.0.0 (trust-history.e2e.ts applies it).
       assert.ok(offered.includes('Use 1.0.0 — keeps provenance in 1.x'), offered.join(' | '));
+      // ... and it comes first (the preferred fix): the plain suggestion is a build from another repository.
+      assert.ok(
+        offered.indexOf('Use 1.0.0 — keeps provenance in 1.x') <
+          offered.indexOf('Use 1.2.0 — verified provenance (different repository from 2.0.0)'),
+        offered.join(' | '),
+      );
       assert.ok(!offered.some((t) => /^Use 2\.0\.0/.test(t)), `only the rule's version is offered: ${offered.join(' | ')}`);
       // What the user sees: the light-bulb menu (Ctrl+.) with the fix.
       await wb().clickText(target);

@@ -46,6 +46,16 @@ function versionFixAction(
   return action;
 }
 
+/**
+ * Where a trust downgrade has its own fix (the release line's version that keeps its evidence), that fix is the
+ * preferred one for the dependency: the plain "verified provenance" suggestion may be a build from elsewhere.
+ */
+function preferLineFixes(actions: vscode.CodeAction[], lineFixes: vscode.CodeAction[]): vscode.CodeAction[] {
+  const lines = new Set(lineFixes.map((a) => a.diagnostics?.[0]?.range.start.line));
+  for (const a of actions) if (a.isPreferred && lines.has(a.diagnostics?.[0]?.range.start.line)) a.isPreferred = false;
+  return actions;
+}
+
 export class ProvenanceCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
@@ -110,6 +120,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     const state = this.documents.get(document.uri);
     const located = locateDependencies(document.getText());
     const actions: vscode.CodeAction[] = [];
+    const lineFixes: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const code = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code ?? '');
       if (code === 'mirror-stripped') {
@@ -135,7 +146,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
         const lineFix = await this.raceCancel(this.trust.lineFix(document.uri.fsPath, dep), token);
         if (token.isCancellationRequested) return [];
         const fix = lineFix && lineFixFor(hit.dependency, dep, lineFix);
-        if (fix) actions.push(versionFixAction(document, hit.dependency, fix, diagnostic));
+        if (fix) lineFixes.push(versionFixAction(document, hit.dependency, fix, diagnostic));
         continue;
       }
       if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== hit.dependency.spec) continue;
@@ -151,7 +162,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
         actions.push(ignore);
       }
     }
-    const fixable = actions.filter((a) => a.edit).length;
+    const fixable = actions.filter((a) => a.edit).length + lineFixes.length;
     if (fixable > 0) {
       const all = await this.fixAll(document, token, true);
       if (all && (all.edit?.size ?? 0) > 0) {
@@ -163,7 +174,7 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
         }
       }
     }
-    return actions;
+    return [...lineFixes, ...preferLineFixes(actions, lineFixes)];
   }
 
   /** One edit for every invalid / no-provenance dependency that has a verified alternative. */
