@@ -944,17 +944,15 @@ export class Workbench {
   // ── status bar / notifications
 
   async statusBar(): Promise<StatusBarItem[]> {
-    const items = await this.page
-      .locator('#workbench\\.parts\\.statusbar .statusbar-item')
-      .evaluateAll((els) =>
-        els
-          .filter((e: any) => e.checkVisibility())
-          .map((e: any) => ({
-            id: String(e.id ?? ''),
-            text: String(e.innerText ?? '').trim(),
-            ariaLabel: String(e.getAttribute('aria-label') ?? ''),
-          })),
-      );
+    const items = await this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((els) =>
+      els
+        .filter((e: any) => e.checkVisibility())
+        .map((e: any) => ({
+          id: String(e.id ?? ''),
+          text: String(e.innerText ?? '').trim(),
+          ariaLabel: String(e.getAttribute('aria-label') ?? ''),
+        })),
+    );
     return items.map((i) => ({ ...i, text: normalizeText(i.text) }));
   }
 
