@@ -57,7 +57,10 @@ export async function runScan(ctx: RunContext): Promise<ScanOutcome> {
   return { items, problems: scan.problems, header };
 }
 
-async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanOutcome> {
+type FoundLockfile = NonNullable<Awaited<ReturnType<typeof findLockfile>>>;
+
+/** The project's lockfile now: where it is, parsed, and its text (for line numbers). */
+async function readCurrentLockfile(dir: string): Promise<{ found: FoundLockfile; after: ParsedLockfile; afterText: string }> {
   const found = await findLockfile(dir);
   if (!found)
     throw new ScanSetupError(
@@ -71,45 +74,63 @@ async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanO
   } catch (err) {
     throw new ScanSetupError((err as Error).message);
   }
-  let beforeText: string | undefined;
+  return { found, after, afterText };
+}
+
+/** The lockfile's text at `ref`, or undefined when it did not exist there. */
+async function lockfileTextAtRef(found: FoundLockfile, ref: string): Promise<string | undefined> {
   try {
-    beforeText = await fileAtRef(found.path, ref);
+    return await fileAtRef(found.path, ref);
   } catch (err) {
     if (err instanceof GitError) throw new ScanSetupError(`--diff ${ref}: ${err.message}`);
     throw err;
   }
-  const problems: string[] = [...after.notes];
-  let before: ParsedLockfile | undefined;
-  if (beforeText !== undefined) {
-    const kind = lockfileKindOf(found.path, beforeText) ?? found.kind;
-    try {
-      const workspacePackages = kind === 'yarn-classic' ? await findWorkspacePackages(path.dirname(found.path)) : undefined;
-      before = parseLockfile(kind, beforeText, `${ref}:${path.basename(found.path)}`, { workspacePackages });
-    } catch (err) {
-      if (!(err instanceof LockfileError)) throw err;
-      throw new ScanSetupError(`--diff ${ref}: the lockfile at that ref cannot be read: ${err.message}`);
-    }
-  } else {
+}
+
+/** The lockfile as it was at `ref` (undefined, with a problem noted, when it did not exist there). */
+async function readLockfileAtRef(
+  ctx: RunContext,
+  found: FoundLockfile,
+  ref: string,
+  beforeText: string | undefined,
+  problems: string[],
+): Promise<ParsedLockfile | undefined> {
+  if (beforeText === undefined) {
     problems.push(`${ctx.rel(found.path)} did not exist at ${ref}: every locked package counts as added.`);
+    return undefined;
   }
-  const changes = diffLockfiles(before, after);
-  const toRequest = (p: LockfileChange['to']): VerifyRequest => ({
+  const kind = lockfileKindOf(found.path, beforeText) ?? found.kind;
+  try {
+    const workspacePackages = kind === 'yarn-classic' ? await findWorkspacePackages(path.dirname(found.path)) : undefined;
+    return parseLockfile(kind, beforeText, `${ref}:${path.basename(found.path)}`, { workspacePackages });
+  } catch (err) {
+    if (!(err instanceof LockfileError)) throw err;
+    throw new ScanSetupError(`--diff ${ref}: the lockfile at that ref cannot be read: ${err.message}`);
+  }
+}
+
+function toRequest(p: LockfileChange['to']): VerifyRequest {
+  return {
     name: p.name,
     version: p.version,
     ...(p.integrity ? { integrity: p.integrity } : {}),
     ...(p.resolved ? { resolved: p.resolved } : {}),
     ...(p.location ? { location: p.location } : {}),
     resolvedFrom: 'lockfile',
-  });
-  const verdicts = await ctx.engine.verifyAll(
-    changes.map((c) => toRequest(c.to)),
-    { onProgress: ctx.progress },
-  );
-  const withFrom = changes.map((c, i) => ({ c, i })).filter((x) => x.c.from);
-  const previous = await ctx.engine.verifyAll(withFrom.map((x) => toRequest(x.c.from!)));
-  const previousByIndex = new Map(withFrom.map((x, k) => [x.i, previous[k]!]));
-  const file = ctx.rel(found.path);
-  const items: CliItem[] = changes.map((c, i) => {
+  };
+}
+
+type Verdicts = Awaited<ReturnType<RunContext['engine']['verifyAll']>>;
+
+/** One CLI item per change, at its line in the current lockfile, with the old version's status. */
+function diffItems(
+  changes: LockfileChange[],
+  verdicts: Verdicts,
+  previousByIndex: Map<number, Verdicts[number]>,
+  file: string,
+  afterText: string,
+): CliItem[] {
+  return changes.map((c, i) => {
     const line = lockfileLine(afterText, c.to);
     const prev = previousByIndex.get(i);
     return {
@@ -122,25 +143,45 @@ async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanO
       },
     };
   });
+}
+
+/** The old version's level, from the history the assessment read (no second packument fetch). */
+async function levelPreviousVersions(ctx: RunContext, items: CliItem[], previousByIndex: Map<number, Verdicts[number]>): Promise<void> {
+  if (!ctx.trust) return;
+  await Promise.all(
+    items.map(async (item, i) => {
+      const prev = previousByIndex.get(i);
+      if (!prev || !item.change?.from) return;
+      let claims;
+      try {
+        claims = item.verdict.trust?.history
+          ? (await ctx.trust!.service.history(prev.name, prev.attestationRegistry ?? prev.registry)).byVersion.get(prev.version)
+          : undefined;
+      } catch {
+        claims = undefined;
+      }
+      item.change.from.level = levelOf(prev, claims);
+    }),
+  );
+}
+
+async function runDiff(ctx: RunContext, dir: string, ref: string): Promise<ScanOutcome> {
+  const { found, after, afterText } = await readCurrentLockfile(dir);
+  const beforeText = await lockfileTextAtRef(found, ref);
+  const problems: string[] = [...after.notes];
+  const before = await readLockfileAtRef(ctx, found, ref, beforeText, problems);
+  const changes = diffLockfiles(before, after);
+  const verdicts = await ctx.engine.verifyAll(
+    changes.map((c) => toRequest(c.to)),
+    { onProgress: ctx.progress },
+  );
+  const withFrom = changes.map((c, i) => ({ c, i })).filter((x) => x.c.from);
+  const previous = await ctx.engine.verifyAll(withFrom.map((x) => toRequest(x.c.from!)));
+  const previousByIndex = new Map(withFrom.map((x, k) => [x.i, previous[k]!]));
+  const file = ctx.rel(found.path);
+  const items = diffItems(changes, verdicts, previousByIndex, file, afterText);
   await assessAll(ctx, items);
-  // The old version's level, from the history the assessment read (no second packument fetch).
-  if (ctx.trust) {
-    await Promise.all(
-      items.map(async (item, i) => {
-        const prev = previousByIndex.get(i);
-        if (!prev || !item.change?.from) return;
-        let claims;
-        try {
-          claims = item.verdict.trust?.history
-            ? (await ctx.trust!.service.history(prev.name, prev.attestationRegistry ?? prev.registry)).byVersion.get(prev.version)
-            : undefined;
-        } catch {
-          claims = undefined;
-        }
-        item.change.from.level = levelOf(prev, claims);
-      }),
-    );
-  }
+  await levelPreviousVersions(ctx, items, previousByIndex);
   const header = `Changes to ${file} since ${ref}: ${changes.length} package version${changes.length === 1 ? '' : 's'} added or updated`;
   return { items, problems, header };
 }

@@ -92,42 +92,51 @@ export class TrustHistory {
     const policy = options.policy ?? this.policy;
     if (verdict.status === 'not-applicable') return { level: 'unknown', line: line.label, findings: [], history: false, notes };
 
-    const wantHistory =
-      (options.history ?? true) ||
-      policy.requirements.some((r) => r.evidence === 'trusted-publisher' && r.packages.some((p) => packageMatches(p, name)));
-    let history: PackageHistory | undefined;
-    const judgeable = verdict.status === 'verified' || verdict.status === 'no-provenance';
-    if (wantHistory && judgeable && semver.valid(version)) {
-      try {
-        history = await this.history(name, verdict.attestationRegistry ?? verdict.registry, options.signal);
-      } catch (err) {
-        notes.push(`The history of ${name} could not be read (${(err as Error).message}); its earlier versions were not compared.`);
-      }
-    }
+    const history = await this.historyFor(verdict, policy, options, notes);
     const self = history?.byVersion.get(version);
     const level = levelOf(verdict, self);
     const publishTime = self?.publishTime ?? verdict.publishTime;
     const earlier = history ? earlierInLine(history.versions, version, publishTime) : [];
-    if (history?.strippedOrUnsigned) {
-      notes.push(
-        `The registry's record of ${name} carries no signatures or attestations for any version (a mirror that strips them?): its history says nothing about trust.`,
-      );
-    } else if (
-      history &&
-      level !== 'unknown' &&
-      level !== 'staged' &&
-      level !== 'trusted-publisher' &&
-      !earlier.some((e) => e.provenance || e.staged)
-    ) {
-      notes.push(
-        `No earlier ${line.label} version of ${name} had provenance: that is how this line has always been published, not a downgrade.`,
-      );
-    }
-    if (history && !self) notes.push(`The registry's history of ${name} does not list ${version}.`);
+    historyNotes(notes, { name, version, line, level, history, self, earlier });
 
+    const ctx = this.ruleContext({ name, version, verdict, level, self, history, line, earlier, policy }, options.signal);
+    const findings = await this.runRules(ctx, history, notes, publishTime);
+
+    const out: TrustAssessment = { level, line: line.label, findings, history: Boolean(history), notes };
+    const publisher = self?.publisher;
+    if (publisher) out.publisher = publisher;
+    if (history) out.timeline = timelineOf(history, version, earlier);
+    return out;
+  }
+
+  /** The package's history when this judgement wants it and it can be read (else a note says why not). */
+  private async historyFor(verdict: Verdict, policy: Policy, options: AssessOptions, notes: string[]): Promise<PackageHistory | undefined> {
+    const { name, version } = verdict;
+    const wantHistory =
+      (options.history ?? true) ||
+      policy.requirements.some((r) => r.evidence === 'trusted-publisher' && r.packages.some((p) => packageMatches(p, name)));
+    const judgeable = verdict.status === 'verified' || verdict.status === 'no-provenance';
+    if (!(wantHistory && judgeable && semver.valid(version))) return undefined;
+    try {
+      return await this.history(name, verdict.attestationRegistry ?? verdict.registry, options.signal);
+    } catch (err) {
+      notes.push(`The history of ${name} could not be read (${(err as Error).message}); its earlier versions were not compared.`);
+      return undefined;
+    }
+  }
+
+  /** What the rules see, with the earlier verified version found lazily and invalid earlier versions collected. */
+  private ruleContext(
+    base: Pick<RuleContext, 'name' | 'version' | 'verdict' | 'level' | 'line' | 'earlier' | 'policy'> & {
+      self: VersionEvidence | undefined;
+      history: PackageHistory | undefined;
+    },
+    signal: AbortSignal | undefined,
+  ): RuleContext {
+    const { name, version, verdict, level, self, history, line, earlier, policy } = base;
     const invalid = new Map<string, PreviousEvidence>();
     let previousVerified: Promise<{ entry: VersionEvidence; verdict: Verdict } | undefined> | undefined;
-    const ctx: RuleContext = {
+    return {
       name,
       version,
       verdict,
@@ -137,11 +146,11 @@ export class TrustHistory {
       line,
       earlier,
       policy,
-      verifyEarlier: (v) => this.verifyEarlier(name, v, options.signal),
+      verifyEarlier: (v) => this.verifyEarlier(name, v, signal),
       previousVerified: () =>
         (previousVerified ??= (async () => {
           for (const entry of earlier.filter((e) => e.provenance).slice(0, PREVIOUS_TRIES)) {
-            const v = await this.verifyEarlier(name, entry.version, options.signal);
+            const v = await this.verifyEarlier(name, entry.version, signal);
             if (v.status === 'verified') return { entry, verdict: v };
             if (v.status === 'invalid') invalid.set(entry.version, describePrevious(entry, v));
           }
@@ -150,7 +159,16 @@ export class TrustHistory {
       recordInvalid: (p) => invalid.set(p.version, p),
       invalidPrevious: () => [...invalid.values()],
     };
+  }
 
+  /** Runs the rules in order, dropping duplicate findings; a rule that throws is a note. */
+  private async runRules(
+    ctx: RuleContext,
+    history: PackageHistory | undefined,
+    notes: string[],
+    publishTime: string | undefined,
+  ): Promise<TrustFinding[]> {
+    const { name, version, policy } = ctx;
     const findings: TrustFinding[] = [];
     for (const rule of this.rules) {
       if (rule.needsHistory && !history) continue;
@@ -174,20 +192,7 @@ export class TrustHistory {
         );
       }
     }
-
-    const out: TrustAssessment = { level, line: line.label, findings, history: Boolean(history), notes };
-    const publisher = self?.publisher;
-    if (publisher) out.publisher = publisher;
-    if (history) {
-      const upTo = history.versions.filter((v) => v.version === version || earlier.includes(v)).slice(0, TIMELINE_MAX);
-      out.timeline = upTo.map((v) => ({
-        version: v.version,
-        claimed: v.claimed,
-        ...(v.publisher ? { publisher: v.publisher } : {}),
-        ...(v.publishTime ? { publishTime: v.publishTime } : {}),
-      }));
-    }
-    return out;
+    return findings;
   }
 
   /** The policy's severity, exclusions and downgrade age applied to one finding. */
@@ -214,4 +219,47 @@ export class TrustHistory {
     }
     return { ...f, severity, ...(severityNote ? { severityNote } : {}) };
   }
+}
+
+/** Notes on what the history says (or cannot say) about this version. */
+function historyNotes(
+  notes: string[],
+  h: {
+    name: string;
+    version: string;
+    line: RuleContext['line'];
+    level: TrustLevel | 'unknown';
+    history: PackageHistory | undefined;
+    self: VersionEvidence | undefined;
+    earlier: RuleContext['earlier'];
+  },
+): void {
+  const { name, version, line, level, history, self, earlier } = h;
+  if (history?.strippedOrUnsigned) {
+    notes.push(
+      `The registry's record of ${name} carries no signatures or attestations for any version (a mirror that strips them?): its history says nothing about trust.`,
+    );
+  } else if (
+    history &&
+    level !== 'unknown' &&
+    level !== 'staged' &&
+    level !== 'trusted-publisher' &&
+    !earlier.some((e) => e.provenance || e.staged)
+  ) {
+    notes.push(
+      `No earlier ${line.label} version of ${name} had provenance: that is how this line has always been published, not a downgrade.`,
+    );
+  }
+  if (history && !self) notes.push(`The registry's history of ${name} does not list ${version}.`);
+}
+
+/** The timeline shown with an assessment: this version and the earlier ones in its line. */
+function timelineOf(history: PackageHistory, version: string, earlier: RuleContext['earlier']): TrustAssessment['timeline'] {
+  const upTo = history.versions.filter((v) => v.version === version || earlier.includes(v)).slice(0, TIMELINE_MAX);
+  return upTo.map((v) => ({
+    version: v.version,
+    claimed: v.claimed,
+    ...(v.publisher ? { publisher: v.publisher } : {}),
+    ...(v.publishTime ? { publishTime: v.publishTime } : {}),
+  }));
 }
