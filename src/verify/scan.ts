@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunOptions, VerifyRequest } from './api';
 import type { ProvenanceEngine } from './engine';
 import { lockfileRequests } from './resolve/resolve';
-import type { Lockfile, ManifestDependency, Verdict } from './types';
+import type { Lockfile, ManifestDependency, ResolvedDependency, Verdict } from './types';
 
 export type ScanMode = 'direct' | 'lockfile' | 'auto';
 
@@ -37,14 +37,7 @@ export async function scanProject(
   options: RunOptions & { mode?: ScanMode; ignore?: string[] } = {},
 ): Promise<ProjectScan> {
   const manifestPath = target.endsWith('package.json') ? path.resolve(target) : path.resolve(target, 'package.json');
-  let manifestText: string;
-  try {
-    manifestText = await readRegularTextFile(manifestPath, { maxBytes: FILE_LIMITS.manifest, what: 'package.json' });
-  } catch (err) {
-    throw new ScanSetupError(
-      `No package.json to scan at ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const manifestText = await readManifestText(manifestPath);
   const problems: string[] = [];
   const mode = options.mode ?? 'auto';
   const { manifest, lockfile, resolved, notes } = await engine.resolveManifest(manifestPath, manifestText, { signal: options.signal });
@@ -61,23 +54,71 @@ export async function scanProject(
   }
 
   if (useLockfile && lockfile) {
-    const { requests, notApplicable } = lockfileRequests(lockfile);
-    const wanted: VerifyRequest[] = requests
-      .filter((r) => !ignore.has(r.name))
-      .map((r) => ({
-        name: r.name,
-        version: r.version,
-        integrity: r.integrity,
-        resolved: r.resolved,
-        location: r.location,
-        resolvedFrom: 'lockfile' as const,
-      }));
-    const verdicts = await engine.verifyAll(wanted, options);
-    const entries: ScanEntry[] = verdicts.map((verdict) => ({ verdict }));
-    for (const v of notApplicable) entries.push({ verdict: v });
+    const entries = await scanLockfileEntries(engine, lockfile, ignore, options);
     return { manifestPath, manifestText, lockfile: { path: lockfile.path, kind: lockfile.kind }, mode: 'lockfile', entries, problems };
   }
 
+  const { entries, toVerify } = sortDirectDependencies(resolved, ignore);
+  const verdicts = await engine.verifyAll(
+    toVerify.map((t) => t.request),
+    options,
+  );
+  verdicts.forEach((verdict, i) => {
+    const { index } = toVerify[i];
+    entries[index] = { verdict, dependency: resolved[index].dependency };
+  });
+  return {
+    manifestPath,
+    manifestText,
+    lockfile: lockfile ? { path: lockfile.path, kind: lockfile.kind } : undefined,
+    mode: 'direct',
+    entries,
+    problems,
+  };
+}
+
+async function readManifestText(manifestPath: string): Promise<string> {
+  try {
+    return await readRegularTextFile(manifestPath, { maxBytes: FILE_LIMITS.manifest, what: 'package.json' });
+  } catch (err) {
+    throw new ScanSetupError(
+      `No package.json to scan at ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+}
+
+/** Lockfile mode: verify every package the lockfile installs (minus the ignore list), then its not-applicable ones. */
+async function scanLockfileEntries(
+  engine: ProvenanceEngine,
+  lockfile: Lockfile,
+  ignore: Set<string>,
+  options: RunOptions,
+): Promise<ScanEntry[]> {
+  const { requests, notApplicable } = lockfileRequests(lockfile);
+  const wanted: VerifyRequest[] = requests
+    .filter((r) => !ignore.has(r.name))
+    .map((r) => ({
+      name: r.name,
+      version: r.version,
+      integrity: r.integrity,
+      resolved: r.resolved,
+      location: r.location,
+      resolvedFrom: 'lockfile' as const,
+    }));
+  const verdicts = await engine.verifyAll(wanted, options);
+  const entries: ScanEntry[] = verdicts.map((verdict) => ({ verdict }));
+  for (const v of notApplicable) entries.push({ verdict: v });
+  return entries;
+}
+
+/**
+ * Direct mode: entries already decided (resolver verdicts, ignored, unresolved) are filled in; the others are
+ * returned as requests to verify, with the index of the entry their verdict goes to.
+ */
+function sortDirectDependencies(
+  resolved: ResolvedDependency[],
+  ignore: Set<string>,
+): { entries: ScanEntry[]; toVerify: { index: number; request: VerifyRequest }[] } {
   const entries: ScanEntry[] = new Array(resolved.length);
   const toVerify: { index: number; request: VerifyRequest }[] = [];
   resolved.forEach((r, index) => {
@@ -116,20 +157,5 @@ export async function scanProject(
       };
     }
   });
-  const verdicts = await engine.verifyAll(
-    toVerify.map((t) => t.request),
-    options,
-  );
-  verdicts.forEach((verdict, i) => {
-    const { index } = toVerify[i];
-    entries[index] = { verdict, dependency: resolved[index].dependency };
-  });
-  return {
-    manifestPath,
-    manifestText,
-    lockfile: lockfile ? { path: lockfile.path, kind: lockfile.kind } : undefined,
-    mode: 'direct',
-    entries,
-    problems,
-  };
+  return { entries, toVerify };
 }

@@ -27,7 +27,7 @@ import {
 import { RegistryError, redactUrl } from './errors';
 import { redactDeep, redactingLogger, redactSecrets } from '../format/redact';
 import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
-import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type RetryInfo, type RetryPolicy } from './http';
+import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type HttpResult, type RetryInfo, type RetryPolicy } from './http';
 import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl, parseNpmrc } from './npmrc';
 
 export const NPM_PUBLIC_REGISTRY = 'https://registry.npmjs.org/';
@@ -422,84 +422,11 @@ export class RegistryClient {
     const cancelledError = (): RegistryError => new RegistryError('cancelled', `${req.what}: cancelled`, { url: req.url });
     if (signal?.aborted) return Promise.reject(cancelledError());
     const origin = originOf(req.url);
-    const down = this.unreachable.get(origin);
-    if (down && Date.now() < down.until) {
-      return Promise.reject(
-        new RegistryError(
-          'network-error',
-          `${req.what}: ${down.error.message.replace(/^.*?: (could not reach)/, '$1')} (a moment ago; not retried for ${Math.round(this.unreachableMemoryMs / 1000)} s)`,
-          {
-            url: req.url,
-            cause: down.error,
-          },
-        ),
-      );
-    }
+    const down = this.recentlyUnreachable(req, origin);
+    if (down) return Promise.reject(down);
     const key = `${req.accept}\n${req.url}`;
     let entry = this.inflight.get(key) as SharedFetch<T | null> | undefined;
-    if (!entry) {
-      const controller = new AbortController();
-      const created: SharedFetch<T | null> = {
-        users: 0,
-        settled: false,
-        controller,
-        promise: this.transport
-          .get({ ...shared, signal: controller.signal })
-          .catch((err: unknown) => {
-            if (
-              this.unreachableMemoryMs > 0 &&
-              err instanceof RegistryError &&
-              err.code === 'network-error' &&
-              UNREACHABLE_CODES.has(causeCode(err))
-            ) {
-              this.unreachable.set(origin, { until: Date.now() + this.unreachableMemoryMs, error: err });
-            }
-            throw err;
-          })
-          .then(async (res) => {
-            this.logger?.debug(
-              `registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`,
-            );
-            if (res.status === 404) {
-              if (onNotFound === null) return null;
-              throw new RegistryError('not-found', `${req.what}: ${hostLabel(req.registry)} does not have it (HTTP 404)`, {
-                url: req.url,
-                status: 404,
-              });
-            }
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(res.body!.toString('utf8'));
-            } catch {
-              await this.transport.forget(shared); // an unusable body is not kept in the HTTP cache
-              throw new RegistryError('malformed-response', `${req.what}: the registry answered something that is not JSON`, {
-                url: req.url,
-                status: 200,
-              });
-            }
-            try {
-              return validate(parsed);
-            } catch (err) {
-              if (err instanceof ShapeError) {
-                await this.transport.forget(shared);
-                throw new RegistryError('malformed-response', `${req.what}: unexpected document (${err.message})`, {
-                  url: req.url,
-                  status: 200,
-                  cause: err,
-                });
-              }
-              throw err;
-            }
-          }),
-      };
-      entry = created;
-      this.inflight.set(key, created as SharedFetch<unknown>);
-      const cleanup = (): void => {
-        created.settled = true;
-        if (this.inflight.get(key) === (created as SharedFetch<unknown>)) this.inflight.delete(key);
-      };
-      created.promise.then(cleanup, cleanup);
-    }
+    if (!entry) entry = this.startSharedFetch(key, req, shared, validate, onNotFound, origin);
     const current = entry;
     current.users++;
     const release = (): void => {
@@ -510,6 +437,106 @@ export class RegistryClient {
       }
     };
     return withSignal(current.promise, signal, cancelledError, release);
+  }
+
+  /** The error to fail with at once when the origin could not be reached a moment ago (undefined otherwise). */
+  private recentlyUnreachable(req: HttpRequest, origin: string): RegistryError | undefined {
+    const down = this.unreachable.get(origin);
+    if (down && Date.now() < down.until) {
+      return new RegistryError(
+        'network-error',
+        `${req.what}: ${down.error.message.replace(/^.*?: (could not reach)/, '$1')} (a moment ago; not retried for ${Math.round(this.unreachableMemoryMs / 1000)} s)`,
+        {
+          url: req.url,
+          cause: down.error,
+        },
+      );
+    }
+    return undefined;
+  }
+
+  /** Starts the one HTTP request that identical concurrent fetches share, and records it as in flight under `key`. */
+  private startSharedFetch<T>(
+    key: string,
+    req: HttpRequest,
+    shared: Omit<HttpRequest, 'signal'>,
+    validate: (body: unknown) => T,
+    onNotFound: 'not-found' | null,
+    origin: string,
+  ): SharedFetch<T | null> {
+    const controller = new AbortController();
+    const created: SharedFetch<T | null> = {
+      users: 0,
+      settled: false,
+      controller,
+      promise: this.transport
+        .get({ ...shared, signal: controller.signal })
+        .catch((err: unknown) => {
+          this.rememberUnreachable(origin, err);
+          throw err;
+        })
+        .then((res) => this.readJsonResponse(req, shared, res, validate, onNotFound)),
+    };
+    this.inflight.set(key, created as SharedFetch<unknown>);
+    const cleanup = (): void => {
+      created.settled = true;
+      if (this.inflight.get(key) === (created as SharedFetch<unknown>)) this.inflight.delete(key);
+    };
+    created.promise.then(cleanup, cleanup);
+    return created;
+  }
+
+  /** Remembers, for a while, an origin that could not be reached at all (so that the next requests fail at once). */
+  private rememberUnreachable(origin: string, err: unknown): void {
+    if (
+      this.unreachableMemoryMs > 0 &&
+      err instanceof RegistryError &&
+      err.code === 'network-error' &&
+      UNREACHABLE_CODES.has(causeCode(err))
+    ) {
+      this.unreachable.set(origin, { until: Date.now() + this.unreachableMemoryMs, error: err });
+    }
+  }
+
+  /** 404 handling, JSON parsing and validation of one response; an unusable body is dropped from the HTTP cache. */
+  private async readJsonResponse<T>(
+    req: HttpRequest,
+    shared: Omit<HttpRequest, 'signal'>,
+    res: HttpResult,
+    validate: (body: unknown) => T,
+    onNotFound: 'not-found' | null,
+  ): Promise<T | null> {
+    this.logger?.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
+    if (res.status === 404) {
+      if (onNotFound === null) return null;
+      throw new RegistryError('not-found', `${req.what}: ${hostLabel(req.registry)} does not have it (HTTP 404)`, {
+        url: req.url,
+        status: 404,
+      });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(res.body!.toString('utf8'));
+    } catch {
+      await this.transport.forget(shared); // an unusable body is not kept in the HTTP cache
+      throw new RegistryError('malformed-response', `${req.what}: the registry answered something that is not JSON`, {
+        url: req.url,
+        status: 200,
+      });
+    }
+    try {
+      return validate(parsed);
+    } catch (err) {
+      if (err instanceof ShapeError) {
+        await this.transport.forget(shared);
+        throw new RegistryError('malformed-response', `${req.what}: unexpected document (${err.message})`, {
+          url: req.url,
+          status: 200,
+          cause: err,
+        });
+      }
+      throw err;
+    }
   }
 }
 

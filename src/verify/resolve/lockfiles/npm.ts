@@ -62,14 +62,7 @@ export function* npmLockfileSteps(
   text: string,
   filePath: string,
 ): Generator<void, ParsedLockfile> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
-    throw new LockfileError(filePath, `is not valid JSON${conflict}: ${(err as Error).message}`);
-  }
-  if (!isRecord(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
+  const doc = parseLockfileJson(text, filePath);
   const version = typeof doc.lockfileVersion === 'number' ? doc.lockfileVersion : undefined;
   const notes: string[] = [];
   const entries = new Map<string, RawEntry>();
@@ -110,7 +103,33 @@ export function* npmLockfileSteps(
     collector.add(locked);
     lockedByPath.set(entry.path, clean(locked));
   }
-  // Links whose target folder is not recorded (should not happen in v2/v3): still a package, not from a registry.
+  addUnrecordedLinks(entries, collector, lockedByPath);
+  const resolveDirect = directResolver(entries, lockedByPath);
+
+  return makeLockfile({
+    kind,
+    path: filePath,
+    lockfileVersion: version !== undefined ? String(version) : undefined,
+    packages: collector.list(),
+    notes,
+    resolveDirect,
+  });
+}
+
+function parseLockfileJson(text: string, filePath: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
+    throw new LockfileError(filePath, `is not valid JSON${conflict}: ${(err as Error).message}`);
+  }
+  if (!isRecord(doc)) throw new LockfileError(filePath, 'is not a JSON object.');
+  return doc;
+}
+
+/** Links whose target folder is not recorded (should not happen in v2/v3): still a package, not from a registry. */
+function addUnrecordedLinks(entries: Map<string, RawEntry>, collector: PackageCollector, lockedByPath: Map<string, LockedPackage>): void {
   for (const entry of entries.values()) {
     if (!entry.link) continue;
     const target = entry.resolved !== undefined ? linkTarget(entry.resolved) : undefined;
@@ -126,8 +145,14 @@ export function* npmLockfileSteps(
     collector.add(link);
     lockedByPath.set(entry.path, clean(link));
   }
+}
 
-  function resolveDirect(name: string, _spec: string, importerPath: string): LockedPackage | undefined {
+/** Direct dependencies, resolved as Node resolves `require` from the importer's folder (following links). */
+function directResolver(
+  entries: Map<string, RawEntry>,
+  lockedByPath: Map<string, LockedPackage>,
+): (name: string, spec: string, importerPath: string) => LockedPackage | undefined {
+  return function resolveDirect(name: string, _spec: string, importerPath: string): LockedPackage | undefined {
     for (const candidate of nodeModulesCandidates(importerPath, name)) {
       let entry = entries.get(candidate);
       if (!entry) continue;
@@ -140,16 +165,7 @@ export function* npmLockfileSteps(
       return entry ? lockedByPath.get(entry.path) : undefined;
     }
     return undefined;
-  }
-
-  return makeLockfile({
-    kind,
-    path: filePath,
-    lockfileVersion: version !== undefined ? String(version) : undefined,
-    packages: collector.list(),
-    notes,
-    resolveDirect,
-  });
+  };
 }
 
 /** lockfileVersion 2 and 3: `packages` keyed by install path. */

@@ -37,14 +37,7 @@ import { createDescriptorIndex } from './yarn-shared';
 import { isRecord } from '../../util/guards';
 
 export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLockfile {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseSyml(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
-    throw new LockfileError(filePath, `could not be parsed as a yarn berry lockfile${conflict}: ${firstLine((err as Error).message)}`);
-  }
-  if (!isRecord(doc)) throw new LockfileError(filePath, 'has no entries.');
+  const doc = parseBerryDocument(text, filePath);
   const metadata = isRecord(doc.__metadata) ? doc.__metadata : undefined;
   const notes: string[] = [];
   const collector = new PackageCollector();
@@ -90,7 +83,33 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
     }
   }
 
-  function resolveDirect(name: string, spec: string, importerPath: string): LockedPackage | undefined {
+  return makeLockfile({
+    kind: 'yarn-berry',
+    path: filePath,
+    lockfileVersion: metadata ? str(metadata.version) : undefined,
+    packages: collector.list(),
+    notes,
+    resolveDirect: directResolver(index),
+  });
+}
+
+function parseBerryDocument(text: string, filePath: string): Record<string, unknown> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseSyml(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const conflict = /^(<{7}|={7}|>{7})/m.test(text) ? ' (it has unresolved git merge conflict markers)' : '';
+    throw new LockfileError(filePath, `could not be parsed as a yarn berry lockfile${conflict}: ${firstLine((err as Error).message)}`);
+  }
+  if (!isRecord(doc)) throw new LockfileError(filePath, 'has no entries.');
+  return doc;
+}
+
+/** Direct dependencies: found by descriptor; a binding (file:/link:/portal:/patch:) must belong to the importer's workspace. */
+function directResolver(
+  index: ReturnType<typeof createDescriptorIndex>,
+): (name: string, spec: string, importerPath: string) => LockedPackage | undefined {
+  return function resolveDirect(name: string, spec: string, importerPath: string): LockedPackage | undefined {
     const s = spec.trim();
     const specs: string[] = [s];
     if (!/^[a-z][a-z0-9+.-]*:/i.test(s)) {
@@ -110,16 +129,7 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
       }
       return decoded.endsWith(`@workspace:${workspace}`);
     });
-  }
-
-  return makeLockfile({
-    kind: 'yarn-berry',
-    path: filePath,
-    lockfileVersion: metadata ? str(metadata.version) : undefined,
-    packages: collector.list(),
-    notes,
-    resolveDirect,
-  });
+  };
 }
 
 /** Whether a berry descriptor (`a@npm:^1.0.0`, `a@^1.0.0`, `a@npm:b@^1`) asks for a registry package. */
