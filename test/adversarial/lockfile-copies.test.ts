@@ -21,6 +21,14 @@ const sigstoreCopies = (packages: LockedPackage[]) =>
     .map((p) => ({ location: p.location, resolved: p.resolved, integrity: p.integrity, nonRegistry: p.nonRegistry }))
     .sort((a, b) => (String(a.location) < String(b.location) ? -1 : 1));
 
+/** An installed registry copy of sigstore@1.0.0 as sigstoreCopies lists it. */
+const registryCopy = (location: string, resolved: string | undefined, integrity: string) => ({
+  location,
+  resolved,
+  integrity,
+  nonRegistry: undefined,
+});
+
 describe('adversarial: lockfile copies (package-lock.json)', () => {
   const lock = (evilUrl: string) =>
     JSON.stringify({
@@ -44,8 +52,8 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
     it(`keeps both copies of sigstore@1.0.0 when one is fetched from ${evilUrl}`, () => {
       const lf = parseLockfile('package-lock', lock(evilUrl), '/p/package-lock.json');
       assert.deepEqual(sigstoreCopies(lf.packages), [
-        { location: 'node_modules/helper/node_modules/sigstore', resolved: evilUrl, integrity: EVIL, nonRegistry: undefined },
-        { location: 'node_modules/sigstore', resolved: REGISTRY_URL, integrity: GOOD, nonRegistry: undefined },
+        registryCopy('node_modules/helper/node_modules/sigstore', evilUrl, EVIL),
+        registryCopy('node_modules/sigstore', REGISTRY_URL, GOOD),
       ]);
       // Both are registry copies to verify (the dependent asks for a registry version), never a quiet "not applicable".
       const { requests, notApplicable } = lockfileRequests(lf);
@@ -138,13 +146,8 @@ describe('adversarial: lockfile copies (package-lock.json)', () => {
     });
     const lf = parseLockfile('npm-shrinkwrap', text, '/p/npm-shrinkwrap.json');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      {
-        location: 'node_modules/helper/node_modules/sigstore',
-        resolved: 'https://evil.example/payload.tgz',
-        integrity: EVIL,
-        nonRegistry: undefined,
-      },
-      { location: 'node_modules/sigstore', resolved: REGISTRY_URL, integrity: GOOD, nonRegistry: undefined },
+      registryCopy('node_modules/helper/node_modules/sigstore', 'https://evil.example/payload.tgz', EVIL),
+      registryCopy('node_modules/sigstore', REGISTRY_URL, GOOD),
     ]);
   });
 });
@@ -216,8 +219,8 @@ describe('adversarial: lockfile copies (pnpm-lock.yaml)', () => {
     ].join('\n');
     const lf = parseLockfile('pnpm', v6, '/p/pnpm-lock.yaml');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      { location: '/sigstore@1.0.0(react@17.0.0)', resolved: 'https://evil.example/s.tgz', integrity: EVIL, nonRegistry: undefined },
-      { location: '/sigstore@1.0.0(react@18.0.0)', resolved: undefined, integrity: GOOD, nonRegistry: undefined },
+      registryCopy('/sigstore@1.0.0(react@17.0.0)', 'https://evil.example/s.tgz', EVIL),
+      registryCopy('/sigstore@1.0.0(react@18.0.0)', undefined, GOOD),
     ]);
     assert.equal(lf.resolveDirect('sigstore', '^1.0.0', '')?.location, '/sigstore@1.0.0(react@18.0.0)');
   });
@@ -293,13 +296,8 @@ describe('adversarial: lockfile copies (yarn.lock classic)', () => {
     ].join('\n');
     const lf = parseLockfile('yarn-classic', text, '/p/yarn.lock');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      {
-        location: 'sigstore@1.0.0, sigstore@~1.0.0',
-        resolved: 'https://evil.example/payload.tgz',
-        integrity: EVIL,
-        nonRegistry: undefined,
-      },
-      { location: 'sigstore@^1.0.0', resolved: REGISTRY_URL, integrity: GOOD, nonRegistry: undefined },
+      registryCopy('sigstore@1.0.0, sigstore@~1.0.0', 'https://evil.example/payload.tgz', EVIL),
+      registryCopy('sigstore@^1.0.0', REGISTRY_URL, GOOD),
     ]);
     // The manifest's descriptor picks the entry.
     assert.equal(lf.resolveDirect('sigstore', '~1.0.0', '')?.resolved, 'https://evil.example/payload.tgz');
@@ -354,13 +352,8 @@ describe('adversarial: lockfile copies (bun.lock)', () => {
     }`;
     const lf = parseLockfile('bun', text, '/p/bun.lock');
     assert.deepEqual(sigstoreCopies(lf.packages), [
-      {
-        location: 'helper/sigstore',
-        resolved: 'https://evil.example/sigstore/-/sigstore-1.0.0.tgz',
-        integrity: EVIL,
-        nonRegistry: undefined,
-      },
-      { location: 'sigstore', resolved: undefined, integrity: GOOD, nonRegistry: undefined },
+      registryCopy('helper/sigstore', 'https://evil.example/sigstore/-/sigstore-1.0.0.tgz', EVIL),
+      registryCopy('sigstore', undefined, GOOD),
     ]);
     assert.equal(lockfileRequests(lf).requests.filter((r) => r.name === 'sigstore').length, 2);
     assert.deepEqual(lf.resolveDirect('sigstore', '^1.0.0', ''), {
