@@ -17,7 +17,8 @@ Options:
   --lockfile                scan every package in the lockfile (transitive)
   --direct                  scan only the package.json's own dependencies
   --diff REF                scan only the packages whose version changed in the lockfile since
-                            the git ref REF (e.g. origin/main), with their trust history
+                            the git ref REF (e.g. origin/main), with their trust history; the
+                            policy is the working tree's (the pull request's own), not REF's
   --history                 judge each version against the earlier versions of its release line
                             (trust downgrades, source and workflow changes; fetches full packuments)
   --policy FILE             trust policy file (default: .provenance-lens.json at the project root)
