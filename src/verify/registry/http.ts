@@ -382,7 +382,7 @@ export class HttpTransport {
     };
   }
 
-  /** HTTP 304: the cached body is still current (only an answer to a conditional request). */
+  /** HTTP 304: the cached body is still current (only an answer to a request that sent the cached validators). */
   private async notModified(
     req: HttpRequest,
     url: string,
@@ -391,7 +391,7 @@ export class HttpTransport {
     control: AttemptControl,
   ): Promise<HttpResult> {
     if (!(await drain(res.body, control.signal))) control.cut();
-    if (!cached) {
+    if (!cached?.etag && !cached?.lastModified) {
       throw new AttemptFailure(
         new RegistryError('registry-error', `${req.what}: ${hostOf(url)} answered HTTP 304 to a request that was not conditional`, {
           url,
@@ -400,7 +400,14 @@ export class HttpTransport {
         false,
       );
     }
-    await this.store(req, cached.body, cacheHeadersOf(res));
+    // RFC 9111 4.3.4: the 304's headers update the stored ones; validators it leaves out are kept
+    // (an entry that lost them would count as headerless, reused without asking)
+    const headers = cacheHeadersOf(res);
+    await this.store(req, cached.body, {
+      ...headers,
+      etag: headers.etag || cached.etag,
+      lastModified: headers.lastModified || cached.lastModified,
+    });
     return { status: 200, body: cached.body, url, cacheStatus: 'revalidated' };
   }
 
