@@ -42,6 +42,8 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
   const notes: string[] = [];
   const collector = new PackageCollector();
   const index = createDescriptorIndex();
+  // yarn reads the keys of lockfiles up to version 6 as if they had the npm: protocol (Project.setupResolutions).
+  const legacyKeys = !(Number(metadata?.version) > 6);
 
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata') continue;
@@ -79,7 +81,7 @@ export function parseYarnBerryLockfile(text: string, filePath: string): ParsedLo
       const ident = splitIdent(descriptor);
       if (!ident) continue;
       const { range, binding } = splitBinding(ident.ref);
-      index.add(ident.name, range, kept, binding);
+      index.add(ident.name, legacyKeys ? withNpmProtocol(ident.name, range) : range, kept, binding);
     }
   }
 
@@ -111,12 +113,10 @@ function directResolver(
 ): (name: string, spec: string, importerPath: string) => LockedPackage | undefined {
   return function resolveDirect(name: string, spec: string, importerPath: string): LockedPackage | undefined {
     const s = spec.trim();
-    const specs: string[] = [s];
-    if (!/^[a-z][a-z0-9+.-]*:/i.test(s)) {
-      const cls = classifySpec(name, s);
-      if (cls.kind === 'version' || cls.kind === 'range' || cls.kind === 'tag') specs.push(`npm:${s === '' ? '*' : s}`);
-      if (cls.kind === 'git') specs.push(`github:${s}`);
-    }
+    // yarn looks a manifest's range up as its npm: descriptor; a bare key is a fallback only.
+    const npm = withNpmProtocol(name, s);
+    const specs: string[] = npm === s ? [s] : [npm, s];
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(s) && classifySpec(name, s).kind === 'git') specs.push(`github:${s}`);
     const workspace = importerPath === '' ? '.' : importerPath;
     return index.find(name, specs, (binding) => {
       const locator = /(?:^|&)locator=([^&]+)/.exec(binding)?.[1];
@@ -130,6 +130,13 @@ function directResolver(
       return decoded.endsWith(`@workspace:${workspace}`);
     });
   };
+}
+
+/** A registry range, version or tag written without a protocol, as yarn normalises it: `^1.0.0` → `npm:^1.0.0`. */
+function withNpmProtocol(name: string, range: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(range)) return range;
+  const kind = classifySpec(name, range).kind;
+  return kind === 'version' || kind === 'range' || kind === 'tag' ? `npm:${range === '' ? '*' : range}` : range;
 }
 
 /** Whether a berry descriptor (`a@npm:^1.0.0`, `a@^1.0.0`, `a@npm:b@^1`) asks for a registry package. */

@@ -7,8 +7,8 @@ export interface DescriptorIndex {
   /** Record that `name@spec` resolves to `pkg`. `binding` is berry's `::locator=...` part, if any. */
   add(name: string, spec: string, pkg: LockedPackage, binding?: string): void;
   /**
-   * The package the first matching spec resolves to. When several entries match (berry file:/link: descriptors are
-   * per importer), the one bound to `importerLocator` wins. When no spec matches but the lockfile locks exactly one
+   * The package the first matching spec resolves to. When several entries list that spec, the one bound to
+   * `importerLocator` wins (berry file:/link: descriptors are per importer), otherwise the last (as yarn reads them). When no spec matches but the lockfile locks exactly one
    * version of `name`, that one is returned: it is what is installed, and the caller can tell it is stale.
    */
   find(name: string, specs: string[], importerLocator?: (binding: string) => boolean): LockedPackage | undefined;
@@ -42,7 +42,7 @@ export function createDescriptorIndex(): DescriptorIndex {
           const bound = list.find((e) => e.binding !== undefined && importerLocator(e.binding));
           if (bound) return bound.pkg;
         }
-        return list[0].pkg;
+        return list[list.length - 1].pkg; // yarn keeps the last entry listing a descriptor
       }
       return undefined;
     },
