@@ -8,7 +8,8 @@
  */
 import type { EngineLogger } from '../api';
 
-const SCHEME_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
+// user-info runs to the last '@' before the host: a password may hold a raw '@' (`https://u:p@ss@host/`)
+const SCHEME_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)@/gi;
 // query parameters whose name suggests a secret
 const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|auth|key|secret|password|passwd|sig|credential)[^=&\s#"'<>]*=)[^&\s#"'<>]*/gi;
 // npmrc-style settings: //host/:_authToken=…, _auth=…, _password=…, npm_config__authtoken=…

@@ -53,6 +53,6 @@ export function redactUrl(url: string): string {
     }
     return parsed.toString();
   } catch {
-    return url.replace(/\/\/[^/@\s]*@/, '//***@');
+    return url.replace(/\/\/[^/\s]*@/, '//***@'); // up to the last '@': a password may hold one
   }
 }
