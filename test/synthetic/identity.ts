@@ -208,6 +208,7 @@ export interface IdentitySigning {
   omitSan?: boolean;
   signedAt?: Date;
   integratedTime?: number;
+  rfc3161Only?: boolean;
 }
 
 export interface IdentityHarness {
@@ -251,6 +252,7 @@ export async function createIdentityHarness(seed = 'identity-attacks'): Promise<
         omitSan: req.omitSan,
         signedAt: req.signedAt,
         integratedTime: req.integratedTime,
+        rfc3161Only: req.rfc3161Only,
       });
     },
     verify(attestations, over = {}) {

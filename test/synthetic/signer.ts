@@ -6,8 +6,9 @@
  *
  * Nothing here uses the network.
  */
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, sign, type KeyObject } from 'node:crypto';
 import { json } from '@sigstore/core';
+import { initializeTSA } from '@sigstore/mock/dist/timestamp/tsa';
 import { SeededRandom, npmKeyId } from './der';
 import {
   createCTLog,
@@ -54,6 +55,12 @@ export interface ProvenanceSigning {
   signedAt?: Date;
   /** The log's integratedTime, Unix seconds (default: 3 s after `signedAt`). */
   integratedTime?: number;
+  /**
+   * Timestamp the signature with the signer's RFC 3161 timestamp authority (at the real clock) and log
+   * the entry with an inclusion proof only (no signed entry timestamp), as logs without inclusion
+   * promises do: the entry's integratedTime is then signed by nothing.
+   */
+  rfc3161Only?: boolean;
 }
 
 export interface SyntheticSigner {
@@ -108,6 +115,9 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
     rand.int(100_000_000, 400_000_000),
     rand.int(10, 100),
   );
+  const tsaKey = deriveKeyPair(seed, 'tsa', 'P-256');
+  const tsa = await initializeTSA({ privateKey: tsaKey.privateKey, publicKey: tsaKey.publicKey });
+  const tsaStart = new Date(new X509Certificate(tsa.rootCertificate).validFrom);
   const registryKey: EcKeyPair = deriveKeyPair(seed, 'npm/current', 'P-256');
   const keyId = npmKeyId(registryKey.spki);
 
@@ -133,7 +143,16 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
       },
     ],
     ctlogs: [tlogInstance('https://ctfe.synthetic.test', ct.spki)],
-    timestampAuthorities: [],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+        uri: 'https://timestamp.synthetic.test/api/v1/timestamp',
+        certChain: {
+          certificates: [{ rawBytes: tsa.intCertificate.toString('base64') }, { rawBytes: tsa.rootCertificate.toString('base64') }],
+        },
+        validFor: { start: isoSeconds(tsaStart.getTime()) },
+      },
+    ],
   };
   const npmKeys: TufNpmKeys = {
     keys: (['npm:signatures', 'npm:attestations'] as const).map((keyUsage) => ({
@@ -181,6 +200,18 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
         },
       };
       const entry = tlog.append('dsse', '0.0.1', body, req.integratedTime ?? Math.floor(signedAt.getTime() / SECOND) + 3);
+      const rfc3161Timestamps: { signedTimestamp: string }[] = [];
+      if (req.rfc3161Only) {
+        delete entry.inclusionPromise;
+        const token = await tsa.timestamp({
+          artifactHash: createHash('sha256').update(signature).digest(),
+          hashAlgorithmOID: '2.16.840.1.101.3.4.2.1',
+          nonce: rand.int(1, 1_000_000),
+          policyOID: '1.2.3.4',
+          certReq: true,
+        });
+        rfc3161Timestamps.push({ signedTimestamp: token.toString('base64') });
+      }
       return {
         predicateType: String(req.statement.predicateType),
         bundle: {
@@ -188,7 +219,7 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
           verificationMaterial: {
             certificate: { rawBytes: cert.toString('base64') },
             tlogEntries: [entry],
-            timestampVerificationData: { rfc3161Timestamps: [] },
+            timestampVerificationData: { rfc3161Timestamps },
           },
           dsseEnvelope: envelope,
         },

@@ -19,7 +19,8 @@ export interface TlogEntryJSON {
   logId: { keyId: string };
   kindVersion: { kind: string; version: string };
   integratedTime: string;
-  inclusionPromise: { signedEntryTimestamp: string };
+  /** Absent for logs that give no signed entry timestamp (the integratedTime is then signed by nothing). */
+  inclusionPromise?: { signedEntryTimestamp: string };
   inclusionProof: { logIndex: string; rootHash: string; treeSize: string; hashes: string[]; checkpoint: { envelope: string } };
   canonicalizedBody: string;
 }

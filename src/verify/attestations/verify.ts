@@ -263,8 +263,8 @@ function classify(err: unknown, p: Parsed, npmKeys: readonly NpmKey[]): Failure 
 }
 
 /**
- * A log entry's integratedTime is the signing time every other check is judged at (certificate
- * validity, registry key validity). @sigstore/verify does not compare it with the clock, so an entry
+ * A log entry's integratedTime, when its inclusion promise signs it, is the signing time every other
+ * check is judged at (certificate validity, registry key validity). @sigstore/verify does not compare it with the clock, so an entry
  * "integrated" later than now (beyond a small clock-skew allowance) is refused here.
  */
 function checkIntegratedTimes(p: Parsed, now: number): Failure | undefined {
@@ -370,7 +370,10 @@ function tlogFact(entry: TransparencyLogEntry | undefined, ctx: VerifyContext): 
   if (!entry) return { logIndex: '' };
   const fact: TlogFact = { logIndex: String(entry.logIndex) };
   const seconds = Number(entry.integratedTime);
-  if (Number.isFinite(seconds) && seconds > 0) fact.integratedTime = new Date(seconds * 1000).toISOString();
+  // Only an inclusion promise (signed entry timestamp) signs integratedTime; with an inclusion proof
+  // alone (signing time from an RFC 3161 timestamp) it is a number anyone on the way could rewrite,
+  // and it would become the signed publish time the registry keys are judged at.
+  if (entry.inclusionPromise && Number.isFinite(seconds) && seconds > 0) fact.integratedTime = new Date(seconds * 1000).toISOString();
   if (ctx.publicGoodLogIds.has(Buffer.from(entry.logId.keyId).toString('base64'))) {
     const url = transparencyLogLink(fact.logIndex);
     if (url) fact.url = url;
