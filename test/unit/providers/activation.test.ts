@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { anything, standIns } from './vscodeStandIn';
 
 /** Loads the sources under test after the stand-in `vscode` is in place (and so a fresh copy each test). */
 const load = createRequire(__filename);
@@ -14,23 +15,6 @@ type AnyFn = (...args: unknown[]) => unknown;
 interface Tagged {
   tag?: string;
   dispose(): void;
-}
-
-/** An object on which every property, call and construction yields another such object. */
-function anything(): unknown {
-  const cache = new Map<string | symbol, unknown>();
-  return new Proxy(function () {} as unknown as AnyFn, {
-    get(_t, key) {
-      if (key === 'then') return undefined;
-      if (key === Symbol.iterator) return function* () {};
-      if (key === Symbol.toPrimitive) return () => '';
-      if (!cache.has(key)) cache.set(key, anything());
-      return cache.get(key);
-    },
-    set: () => true,
-    apply: () => anything(),
-    construct: () => anything() as object,
-  });
 }
 
 /** `base`, with anything() for the members it does not define. */
@@ -88,35 +72,8 @@ function fakeVscode() {
     record.messages.push(m);
     return undefined;
   };
-  // A plain object: `import * as vscode` copies the module's own keys.
-  const standIns = [
-    'CodeAction',
-    'CodeActionKind',
-    'CompletionItem',
-    'CompletionItemKind',
-    'CompletionItemTag',
-    'CompletionList',
-    'DecorationRangeBehavior',
-    'Diagnostic',
-    'DiagnosticSeverity',
-    'Disposable',
-    'Hover',
-    'MarkdownString',
-    'Position',
-    'ProgressLocation',
-    'Range',
-    'StatusBarAlignment',
-    'ThemeColor',
-    'ThemeIcon',
-    'TreeItem',
-    'TreeItemCollapsibleState',
-    'Uri',
-    'WorkspaceEdit',
-    'env',
-    'extensions',
-  ];
   const vscode = {
-    ...Object.fromEntries(standIns.map((name) => [name, anything()])),
+    ...standIns(),
     EventEmitter,
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     commands: withFallback({

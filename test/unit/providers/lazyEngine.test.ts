@@ -8,30 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Module from 'node:module';
+import { anything, standIns } from './vscodeStandIn';
 
 type AnyFn = (...args: unknown[]) => unknown;
-
-/** An object on which every property, call and construction yields another such object. */
-function anything(overrides: Record<string | symbol, unknown> = {}): unknown {
-  const cache = new Map<string | symbol, unknown>();
-  const target = function () {} as unknown as AnyFn;
-  return new Proxy(target, {
-    get(_t, key) {
-      if (key in overrides) return overrides[key];
-      if (key === 'then') return undefined;
-      if (key === Symbol.iterator) return function* () {};
-      if (key === Symbol.toPrimitive) return () => '';
-      if (!cache.has(key)) cache.set(key, anything());
-      return cache.get(key);
-    },
-    set(_t, key, value) {
-      overrides[key] = value;
-      return true;
-    },
-    apply: () => anything(),
-    construct: () => anything() as object,
-  });
-}
 
 describe('lazy engine loading', function () {
   this.timeout(60000);
@@ -58,37 +37,7 @@ describe('lazy engine loading', function () {
       logLevel: 'silent',
     });
     const config = { get: (_k: string, d: unknown) => d, inspect: () => undefined, update: async () => undefined };
-    // A plain object (esbuild copies a namespace's own keys), with a stand-in for each API used.
-    const names = [
-      'CodeAction',
-      'CodeActionKind',
-      'CompletionItem',
-      'CompletionItemKind',
-      'CompletionItemTag',
-      'CompletionList',
-      'ConfigurationTarget',
-      'DecorationRangeBehavior',
-      'Diagnostic',
-      'DiagnosticSeverity',
-      'Disposable',
-      'EventEmitter',
-      'Hover',
-      'MarkdownString',
-      'Position',
-      'ProgressLocation',
-      'Range',
-      'StatusBarAlignment',
-      'ThemeColor',
-      'ThemeIcon',
-      'TreeItem',
-      'TreeItemCollapsibleState',
-      'Uri',
-      'WorkspaceEdit',
-      'languages',
-      'env',
-      'extensions',
-    ];
-    const fake: Record<string, unknown> = Object.fromEntries(names.map((n) => [n, anything()]));
+    const fake = standIns(['ConfigurationTarget', 'EventEmitter', 'languages']);
     Object.assign(fake, {
       workspace: anything({
         textDocuments: [],
