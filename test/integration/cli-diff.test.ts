@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFixtureRegistry, type FixtureRegistry } from '../fixture-registry';
 import { generateSyntheticData, toFixturePackages, type SyntheticData } from '../synthetic/generate';
-import { runCli } from './cli-run';
+import { fixtureRegistryArgs, runCli } from './cli-run';
 
 /**
  * `scan --diff <ref>` on a real temporary git repository whose lockfile changed: only the packages whose
@@ -65,16 +65,7 @@ describe('CLI scan --diff <git-ref>', function () {
     await registry?.close();
   });
 
-  const common = () => [
-    '--cache',
-    '',
-    '--attestation-registry',
-    '',
-    '--registry',
-    `${registry.url}/synthetic/`,
-    '--trusted-root',
-    trustedRoot,
-  ];
+  const common = () => fixtureRegistryArgs(`${registry.url}/synthetic/`, trustedRoot);
 
   it('reports only changed versions with the trust change, and fails on the downgrade', async () => {
     const r = await runCli(['scan', repo, '--diff', 'HEAD', '--json', ...common()], repo);

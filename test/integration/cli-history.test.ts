@@ -7,7 +7,7 @@ import { startFixtureRegistry, type FixtureRegistry } from '../fixture-registry'
 import { generateSyntheticData, toFixturePackages, type SyntheticData } from '../synthetic/generate';
 import { deriveKeyPair } from '../synthetic/pki';
 import { REALWORLD_DIR } from '../support/realworld';
-import { runCli } from './cli-run';
+import { fixtureRegistryArgs, runCli } from './cli-run';
 
 /**
  * Trust history through the CLI, the real engine and the loopback fixture registry: nuxt's real recorded
@@ -110,7 +110,7 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
   });
 
   it('synthetic: a version built from another repository raises source-repository-changed naming both; one without provenance after a verified one, provenance-lost', async () => {
-    const common = ['--cache', '', '--attestation-registry', '', '--registry', `${registry.url}/synthetic/`, '--trusted-root', trustedRoot];
+    const common = fixtureRegistryArgs(`${registry.url}/synthetic/`, trustedRoot);
     const r = await runCli(
       ['verify', '--history', '--json', ...common, 'synth-evolving@1.2.0', 'synth-evolving@1.1.0', 'synth-evolving@2.0.0'],
       work,
@@ -170,19 +170,7 @@ describe('CLI trust history (verify --history) against the fixture registry', fu
   it('without --history or a policy, results carry no trust section and no full packument is fetched (behaviour unchanged)', async () => {
     registry.requests.length = 0;
     const r = await runCli(
-      [
-        'verify',
-        '--json',
-        '--cache',
-        '',
-        '--attestation-registry',
-        '',
-        '--registry',
-        `${registry.url}/synthetic/`,
-        '--trusted-root',
-        trustedRoot,
-        'synth-plain@1.0.0',
-      ],
+      ['verify', '--json', ...fixtureRegistryArgs(`${registry.url}/synthetic/`, trustedRoot), 'synth-plain@1.0.0'],
       work,
     );
     assert.equal(r.code, 0, r.stderr);

@@ -19,3 +19,8 @@ export async function runCli(args: string[], cwd: string): Promise<{ code: numbe
   const code = await main(args, io);
   return { code, stdout, stderr };
 }
+
+/** The options of an offline run against a fixture registry: no cache, no separate attestation registry. */
+export function fixtureRegistryArgs(registryUrl: string, trustedRoot: string): string[] {
+  return ['--cache', '', '--attestation-registry', '', '--registry', registryUrl, '--trusted-root', trustedRoot];
+}
