@@ -26,6 +26,8 @@ parentPort?.on('message', (msg: ToWorker) => {
       trustedRoot: trust.trustedRoot,
       npmKeys: trust.npmKeys,
       publishTime: msg.publishTime,
+      gitlabIssuers: msg.gitlabIssuers,
+      now: msg.now,
     });
     reply = { id: msg.id, result };
   } catch (err) {

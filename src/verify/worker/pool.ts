@@ -171,6 +171,9 @@ export class WorkerVerifier implements AttestationVerifier {
       integrity: input.integrity,
       document: input.document,
       publishTime: input.publishTime,
+      // everything verifyAttestations reads besides the trust material: the same input, the same verdict
+      gitlabIssuers: input.gitlabIssuers,
+      now: input.now,
     };
     try {
       return await new Promise<AttestationResult>((resolve, reject) => {

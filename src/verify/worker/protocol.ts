@@ -19,6 +19,8 @@ export interface VerifyMessage {
   integrity: string;
   document: unknown;
   publishTime?: Date;
+  gitlabIssuers?: readonly string[];
+  now?: Date;
 }
 
 export type ToWorker = TrustMessage | VerifyMessage;
