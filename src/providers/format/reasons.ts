@@ -15,12 +15,6 @@ export function shortReason(code: string | undefined): string {
   return reasonEntry(code)?.label ?? code.replace(/[^a-z0-9-]/gi, '').replace(/-/g, ' ');
 }
 
-/** The diagnostic / rule code used for a status without a reason (no-provenance). */
-export function statusCode(status: VerdictStatus, reasonCode?: string): string {
-  if (status === 'no-provenance') return 'no-provenance';
-  return reasonCode ?? status;
-}
-
 export const STATUS_LABEL: Record<VerdictStatus | 'pending', string> = {
   ...Object.fromEntries(Object.entries(STATUSES).map(([status, entry]) => [status, entry.title])),
   pending: 'Pending',

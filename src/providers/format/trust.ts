@@ -21,11 +21,12 @@ import { escapeMarkdown, link } from '../../verify/format/markdown';
 import { cleanText } from '../../verify/format/text';
 import { downgradeOf, type DependencyTrust, type TrustPolicyStatus } from '../state/documentState';
 import type { Badge, BadgeStyle } from './badge';
-import { DOCS_URL } from './reasons';
+import { README_URL, findingDocsUrl } from '../../verify/reasons/catalogue';
 
-/** The README's trust-history section (finding codes, policy). */
-export const TRUST_DOCS_URL = DOCS_URL.replace('#reason-codes', '#trust-history');
-export const POLICY_DOCS_URL = DOCS_URL.replace('#reason-codes', '#policy-file');
+/** The README's trust-history section (finding codes), from the engine's catalogue. */
+export const TRUST_DOCS_URL = findingDocsUrl(undefined);
+/** The README's policy-file section. */
+export const POLICY_DOCS_URL = `${README_URL}#policy-file`;
 
 /** How many versions of the line an assessment's timeline keeps at most (src/verify/history/service.ts). */
 const TIMELINE_LENGTH = 50;
