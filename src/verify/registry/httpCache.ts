@@ -16,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readRegularFile } from '../fs/safeRead';
+import { redactUrl } from './errors';
 
 export interface CachedResponse {
   body: Buffer;
@@ -27,6 +28,7 @@ export interface CachedResponse {
 
 interface EntryHeader {
   v: 1;
+  /** Without credentials (the file name is the hash of the full URL): checks the entry is the one asked for. */
   url: string;
   accept: string;
   etag?: string;
@@ -104,7 +106,7 @@ export class HttpCache {
     try {
       if (nl < 0 || nl > HEADER_MAX) throw new Error('no header');
       header = JSON.parse(raw.subarray(0, nl).toString('utf8')) as EntryHeader;
-      if (header.v !== 1 || header.url !== url || header.accept !== accept) throw new Error('another entry');
+      if (header.v !== 1 || header.url !== redactUrl(url) || header.accept !== accept) throw new Error('another entry');
     } catch {
       await this.drop(file);
       return undefined;
@@ -139,7 +141,7 @@ export class HttpCache {
     const lastModified = headerValue(headers.lastModified);
     const header: EntryHeader = {
       v: 1,
-      url,
+      url: redactUrl(url),
       accept,
       ...(etag ? { etag } : {}),
       ...(lastModified ? { lastModified } : {}),
