@@ -95,7 +95,8 @@ export class TrustHistory {
     const history = await this.historyFor(verdict, policy, options, notes);
     const self = history?.byVersion.get(version);
     const level = levelOf(verdict, self);
-    const publishTime = self?.publishTime ?? verdict.publishTime;
+    // The signed time (the verified log entry's) before the registry's unsigned time[version], which could be backdated.
+    const publishTime = verdict.publishTime ?? self?.publishTime;
     const earlier = history ? earlierInLine(history.versions, version, publishTime) : [];
     historyNotes(notes, { name, version, line, level, history, self, earlier });
 
