@@ -126,7 +126,10 @@ export type Binding =
  */
 export function lockfileAmbiguity(integrity: unknown): { kind: 'ambiguous'; message: string } | undefined {
   const parsed = parseIntegrity(integrity);
-  if (!parsed) return undefined;
+  return parsed && ambiguityOf(parsed);
+}
+
+function ambiguityOf(parsed: ParsedIntegrity): { kind: 'ambiguous'; message: string } | undefined {
   if (parsed.accepted.length > 1) {
     return {
       kind: 'ambiguous',
@@ -153,7 +156,7 @@ export function lockfileAmbiguity(integrity: unknown): { kind: 'ambiguous'; mess
 export function bindIntegrity(lockfile: unknown, pin: RegistryPin): Binding {
   const parsed = parseIntegrity(lockfile);
   if (!parsed) return { kind: 'missing' };
-  const alone = lockfileAmbiguity(lockfile);
+  const alone = ambiguityOf(parsed);
   if (alone) return alone;
   const digest = parsed.accepted[0]!;
   const sha1Known = pin.kind === 'sha512' || pin.kind === 'none' ? pin.sha1 : [];
