@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { ProvenanceEngineApi } from '../../verify/api';
 import type { AssessOptions } from '../../verify/history/service';
 import type { PackageHistory } from '../../verify/history/evidence';
-import type { Policy } from '../../verify/policy/types';
+import { EMPTY_POLICY, type Policy } from '../../verify/policy/types';
 import type { TrustAssessment } from '../../verify/history/types';
 import type { Verdict } from '../../verify/types';
 import { findLineFix, type LineFix } from '../codeActions/trust';
@@ -37,7 +37,10 @@ export interface TrustScope {
   service: TrustService;
   engine: ProvenanceEngineApi;
   policy: TrustPolicyStatus;
-  /** The folder's policy, handed to each judgement (one service is shared by folders with different policies). */
+  /**
+   * The folder's policy, handed to each judgement (one service is shared by folders with different
+   * policies); undefined: the defaults, never whatever policy the shared service holds.
+   */
   rules?: Policy;
 }
 
@@ -202,7 +205,7 @@ export class TrustTracker {
       try {
         const scope = await this.scope(fsPath);
         if (generation !== this.generation) return;
-        const assessment = await scope.service.assess(verdict, { history: true, ...(scope.rules ? { policy: scope.rules } : {}) });
+        const assessment = await scope.service.assess(verdict, { history: true, policy: scope.rules ?? EMPTY_POLICY });
         result = { id, state: 'done', assessment };
         if (!assessment.history) this.options.log?.info(`Trust history of ${id}: ${assessment.notes.join(' ') || 'not read'}`);
         else

@@ -32,8 +32,7 @@ function setup(options: { policy?: Policy; enabled?: boolean; deprecate?: string
     enabled: () => enabled,
     scopeFor: async (): Promise<TrustScope> => {
       if (failScope) throw failScope;
-      svc.setPolicy(policy.policy);
-      return { service: svc, engine, policy: policy.status };
+      return { service: svc, engine, policy: policy.status, ...(policy.policy ? { rules: policy.policy } : {}) };
     },
     notify: (uri) => notified.push(uri),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
