@@ -21,7 +21,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
+import { FILE_LIMITS, isUnsafeFileError, readRegularTextFileSync } from '../fs/safeRead';
 import * as ini from 'ini';
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
@@ -164,21 +164,17 @@ function envToConfig(env: Record<string, string | undefined>): RawConfig {
 
 function readConfigFile(file: string, where: ConfigFileInfo['where'], files: ConfigFileInfo[]): RawConfig {
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) {
-      files.push({ where, path: file, loaded: false });
-      return new Map();
-    }
-    if (st.size > 1024 * 1024) {
-      files.push({ where, path: file, loaded: false, error: 'larger than 1 MB, ignored' });
-      return new Map();
-    }
     const parsed = parseNpmrc(readRegularTextFileSync(file, { maxBytes: 1024 * 1024, what: '.npmrc' }));
     files.push({ where, path: file, loaded: true });
     return parsed;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    files.push({ where, path: file, loaded: false, ...(code && code !== 'ENOENT' ? { error: code } : {}) });
+    // not a regular file (a folder, a FIFO): as if absent; too large: ignored, and said so
+    const error = isUnsafeFileError(err)
+      ? err.reason === 'too-large'
+        ? 'larger than 1 MB, ignored'
+        : undefined
+      : (err as NodeJS.ErrnoException).code;
+    files.push({ where, path: file, loaded: false, ...(error && error !== 'ENOENT' ? { error } : {}) });
     return new Map();
   }
 }
