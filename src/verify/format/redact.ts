@@ -10,8 +10,15 @@ import type { EngineLogger } from '../api';
 
 // user-info runs to the last '@' before the host: a password may hold a raw '@' (`https://u:p@ss@host/`)
 const SCHEME_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)@/gi;
-// query parameters whose name suggests a secret
-const SECRET_QUERY = /([?&][^=&\s#"'<>]*(?:token|auth|key|secret|password|passwd|sig|credential)[^=&\s#"'<>]*=)[^&\s#"'<>]*/gi;
+// query parameters whose name suggests a secret (the text form here, the URL form in redactUrl)
+const SECRET_WORDS = 'token|auth|key|secret|password|passwd|sig|credential';
+const SECRET_NAME = new RegExp(SECRET_WORDS, 'i');
+const SECRET_QUERY = new RegExp(`([?&][^=&\\s#"'<>]*(?:${SECRET_WORDS})[^=&\\s#"'<>]*=)[^&\\s#"'<>]*`, 'gi');
+
+/** Whether a query parameter of that name is redacted (it suggests a secret). */
+export function isSecretParamName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
 // npmrc-style settings: //host/:_authToken=…, _auth=…, _password=…, npm_config__authtoken=…
 const NPMRC_SECRET = /((?:_authToken|_auth|_password|authtoken|_authtoken)\s*=\s*)("?)[^\s"]+/gi;
 // an Authorization header value written out

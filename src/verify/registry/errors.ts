@@ -3,6 +3,7 @@
  * whose `code` is the UnavailableCode the engine reports: nothing about the package is claimed.
  */
 import type { UnavailableCode } from '../types';
+import { isSecretParamName } from '../format/redact';
 
 export type RegistryErrorCode = Extract<
   UnavailableCode,
@@ -49,7 +50,7 @@ export function redactUrl(url: string): string {
       parsed.password = '';
     }
     for (const key of [...parsed.searchParams.keys()]) {
-      if (/token|auth|key|secret|password|sig/i.test(key)) parsed.searchParams.set(key, '***');
+      if (isSecretParamName(key)) parsed.searchParams.set(key, '***');
     }
     return parsed.toString();
   } catch {
