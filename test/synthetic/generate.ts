@@ -15,17 +15,15 @@
  * Nothing here uses the network or nock (the mock pieces are imported from their own modules, so
  * @sigstore/mock's nock-based HTTP handlers are never loaded).
  */
-import { X509Certificate, createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { json } from '@sigstore/core';
+import { X509Certificate, createHash, randomBytes, sign } from 'node:crypto';
 import { initializeTSA } from '@sigstore/mock/dist/timestamp/tsa';
 import * as semver from 'semver';
 import { SeededRandom, npmKeyId } from './der';
+import { dsseEnvelope, dsseLogBody, dsseSign, intotoLogBody, isoSeconds, purl } from './dsse';
 import {
   createCTLog,
   createCertificateAuthority,
   deriveKeyPair,
-  pemCertificate,
-  pemPublicKey,
   type CertificateAuthority,
   type EcKeyPair,
   type FulcioExtension,
@@ -76,7 +74,6 @@ const DAY = 24 * HOUR;
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 export const GITLAB_ISSUER = 'https://gitlab.com';
 export const BUILDKITE_ISSUER = 'https://agent.buildkite.com';
-const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const INTOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 const INTOTO_STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';
 const GITHUB_BUILD_TYPE = 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1';
@@ -445,22 +442,7 @@ interface BuildMaterial {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const sha256Hex = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
-const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64');
-
-export function purl(name: string, version: string): string {
-  return `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
-}
-
-/** DSSE pre-authentication encoding. */
-function pae(payloadType: string, payload: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `, 'utf8'), payload]);
-}
-
-function dsseSign(key: KeyObject, payload: Buffer): Buffer {
-  return sign('sha256', pae(INTOTO_PAYLOAD_TYPE, payload), key);
-}
+export { purl };
 
 function ext(oid: number, value: string, legacy = false): FulcioExtension {
   return { oid: `1.3.6.1.4.1.57264.1.${oid}`, value, legacy };
@@ -736,20 +718,8 @@ async function signProvenance(
     altered.predicate.buildDefinition.resolvedDependencies[0]!.digest.gitCommit = ctx.rand.hex(20);
     servedPayload = Buffer.from(JSON.stringify(altered), 'utf8');
   }
-  const envelope = {
-    payload: servedPayload.toString('base64'),
-    payloadType: INTOTO_PAYLOAD_TYPE,
-    signatures: [{ sig: signature.toString('base64'), keyid: '' }],
-  };
-  const body = {
-    apiVersion: '0.0.1',
-    kind: 'dsse',
-    spec: {
-      envelopeHash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
-      payloadHash: { algorithm: 'sha256', value: sha256Hex(servedPayload) },
-      signatures: [{ signature: signature.toString('base64'), verifier: b64(pemCertificate(cert)) }],
-    },
-  };
+  const envelope = dsseEnvelope(servedPayload, signature);
+  const body = dsseLogBody(envelope, servedPayload, signature, cert);
   const entry = ctx.tlog.append('dsse', '0.0.1', body, Math.floor(signedAt / SECOND) + 3);
   if (opts.tamper === 'tlog-proof') {
     const h = Buffer.from(entry.inclusionProof.hashes[0]!, 'base64');
@@ -793,22 +763,9 @@ function signPublishAttestation(
     opts.tamper === 'signature'
       ? Buffer.from(JSON.stringify({ ...statement, predicate: { ...statement.predicate, version: '0.0.0-tampered' } }))
       : payload;
-  const sig = dsseSign(key.pair.privateKey, signed).toString('base64');
-  const envelope = { payload: payload.toString('base64'), payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ sig, keyid: key.keyId }] };
-  const body = {
-    apiVersion: '0.0.2',
-    kind: 'intoto',
-    spec: {
-      content: {
-        envelope: {
-          payloadType: INTOTO_PAYLOAD_TYPE,
-          signatures: [{ keyid: key.keyId, publicKey: b64(pemPublicKey(key.pair.spki)), sig: b64(sig) }],
-        },
-        hash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
-        payloadHash: { algorithm: 'sha256', value: sha256Hex(payload) },
-      },
-    },
-  };
+  const sig = dsseSign(key.pair.privateKey, signed);
+  const envelope = dsseEnvelope(payload, sig, key.keyId);
+  const body = intotoLogBody(envelope, payload, key.keyId, key.pair.spki, sig);
   const entry = ctx.tlog.append('intoto', '0.0.2', body, integratedTime);
   return {
     mediaType: opts.bundle === 'v0.2' ? BUNDLE_V02_MEDIA_TYPE : BUNDLE_V03_MEDIA_TYPE,

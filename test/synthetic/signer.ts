@@ -6,16 +6,14 @@
  *
  * Nothing here uses the network.
  */
-import { X509Certificate, createHash, sign, type KeyObject } from 'node:crypto';
-import { json } from '@sigstore/core';
+import { X509Certificate, createHash } from 'node:crypto';
 import { initializeTSA } from '@sigstore/mock/dist/timestamp/tsa';
 import { SeededRandom, npmKeyId } from './der';
+import { dsseEnvelope, dsseLogBody, dsseSign, intotoLogBody, isoSeconds, purl } from './dsse';
 import {
   createCTLog,
   createCertificateAuthority,
   deriveKeyPair,
-  pemCertificate,
-  pemPublicKey,
   type CertificateAuthority,
   type EcKeyPair,
   type Extension,
@@ -33,7 +31,8 @@ import {
 
 const SECOND = 1000;
 const DAY = 24 * 3600 * SECOND;
-const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+
+export { purl };
 
 export interface SignedAttestation {
   predicateType: string;
@@ -72,22 +71,6 @@ export interface SyntheticSigner {
   provenance(req: ProvenanceSigning): Promise<SignedAttestation>;
   /** An npm publish attestation signed by the registry key, integrated at `integratedTime` (default: an hour before now). */
   publish(name: string, version: string, sha512Hex: string, integratedTime?: number): SignedAttestation;
-}
-
-const sha256Hex = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
-const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64');
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-export function purl(name: string, version: string): string {
-  return `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
-}
-
-function dsseSign(key: KeyObject, payload: Buffer): Buffer {
-  const pae = Buffer.concat([
-    Buffer.from(`DSSEv1 ${Buffer.byteLength(INTOTO_PAYLOAD_TYPE)} ${INTOTO_PAYLOAD_TYPE} ${payload.length} `, 'utf8'),
-    payload,
-  ]);
-  return sign('sha256', pae, key);
 }
 
 /** A private Sigstore (own CA, CT log, transparency log, registry key) from a seed. */
@@ -185,20 +168,8 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
       });
       const payload = Buffer.from(JSON.stringify(req.statement), 'utf8');
       const signature = dsseSign(leafKey.privateKey, payload);
-      const envelope = {
-        payload: payload.toString('base64'),
-        payloadType: INTOTO_PAYLOAD_TYPE,
-        signatures: [{ sig: signature.toString('base64'), keyid: '' }],
-      };
-      const body = {
-        apiVersion: '0.0.1',
-        kind: 'dsse',
-        spec: {
-          envelopeHash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
-          payloadHash: { algorithm: 'sha256', value: sha256Hex(payload) },
-          signatures: [{ signature: signature.toString('base64'), verifier: b64(pemCertificate(cert)) }],
-        },
-      };
+      const envelope = dsseEnvelope(payload, signature);
+      const body = dsseLogBody(envelope, payload, signature, cert);
       const entry = tlog.append('dsse', '0.0.1', body, req.integratedTime ?? Math.floor(signedAt.getTime() / SECOND) + 3);
       const rfc3161Timestamps: { signedTimestamp: string }[] = [];
       if (req.rfc3161Only) {
@@ -233,22 +204,9 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
         predicate: { name, version, registry: PUBLISH_PREDICATE_REGISTRY },
       };
       const payload = Buffer.from(JSON.stringify(statement), 'utf8');
-      const sig = dsseSign(registryKey.privateKey, payload).toString('base64');
-      const envelope = { payload: payload.toString('base64'), payloadType: INTOTO_PAYLOAD_TYPE, signatures: [{ sig, keyid: keyId }] };
-      const body = {
-        apiVersion: '0.0.2',
-        kind: 'intoto',
-        spec: {
-          content: {
-            envelope: {
-              payloadType: INTOTO_PAYLOAD_TYPE,
-              signatures: [{ keyid: keyId, publicKey: b64(pemPublicKey(registryKey.spki)), sig: b64(sig) }],
-            },
-            hash: { algorithm: 'sha256', value: sha256Hex(json.canonicalize(envelope)) },
-            payloadHash: { algorithm: 'sha256', value: sha256Hex(payload) },
-          },
-        },
-      };
+      const sig = dsseSign(registryKey.privateKey, payload);
+      const envelope = dsseEnvelope(payload, sig, keyId);
+      const body = intotoLogBody(envelope, payload, keyId, registryKey.spki, sig);
       const entry = tlog.append('intoto', '0.0.2', body, integratedTime ?? Math.floor(now.getTime() / SECOND) - 3600);
       return {
         predicateType: PUBLISH_PREDICATE_TYPE,
