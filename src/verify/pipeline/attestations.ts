@@ -16,6 +16,15 @@ export const attestations: Step = {
         { extra: { registry: used } },
       );
     }
+    const pin = ctx.pin!;
+    if (pin.kind !== 'sha512') {
+      // Statements are about one sha512; the installer checks none here (sha1 only, or a sha512 spelled
+      // in a base64 no digest string ever equals).
+      throw invalid(
+        'subject-digest-mismatch',
+        `${ctx.registry} serves an integrity for ${ctx.id} with no sha512 the installer would check, so the provenance (about a sha512) cannot be tied to what is installed.`,
+      );
+    }
     throwIfAborted(ctx.signal);
     s.log.debug(`${ctx.id}: GET attestations from ${used}`);
     const document = await s.client.getAttestations(ctx.name, ctx.version, { signal: ctx.signal, registry: used });
@@ -26,12 +35,11 @@ export const attestations: Step = {
       );
     }
     throwIfAborted(ctx.signal);
-    const pin = ctx.pin!;
     const result = await s.attestations.verify({
       name: ctx.name,
       version: ctx.version,
       // Exactly the one sha512 the installer accepts (registryPin refused anything else).
-      integrity: pin.kind === 'sha512' ? `sha512-${pin.digest}` : ctx.integrity!,
+      integrity: `sha512-${pin.digest}`,
       document,
       trustedRoot: ctx.trust!.trustedRoot,
       npmKeys: ctx.keys,
