@@ -92,7 +92,7 @@ export async function assessScanTrust(results: ScanResults, options: ScanTrustOp
     return p;
   };
 
-  // One judgement per policy, registry, name@version and depth; every result that shares it gets it.
+  // One judgement per policy, registry, name@version, verdict status and depth; every result that shares it gets it.
   const jobs = new Map<string, { items: ScanResultItem[]; history: boolean; scope: ScanTrustScope }>();
   const statuses = new Set<TrustPolicyStatus>();
   const problems: string[] = [];
@@ -110,7 +110,7 @@ export async function assessScanTrust(results: ScanResults, options: ScanTrustOp
     if (signal?.aborted) break;
     statuses.add(scope.status);
     const history = wantsHistory(results, item);
-    const key = `${policyKey(scope)}\u0000${v.attestationRegistry ?? v.registry ?? ''}\u0000${v.name}@${v.version}\u0000${history}`;
+    const key = `${policyKey(scope)}\u0000${v.attestationRegistry ?? v.registry ?? ''}\u0000${v.name}@${v.version}\u0000${v.status}\u0000${history}`;
     const job = jobs.get(key);
     if (job) job.items.push(item);
     else jobs.set(key, { items: [item], history, scope });

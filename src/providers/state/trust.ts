@@ -81,7 +81,7 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 
 export class TrustTracker {
   private generation = 0;
-  /** By folder, registry and name@version: pending or settled. */
+  /** By folder, registry, name@version and verdict status: pending or settled. */
   private readonly results = new Map<string, DependencyTrust>();
   /** Documents waiting for a result. */
   private readonly waiting = new Map<string, Set<string>>();
@@ -96,8 +96,9 @@ export class TrustTracker {
 
   constructor(private readonly options: TrustTrackerOptions) {}
 
+  /** A judgement is of a verdict: the same name@version with another status (another copy, a later run) is judged again. */
   private key(dir: string, v: Verdict): string {
-    return `${dir}\u0000${v.attestationRegistry ?? v.registry ?? ''}\u0000${v.name}@${v.version}`;
+    return `${dir}\u0000${v.attestationRegistry ?? v.registry ?? ''}\u0000${v.name}@${v.version}\u0000${v.status}`;
   }
 
   /**
