@@ -335,7 +335,8 @@ interface Sourced {
 function recentFailure(cacheDir: string, mirrorUrl: string, backoffMs: number): { at: Date; reason: string } | undefined {
   if (backoffMs <= 0) return undefined;
   try {
-    const body = JSON.parse(fs.readFileSync(path.join(cacheDir, FAILED_FILE), 'utf8')) as unknown;
+    const text = readRegularTextFileSync(path.join(cacheDir, FAILED_FILE), { maxBytes: 64 * 1024, what: 'the failed-refresh note' });
+    const body = JSON.parse(text) as unknown;
     if (!isRecord(body) || body.mirrorUrl !== mirrorUrl || typeof body.at !== 'string' || typeof body.reason !== 'string') return undefined;
     const at = new Date(body.at);
     const age = Date.now() - at.getTime();
