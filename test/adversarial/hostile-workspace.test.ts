@@ -212,6 +212,18 @@ describe('hostile workspace', function () {
       }
     });
 
+    it('trust history is restricted: a workspace cannot switch off every trust finding in an untrusted window', () => {
+      const values = { 'trustHistory.enabled': { defaultValue: true, workspaceValue: false } };
+      assert.equal(read(values, false).trustHistory, true);
+      assert.equal(read(values, true).trustHistory, false);
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+        contributes: { configuration: { properties: Record<string, { restricted?: boolean }> } };
+        capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+      };
+      assert.equal(pkg.contributes.configuration.properties['provenanceLens.trustHistory.enabled']?.restricted, true);
+      assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('provenanceLens.trustHistory.enabled'));
+    });
+
     it('a relative trustedRoot / npmKeys from user settings is refused, not resolved against the workspace folder', () => {
       const warnings: string[] = [];
       const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };

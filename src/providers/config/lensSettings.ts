@@ -15,7 +15,15 @@ export const SECTION = 'provenanceLens';
  * Settings a workspace may only set when it is trusted: they decide what is trusted, or (offline) make
  * the window answer from the cache instead of checking.
  */
-export const RESTRICTED_SETTINGS = ['registry', 'attestationRegistry', 'trustedRoot', 'npmKeys', 'offline', 'policyFile'] as const;
+export const RESTRICTED_SETTINGS = [
+  'registry',
+  'attestationRegistry',
+  'trustedRoot',
+  'npmKeys',
+  'offline',
+  'policyFile',
+  'trustHistory.enabled',
+] as const;
 
 /** Where a setting's value in force comes from. */
 export type SettingScope = 'default' | 'user' | 'workspace' | 'workspaceFolder';
