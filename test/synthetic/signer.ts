@@ -100,6 +100,10 @@ export async function createSyntheticSigner(options: { seed?: string; now?: Date
   );
   const tsaKey = deriveKeyPair(seed, 'tsa', 'P-256');
   const tsa = await initializeTSA({ privateKey: tsaKey.privateKey, publicKey: tsaKey.publicKey });
+  // The mock TSA writes genTime with pkijs, which drops trailing zeros of the milliseconds (".05"), while
+  // @sigstore/core accepts exactly three fraction digits: a timestamp taken when the milliseconds end in 0
+  // would not parse (a 1-in-10 flake). Whole seconds are written without a fraction.
+  (tsa as unknown as { getCurrentTime: () => Date }).getCurrentTime = () => new Date(Math.floor(Date.now() / SECOND) * SECOND);
   const tsaStart = new Date(new X509Certificate(tsa.rootCertificate).validFrom);
   const registryKey: EcKeyPair = deriveKeyPair(seed, 'npm/current', 'P-256');
   const keyId = npmKeyId(registryKey.spki);
