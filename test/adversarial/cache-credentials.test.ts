@@ -1,7 +1,7 @@
 /**
  * A registry URL with credentials in it (`https://user:token@host/`): the HTTP cache keys its entries by
  * that URL, but the token must not be written out in the entry files.
- * @positions config, stale-cache
+ * @positions local
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

@@ -2,7 +2,7 @@
  * A registry's revalidation answers against the HTTP cache: a 304 is only an answer to a conditional
  * request, and a 304 that omits the validators does not make the entry unrevalidatable.
  * Real loopback HTTP server; no timing is asserted.
- * @positions mirror, stale-cache
+ * @positions mirror, local
  */
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';

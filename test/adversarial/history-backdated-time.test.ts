@@ -3,7 +3,7 @@
  * downgrade past the policy's downgradeInformationAfterDays (an error becomes information) and drop the
  * earlier versions "published after it" from the comparison. When the version's provenance verified, the
  * transparency log's signed integratedTime is its publish time.
- * @positions registry, mirror
+ * @positions mirror
  */
 import { strict as assert } from 'node:assert';
 import { TrustHistory } from '../../src/verify/history';

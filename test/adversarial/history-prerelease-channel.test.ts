@@ -2,7 +2,7 @@
  * Hiding a stolen-token publish from trust history behind a pre-release: 3.20.0-0 (or a new channel such as
  * 3.20.0-hotfix.0), moved to `latest`, is the first version of its channel, so it has no earlier version to
  * be a downgrade from. The first pre-release of a channel is judged against the stable versions before it.
- * @positions registry, pull-request
+ * @positions mirror, pull-request
  */
 import { strict as assert } from 'node:assert';
 import { TrustHistory } from '../../src/verify/history';

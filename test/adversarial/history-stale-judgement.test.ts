@@ -5,7 +5,7 @@
  * names, or what the registry now serves, has no provenance), the release line's history must be judged
  * again for that verdict: the trusted-publishing judgement of the earlier verdict would hide the downgrade
  * (no ⚠ badge, a hover saying "verified provenance; trusted publishing").
- * @positions pull-request, mirror, stale-cache
+ * @positions pull-request, mirror, local
  */
 import { strict as assert } from 'node:assert';
 import { trustBadge } from '../../src/providers/format/trust';

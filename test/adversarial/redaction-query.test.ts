@@ -1,7 +1,7 @@
 /**
  * Secret query parameters: the URL form (redactUrl, for RegistryError.url) and the text form
  * (redactSecrets, for messages) must agree on which parameter names hold a secret.
- * @positions config
+ * @positions local
  */
 import { strict as assert } from 'node:assert';
 import { redactSecrets } from '../../src/verify/format/redact';

@@ -1,7 +1,7 @@
 /**
  * Credentials in registry URLs whose password holds a raw '@' (as typed in an .npmrc or on a command
  * line): nothing of the password may be left in messages.
- * @positions config
+ * @positions local
  */
 import { strict as assert } from 'node:assert';
 import { redactSecrets } from '../../src/verify/format/redact';
