@@ -23,7 +23,7 @@ import type { InvalidCode, ProvenanceFacts, TransparencyLogEntry as TlogFact } f
 import { TrustMaterialError, errorMessage } from '../errors';
 import { keysFor, keyValidAt, type NpmKey } from '../trust/keys';
 import type { TrustedRootJson } from '../trust/load';
-import { memoizeTrustMaterial } from '../trust/memo';
+import { memoizeBundleCertificate, memoizeTrustMaterial } from '../trust/memo';
 import { CertificateExtensionError, readFulcioClaims } from './certificate';
 import { transparencyLogLink } from './links';
 import { interpretProvenance, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from './provenance';
@@ -200,6 +200,7 @@ function parseAttestation(entry: unknown, index: number): Parsed | Failure {
   if (kind === 'provenance' && entity.key.$case !== 'certificate') {
     return fail('untrusted-certificate', 'The provenance attestation is not signed with a Sigstore (Fulcio) certificate.');
   }
+  if (entity.key.$case === 'certificate') memoizeBundleCertificate(entity.key.certificate);
   return { ok: true, index, kind, predicateType: statement.predicateType, bundle, entity, statement };
 }
 

@@ -61,6 +61,10 @@ type GetAuth = (uri: string, opts: Record<string, unknown>) => NpmAuth;
 const makeFetchHappen = require('make-fetch-happen') as MakeFetchHappen;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const getAuth = (require('npm-registry-fetch') as { getAuth: GetAuth }).getAuth;
+// The agent make-fetch-happen would build itself (proxy, noProxy, CA, client certificate, maxSockets).
+type GetNpmAgent = (url: string, options: Record<string, unknown>) => (http.Agent & { protocol?: string }) | false | null;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const getNpmAgent = (require('@npmcli/agent') as { getAgent: GetNpmAgent }).getAgent;
 
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 2. */
@@ -216,6 +220,7 @@ export class HttpTransport {
   private readonly semaphores = new Map<string, Semaphore>();
 
   private readonly nodeAgents = new Map<string, http.Agent>();
+  private readonly npmAgents = new Map<string, http.Agent>();
 
   private readonly cache: HttpCache | undefined;
 
@@ -226,6 +231,42 @@ export class HttpTransport {
   /** Drops the cached response for a request (its body turned out to be unusable). */
   async forget(req: HttpRequest): Promise<void> {
     await this.cache?.delete(req.url, req.accept);
+  }
+
+  /**
+   * npm's own agent (@npmcli/agent) for a URL, built from the options make-fetch-happen would hand it,
+   * with its protocol stated. Left to itself the agent (agent-base) works out on every request whether
+   * it serves http or https by capturing a stack trace and searching it for the https module (about a
+   * tenth of a millisecond each, thousands of times in a scan); its agents are already one per protocol,
+   * so the URL's protocol is the answer it would find.
+   */
+  private npmAgent(url: string, cert: string | null, key: string | null): http.Agent | undefined {
+    let origin: string;
+    let protocol: string;
+    try {
+      ({ origin, protocol } = new URL(url));
+    } catch {
+      return undefined;
+    }
+    const id = `${origin} ${cert ?? ''}`;
+    let agent = this.npmAgents.get(id);
+    if (!agent) {
+      const { config } = this.options;
+      const made = getNpmAgent(url, {
+        maxSockets: this.options.concurrency,
+        timeout: this.options.timeoutMs,
+        rejectUnauthorized: config.strictSSL !== false,
+        ...(config.ca ? { ca: config.ca } : {}),
+        ...(config.proxy ? { proxy: config.proxy } : {}),
+        ...(config.noProxy ? { noProxy: config.noProxy } : {}),
+        ...(cert && key ? { cert, key } : {}),
+      });
+      if (!made) return undefined;
+      made.protocol = protocol;
+      agent = made;
+      this.npmAgents.set(id, agent);
+    }
+    return agent;
   }
 
   /** Node core keep-alive agent for a URL's protocol (the 'node' agent mode). */
@@ -510,7 +551,9 @@ export class HttpTransport {
       timeout: this.options.timeoutMs,
       signal,
       maxSockets: this.options.concurrency,
-      ...(this.options.agent === 'node' ? { agent: this.nodeAgent(url, auth.cert, auth.key) } : {}),
+      ...(this.options.agent === 'node'
+        ? { agent: this.nodeAgent(url, auth.cert, auth.key) }
+        : { agent: this.npmAgent(url, auth.cert, auth.key) ?? undefined }),
       strictSSL: config.strictSSL,
       ...(config.ca ? { ca: config.ca } : {}),
       ...(config.proxy ? { proxy: config.proxy } : {}),

@@ -16,6 +16,8 @@ interface DerEncodable {
 }
 
 const MEMOIZED = Symbol('provenance-lens.memoized');
+/** A bundle's own certificate whose encodings are kept (never treated as trusted). */
+const ENCODINGS_KEPT = Symbol('provenance-lens.encodings-kept');
 
 function memoizeToDER(obj: DerEncodable): void {
   const original = obj.toDER.bind(obj);
@@ -54,6 +56,23 @@ export function memoizeTrustedCertificate(cert: X509Certificate): void {
       return v;
     },
   });
+}
+
+/**
+ * Keep the DER encodings of one bundle's own (leaf) certificate on that certificate object, for the
+ * length of its one verification. @sigstore/verify re-encodes the leaf to DER for every comparison
+ * with a trusted certificate (`dedupeCertificates`, `buildPaths`), for every candidate issuer's
+ * signature check (`tbsCertificate.toDER`) and again to clone it for the SCT check: the same object,
+ * never modified (the SCT check edits a fresh parse of those bytes, not this object), so the same
+ * bytes every time. Only encodings are kept: every signature, chain, SCT and validity check still
+ * runs, on this object's own bytes.
+ */
+export function memoizeBundleCertificate(cert: X509Certificate): void {
+  const c = cert as X509Certificate & { [MEMOIZED]?: true; [ENCODINGS_KEPT]?: true };
+  if (c[MEMOIZED] || c[ENCODINGS_KEPT]) return;
+  Object.defineProperty(c, ENCODINGS_KEPT, { value: true });
+  memoizeToDER(cert.root);
+  memoizeToDER(cert.tbsCertificate as unknown as DerEncodable);
 }
 
 /** Memoize every CA certificate of a trust material (the `toTrustMaterial` result). Returns it. */

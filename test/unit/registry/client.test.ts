@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RegistryClient, RegistryError, type RetryInfo } from '../../../src/verify/registry';
 import { type FixtureRegistry, startFixtureRegistry } from '../../fixture-registry';
@@ -586,5 +588,81 @@ describe('registry client and .npmrc proxy settings', function () {
     const client = new RegistryClient({ npmrcDir: dir, attestationRegistry: '', env: isolatedEnv(tmp.dir) });
     assert.equal((await client.getVersion('alpha', '1.0.0')).version, '1.0.0');
     assert.deepEqual(proxied, []);
+  });
+});
+
+describe('registry client over https (.npmrc cafile and strict-ssl)', function () {
+  let target: FixtureRegistry;
+  let tls: https.Server;
+  let served: string[];
+  let tmp: ReturnType<typeof tempDir>;
+  const tlsDir = path.join(__dirname, '../../fixtures/tls');
+
+  before(async () => {
+    target = await startFixtureRegistry({ realworldDir: null, extra: [syntheticPackage('alpha', ['1.0.0', '1.1.0'])] });
+    // an https front for the fixture registry, with a self-signed loopback certificate
+    tls = https.createServer(
+      { key: fs.readFileSync(`${tlsDir}/localhost.key`), cert: fs.readFileSync(`${tlsDir}/localhost.crt`) },
+      (req, res) => {
+        served.push(String(req.url));
+        const upstream = http.request(`${target.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.on('error', () => {
+          res.writeHead(502);
+          res.end();
+        });
+        req.pipe(upstream);
+      },
+    );
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await target.close();
+    tls.closeAllConnections();
+    await new Promise<void>((resolve) => tls.close(() => resolve()));
+  });
+  beforeEach(() => {
+    tmp = tempDir();
+    served = [];
+  });
+  afterEach(() => tmp.cleanup());
+
+  function project(npmrc: string): string {
+    const dir = `${tmp.dir}/project`;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(`${dir}/package.json`, '{}');
+    fs.writeFileSync(`${dir}/.npmrc`, npmrc);
+    return dir;
+  }
+  const registryUrl = () => `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
+
+  it('fetches over https with the CA from cafile, several requests on the same agent', async () => {
+    const dir = project(`registry=${registryUrl()}\ncafile=${tlsDir}/localhost.crt\n`);
+    const client = new RegistryClient({ npmrcDir: dir, attestationRegistry: '', env: isolatedEnv(tmp.dir), timeoutMs: 5000 });
+    const [a, b] = await Promise.all([client.getVersion('alpha', '1.0.0'), client.getVersion('alpha', '1.1.0')]);
+    assert.equal(a.version, '1.0.0');
+    assert.equal(b.version, '1.1.0');
+    assert.deepEqual(served.sort(), ['/alpha/1.0.0', '/alpha/1.1.0']);
+  });
+
+  it('refuses a certificate it cannot verify (no cafile), and strict-ssl=false accepts it, as npm does', async () => {
+    const strict = new RegistryClient({
+      npmrcDir: project(`registry=${registryUrl()}\n`),
+      attestationRegistry: '',
+      env: isolatedEnv(tmp.dir),
+      timeoutMs: 5000,
+      retry: { retries: 0 },
+    });
+    await assert.rejects(strict.getVersion('alpha', '1.0.0'));
+    assert.deepEqual(served, []);
+    const lax = new RegistryClient({
+      npmrcDir: project(`registry=${registryUrl()}\nstrict-ssl=false\n`),
+      attestationRegistry: '',
+      env: isolatedEnv(tmp.dir),
+      timeoutMs: 5000,
+    });
+    assert.equal((await lax.getVersion('alpha', '1.0.0')).version, '1.0.0');
   });
 });

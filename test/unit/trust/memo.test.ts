@@ -3,17 +3,18 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
-import { memoizeTrustMaterial, memoizeTrustedCertificate } from '../../../src/verify/trust/memo';
+import { memoizeBundleCertificate, memoizeTrustMaterial, memoizeTrustedCertificate } from '../../../src/verify/trust/memo';
 import { generateSyntheticData, type SyntheticData } from '../../synthetic/generate';
 
 /** What @sigstore/verify says about a bundle: 'valid', its error code, or 'malformed'. */
-function outcome(verifier: Verifier, bundle: unknown): string {
+function outcome(verifier: Verifier, bundle: unknown, keepLeafEncodings = false): string {
   let entity;
   try {
     entity = toSignedEntity(bundleFromJSON(bundle));
   } catch {
     return 'malformed';
   }
+  if (keepLeafEncodings && entity.key.$case === 'certificate') memoizeBundleCertificate(entity.key.certificate);
   try {
     verifier.verify(entity);
     return 'valid';
@@ -45,12 +46,52 @@ describe('trusted certificates: pure results kept once per process', function ()
         )!.bundle;
         const expected = outcome(plain, bundle);
         assert.equal(outcome(memoized, bundle), expected, `${c.id} (round ${round + 1})`);
+        assert.equal(outcome(memoized, bundle, true), expected, `${c.id}, leaf encodings kept (round ${round + 1})`);
         assert.equal(expected, c.sigstore.provenance, c.id);
         outcomes.add(expected);
       }
     }
     for (const o of ['valid', 'CERTIFICATE_ERROR', 'SIGNATURE_ERROR', 'TLOG_INCLUSION_PROOF_ERROR', 'malformed'])
       assert.ok(outcomes.has(o), `covers ${o}`);
+  });
+
+  it("a bundle's own certificate: its encodings are kept for its one object, its signature is checked every time, and it is never taken for a trusted issuer", () => {
+    const c = data.packages.find((p) => p.attestations && p.sigstore.provenance === 'valid')!;
+    const bundle = c.attestations!.attestations.find((a) => !a.predicateType.includes('/publish/'))!.bundle;
+    const entity = toSignedEntity(bundleFromJSON(bundle));
+    assert.equal(entity.key.$case, 'certificate');
+    const leaf = (entity.key as { certificate: X509Certificate }).certificate;
+    let encodes = 0;
+    const toDER = leaf.root.toDER.bind(leaf.root);
+    leaf.root.toDER = () => (encodes++, toDER());
+    memoizeBundleCertificate(leaf);
+    memoizeBundleCertificate(leaf); // idempotent
+    const der = leaf.root.toDER();
+    assert.equal(leaf.root.toDER(), der);
+    assert.equal(encodes, 1);
+    assert.equal(leaf.tbsCertificate.toDER(), leaf.tbsCertificate.toDER());
+    // another parse of the same bytes is a different object: nothing is shared between bundles
+    const other = toSignedEntity(bundleFromJSON(bundle));
+    assert.notEqual((other.key as { certificate: X509Certificate }).certificate.root.toDER(), der);
+    // its signature check is never kept: a trusted certificate asked about it checks every time
+    const root = TrustedRoot.fromJSON(data.trustedRoot);
+    const [intermediate] = root.certificateAuthorities[0]!.certChain!.certificates.map((x) =>
+      X509Certificate.parse(Buffer.from(x.rawBytes)),
+    );
+    let checks = 0;
+    const verifyOriginal = X509Certificate.prototype.verify;
+    X509Certificate.prototype.verify = function (this: X509Certificate, issuer?: X509Certificate) {
+      checks++;
+      return verifyOriginal.call(this, issuer);
+    };
+    try {
+      memoizeTrustedCertificate(intermediate!);
+      intermediate!.verify(leaf);
+      intermediate!.verify(leaf);
+      assert.equal(checks, 2);
+    } finally {
+      X509Certificate.prototype.verify = verifyOriginal;
+    }
   });
 
   it('keeps DER and signature checks of trusted certificates; an untrusted issuer is always checked afresh', () => {
