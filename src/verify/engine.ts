@@ -16,7 +16,7 @@ import { describeKeys } from './trust/keys';
 import { inProcessVerifier, WorkerVerifier, type AttestationVerifier } from './worker/pool';
 import { DEFAULT_REGISTRY as PUBLIC_REGISTRY, RegistryClient, RegistryError } from './registry';
 import { VerdictCache } from './cache';
-import { parseManifest } from './resolve/manifest';
+import { parseManifestSliced } from './resolve/manifest';
 import { findLockfile, readLockfile } from './resolve/lockfile';
 import { resolveDependencies } from './resolve/resolve';
 import { isLockfileRequest, newContext, runPipeline, throwIfAborted, type PipelineServices } from './pipeline';
@@ -315,7 +315,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
     text: string,
     options: { signal?: AbortSignal; lockfile?: Lockfile | null } = {},
   ): Promise<{ manifest: ManifestParseResult; lockfile?: Lockfile; resolved: ResolvedDependency[]; notes: string[] }> {
-    const manifest = parseManifest(text);
+    const manifest = await parseManifestSliced(text);
     // Each phase below is synchronous work proportional to the project's size: let the event loop turn between them.
     await yieldToEventLoop();
     const dir = path.dirname(manifestPath);

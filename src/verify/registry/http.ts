@@ -56,15 +56,16 @@ interface NpmAuth {
   key: string | null;
 }
 type GetAuth = (uri: string, opts: Record<string, unknown>) => NpmAuth;
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const makeFetchHappen = require('make-fetch-happen') as MakeFetchHappen;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const getAuth = (require('npm-registry-fetch') as { getAuth: GetAuth }).getAuth;
 // The agent make-fetch-happen would build itself (proxy, noProxy, CA, client certificate, maxSockets).
 type GetNpmAgent = (url: string, options: Record<string, unknown>) => (http.Agent & { protocol?: string }) | false | null;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const getNpmAgent = (require('@npmcli/agent') as { getAgent: GetNpmAgent }).getAgent;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const stack = {
+  makeFetchHappen: require('make-fetch-happen') as MakeFetchHappen,
+  getAuth: (require('npm-registry-fetch') as { getAuth: GetAuth }).getAuth,
+  getNpmAgent: (require('@npmcli/agent') as { getAgent: GetNpmAgent }).getAgent,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 2. */
@@ -136,6 +137,9 @@ export interface HttpResult {
   /** The HTTP cache's part: miss (fetched), hit (fresh or offline), revalidated (304), updated (changed since cached). */
   cacheStatus?: string;
 }
+
+/** The .npmrc keys npm-registry-fetch's getAuth reads credentials from (`//host/path/:_authToken`, …). */
+const CREDENTIAL_KEY = /:(_authToken|_auth|username|_password|certfile|keyfile)$/;
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 // Transient socket failures. A refused connection is not retried: the registry is down or the URL is
@@ -223,9 +227,12 @@ export class HttpTransport {
   private readonly npmAgents = new Map<string, http.Agent>();
 
   private readonly cache: HttpCache | undefined;
+  /** Whether .npmrc names any credential at all (npm-registry-fetch's getAuth finds nothing otherwise). */
+  private readonly hasCredentials: boolean;
 
   constructor(private readonly options: TransportOptions) {
     this.cache = options.cachePath ? new HttpCache(options.cachePath) : undefined;
+    this.hasCredentials = Object.keys(options.config.authOptions).some((k) => CREDENTIAL_KEY.test(k));
   }
 
   /** Drops the cached response for a request (its body turned out to be unusable). */
@@ -252,7 +259,7 @@ export class HttpTransport {
     let agent = this.npmAgents.get(id);
     if (!agent) {
       const { config } = this.options;
-      const made = getNpmAgent(url, {
+      const made = stack.getNpmAgent(url, {
         maxSockets: this.options.concurrency,
         timeout: this.options.timeoutMs,
         rejectUnauthorized: config.strictSSL !== false,
@@ -516,8 +523,11 @@ export class HttpTransport {
   }
 
   private authFor(url: string, registry: string): NpmAuth {
+    // getAuth only ever answers from `<nerf dart>:<one of these>` keys: without any, there is nothing to
+    // find, and asking costs a walk up the URL's path for every request.
+    if (!this.hasCredentials) return { token: null, auth: null, cert: null, key: null };
     try {
-      return getAuth(url, { ...this.options.config.authOptions, registry });
+      return stack.getAuth(url, { ...this.options.config.authOptions, registry });
     } catch {
       return { token: null, auth: null, cert: null, key: null };
     }
@@ -541,7 +551,7 @@ export class HttpTransport {
     else if (auth.auth) headers.authorization = `Basic ${auth.auth}`;
     if (cached?.etag) headers['if-none-match'] = cached.etag;
     if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
-    return makeFetchHappen(url, {
+    return stack.makeFetchHappen(url, {
       method: 'GET',
       headers,
       // the HTTP cache is ./httpCache (see the top of this file): make-fetch-happen only transfers

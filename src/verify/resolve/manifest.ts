@@ -5,6 +5,7 @@
 import type { ManifestParseResult } from '../types';
 import { readManifest, type InstallerFields } from './outline';
 import { classifySpec } from './spec';
+import { runSliced, runToEnd } from './lockfiles/common';
 
 export { DEPENDENCY_SECTIONS, type InstallerFields } from './outline';
 
@@ -15,6 +16,18 @@ export interface ParsedManifest extends ManifestParseResult {
 
 /** Parse package.json text. Never throws. */
 export function parseManifest(text: string): ParsedManifest {
+  return runToEnd(manifestSteps(text));
+}
+
+/**
+ * parseManifest in slices that let the event loop turn every `budgetMs` (a package.json with a thousand
+ * dependencies is about a hundred milliseconds of spec parsing: npm-package-arg for each). Same result.
+ */
+export function parseManifestSliced(text: string, budgetMs?: number): Promise<ParsedManifest> {
+  return runSliced(manifestSteps(text), budgetMs);
+}
+
+function* manifestSteps(text: string): Generator<void, ParsedManifest> {
   const outline = readManifest(text);
   const result: ParsedManifest = { dependencies: [], problems: outline.problems };
   if (outline.packageName !== undefined) result.packageName = outline.packageName;
@@ -25,6 +38,7 @@ export function parseManifest(text: string): ParsedManifest {
     if (entry.unterminated || entry.spec === undefined) continue;
     const { section, name, spec, nameSpan, specSpan } = entry;
     result.dependencies.push({ name, spec, section, ...classifySpec(name, spec), nameSpan, specSpan });
+    yield;
   }
   return result;
 }

@@ -64,8 +64,28 @@ function classify(name: string, rawSpec: string, depth: number): SpecClassificat
     case 'npm':
       return classifyNpmProtocol(name, spec, rest, depth);
     default:
-      return fromNpa(name, spec);
+      return plainSemver(name, spec) ?? fromNpa(name, spec);
   }
+}
+
+// A plain version or caret/tilde range ("1.2.3", "^1.2.3", "~1.2.3-beta.1"): the bulk of every package.json.
+const PLAIN_SEMVER = /^([\^~]?)\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]+)?$/;
+
+// validate-npm-package-name ships no typings: the part used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const validatePackageName = require('validate-npm-package-name') as (name: string) => { validForOldPackages: boolean };
+
+/**
+ * What npm-package-arg answers for a plain version or caret/tilde range of a valid package name, without
+ * its walk through file, alias, hosted-git and URL forms (none of which such a spec can be): tens of
+ * microseconds a dependency, a hundred milliseconds for a large package.json. Anything else (and any
+ * name npm would refuse) goes to npm-package-arg. A test holds this to npa's answers.
+ */
+export function plainSemver(name: string, spec: string): SpecClassification | undefined {
+  if (!PLAIN_SEMVER.test(spec) || !validatePackageName(name).validForOldPackages) return undefined;
+  if (semver.valid(spec, true) !== null) return { kind: 'version', registryName: name, registrySpec: spec };
+  if (semver.validRange(spec, true) !== null) return { kind: 'range', registryName: name, registrySpec: spec };
+  return undefined;
 }
 
 /** `npm:<name>@<spec>`: an alias. Classified by the target when the target is not a registry spec. */
@@ -135,7 +155,8 @@ function classifyPatch(name: string, spec: string, rest: string, depth: number):
   return inner;
 }
 
-function fromNpa(name: string, spec: string): SpecClassification {
+/** npm-package-arg's classification alone (exported for the test that holds plainSemver to it). */
+export function fromNpa(name: string, spec: string): SpecClassification {
   const r = npa.resolve(name, spec, WHERE);
   switch (r.type) {
     case 'version':

@@ -18,7 +18,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { initTUF, DEFAULT_MIRROR_URL } from '@sigstore/tuf';
 import { toTrustMaterial } from '@sigstore/verify';
 import seedsJson from '@sigstore/tuf/seeds.json';
 import type { TrustInfo } from '../types';
@@ -26,6 +25,19 @@ import { TrustMaterialError, errorMessage } from '../errors';
 import { describeKeys, parseNpmKeys, type NpmKey } from './keys';
 import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
 import { isRecord } from '../util/guards';
+
+/**
+ * @sigstore/tuf (and tuf-js, make-fetch-happen and cacache under it) is loaded only when the TUF
+ * repository is actually asked: a scan that finds its trust material fresh in the cache, or offline,
+ * never pays for loading it.
+ */
+function sigstoreTuf(): typeof import('@sigstore/tuf') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@sigstore/tuf') as typeof import('@sigstore/tuf');
+}
+
+/** @sigstore/tuf's DEFAULT_MIRROR_URL (a test keeps them equal), without loading it. */
+export const DEFAULT_MIRROR_URL = 'https://tuf-repo-cdn.sigstore.dev';
 
 /** A Sigstore `trusted_root.json` document (protobuf JSON form of dev.sigstore.trustroot.v1.TrustedRoot). */
 export type TrustedRootJson = Record<string, unknown>;
@@ -211,7 +223,13 @@ async function tufFetch(
     rootPath = path.join(tufCachePath, 'seed-root.json');
     fs.writeFileSync(rootPath, Buffer.from(publicSeed()['root.json'], 'base64'));
   }
-  const client = await initTUF({ cachePath: tufCachePath, mirrorURL: mirrorUrl, rootPath, timeout: timeoutMs, retry: { retries: 0 } });
+  const client = await sigstoreTuf().initTUF({
+    cachePath: tufCachePath,
+    mirrorURL: mirrorUrl,
+    rootPath,
+    timeout: timeoutMs,
+    retry: { retries: 0 },
+  });
   const rootText = await client.getTarget(TRUSTED_ROOT_TARGET);
   const keysText = await client.getTarget(NPM_KEYS_TARGET);
   return { rootText, keysText };

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseManifest } from '../../../src/verify/resolve/manifest';
+import { parseManifest, parseManifestSliced } from '../../../src/verify/resolve/manifest';
 import type { ManifestParseResult, TextSpan } from '../../../src/verify/types';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/resolve/manifests');
@@ -185,5 +185,40 @@ describe('resolve/manifest: parseManifest', () => {
     const m = parseManifest('{"dependencies": null, "devDependencies": {}}');
     assert.deepEqual(m.problems, []);
     assert.deepEqual(m.dependencies, []);
+  });
+});
+
+describe('resolve/manifest: the parse in slices', () => {
+  it('gives exactly what the one-pass parse gives, for every fixture and whatever the slicing', async () => {
+    const files = fs.readdirSync(FIXTURES);
+    assert.ok(files.length >= 3, files.join(', '));
+    for (const file of files) {
+      const text = read(file);
+      const once = parseManifest(text);
+      assert.deepEqual(await parseManifestSliced(text, 0), once, file);
+      assert.deepEqual(await parseManifestSliced(text), once, file);
+    }
+    for (const broken of ['', '{', '[]', '{"dependencies": {"a": 1, "b": "^1"', 'null']) {
+      assert.deepEqual(await parseManifestSliced(broken, 0), parseManifest(broken), JSON.stringify(broken));
+    }
+  });
+
+  it('lets the event loop turn while a thousand dependencies are classified', async () => {
+    const deps = Object.fromEntries(
+      Array.from({ length: 1000 }, (_, i) => [i % 4 ? `p${i}` : `@s/p${i}`, i % 7 ? `^1.${i}.0` : `npm:other@${i}`]),
+    );
+    const text = JSON.stringify({ name: 'big', dependencies: deps }, null, 2);
+    let turns = 0;
+    let done = false;
+    const tick = (): void => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sliced = await parseManifestSliced(text, 0);
+    done = true;
+    assert.ok(turns > 10, `${turns} turns of the event loop during the parse`);
+    assert.equal(sliced.dependencies.length, 1000);
+    assert.deepEqual(sliced, parseManifest(text));
   });
 });

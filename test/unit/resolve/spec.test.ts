@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { classifySpec } from '../../../src/verify/resolve/spec';
+import { classifySpec, fromNpa, plainSemver } from '../../../src/verify/resolve/spec';
 
 describe('resolve/spec: classifySpec', () => {
   const cases: [name: string, spec: string, expected: ReturnType<typeof classifySpec>][] = [
@@ -97,5 +97,59 @@ describe('resolve/spec: classifySpec', () => {
       assert.doesNotThrow(() => classifySpec(w as string, '1.0.0'));
     }
     assert.equal(classifySpec('x', undefined as unknown as string).kind, 'invalid');
+  });
+});
+
+describe('resolve/spec: the plain-semver shortcut answers what npm-package-arg answers', () => {
+  const names = ['lodash', '@scope/pkg', 'JSONStream', 'a'.repeat(215), '.bad', 'node_modules', '@/x', 'ok-name', 'http'];
+  const specs = [
+    '1.2.3',
+    '^1.2.3',
+    '~1.2.3',
+    '0.0.0',
+    '^0.0.1',
+    '~0.1.0',
+    '1.2.3-beta.1',
+    '^1.2.3-rc.1+build',
+    '^1.2.3-alpha-1',
+    '01.2.3',
+    '^01.2.3',
+    '1.2.3-01',
+    '1.2.3-',
+    '^1.2',
+    '1.2.x',
+    '>=1.2.3',
+    '=1.2.3',
+    'v1.2.3',
+    '^v1.2.3',
+    ' 1.2.3',
+    '1.2.3 ',
+    '999999999.0.0',
+    '1234567890.0.0',
+    '1.2.3-beta..1',
+    '1.2.3-be$ta',
+    '*',
+    '',
+    'latest',
+    '^1.2.3 || ^2.0.0',
+  ];
+  for (const name of names) {
+    for (const spec of specs) {
+      it(`${JSON.stringify(name.length > 20 ? `${name.slice(0, 17)}...` : name)} ${JSON.stringify(spec)}`, () => {
+        const fast = plainSemver(name, spec);
+        let byNpa: unknown;
+        try {
+          byNpa = fromNpa(name, spec.trim());
+        } catch {
+          byNpa = 'npa refuses';
+        }
+        if (fast !== undefined) assert.deepEqual(fast, byNpa);
+        assert.deepEqual(classifySpec(name, spec).kind, typeof byNpa === 'string' ? 'invalid' : (byNpa as { kind: string }).kind);
+      });
+    }
+  }
+  it('answers for the common forms (and so takes the work off npm-package-arg)', () => {
+    for (const spec of ['1.2.3', '^1.2.3', '~1.2.3', '^1.2.3-beta.1']) assert.ok(plainSemver('lodash', spec), spec);
+    for (const name of ['.bad', 'node_modules', '@/x']) assert.equal(plainSemver(name, '^1.2.3'), undefined, name);
   });
 });

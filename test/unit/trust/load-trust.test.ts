@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import seeds from '@sigstore/tuf/seeds.json';
 import { MalformedNpmKeysError, TrustMaterialError } from '../../../src/verify/errors';
 import { loadTrustMaterial, resetTrustRefreshMemo, type TrustBundle } from '../../../src/verify/trust';
+import { DEFAULT_MIRROR_URL } from '../../../src/verify/trust/load';
 import { startTufRepo, type TufRepo } from './helpers/tuf-repo';
 
 const seedTargets = (seeds as unknown as Record<string, { targets: Record<string, string> }>)['https://tuf-repo-cdn.sigstore.dev'].targets;
@@ -24,6 +25,11 @@ function newKeyOnly(): string {
 }
 
 describe('trust material', function () {
+  it('names the public-good TUF repository exactly as @sigstore/tuf does (it is loaded only when asked)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    assert.equal(DEFAULT_MIRROR_URL, (require('@sigstore/tuf') as { DEFAULT_MIRROR_URL: string }).DEFAULT_MIRROR_URL);
+  });
+
   this.timeout(20000);
   let tmp: string;
 
