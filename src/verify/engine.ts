@@ -65,7 +65,7 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
   }
 
   async dispose(): Promise<void> {
-    await this.attestations.close();
+    await Promise.all([this.attestations.close(), this.cache.close()]);
   }
 
   /** Trust material, loaded once (TUF refresh → cached copy → the seed shipped with @sigstore/tuf). */

@@ -13,6 +13,15 @@ import { ProvenanceEngine } from '../../src/verify/engine';
 import { npmKeysFromTufSeed, startFixtureRegistry, type FixtureRegistry } from '../fixture-registry';
 import { generateSyntheticData, toFixturePackages, type SyntheticCase, type SyntheticData } from '../synthetic/generate';
 
+/** One verification in its own "process": the engine is disposed afterwards, as a process that ends writes what waits for the disk. */
+async function once(e: ProvenanceEngine, request: Parameters<ProvenanceEngine['verify']>[0]): ReturnType<ProvenanceEngine['verify']> {
+  try {
+    return await e.verify(request);
+  } finally {
+    await e.dispose();
+  }
+}
+
 describe('binding attacks: the cache and settings', function () {
   let data: SyntheticData;
   let registry: FixtureRegistry;
@@ -50,9 +59,11 @@ describe('binding attacks: the cache and settings', function () {
 
   it("control: the same trust reuses the cached verdict offline, carrying this request's own location", async () => {
     const cacheDir = freshCache();
-    assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
+    const firstProcess = engine(cacheDir);
+    assert.equal((await firstProcess.verify({ name: c.name, version: c.version })).status, 'verified');
+    await firstProcess.dispose(); // as the process ends: what is waiting for the disk is written
     const before = registry.requests.length;
-    const again = await engine(cacheDir, { offline: true }).verify({
+    const again = await once(engine(cacheDir, { offline: true }), {
       name: c.name,
       version: c.version,
       integrity: c.integrity,
@@ -67,10 +78,10 @@ describe('binding attacks: the cache and settings', function () {
 
   it('the registry now publishes other npm keys: the verdict cached under the old keys is not reused', async () => {
     const cacheDir = freshCache();
-    assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     const undo = registry.fault({ path: '/synthetic/-/npm/v1/keys', status: 200, body: npmKeysFromTufSeed()! });
     try {
-      const v = await engine(cacheDir).verify({ name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
+      const v = await once(engine(cacheDir), { name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
       assert.notEqual(v.cached, true);
       assert.notEqual(v.status, 'verified', 'signed by a key the registry no longer publishes');
       assert.equal(v.reason?.code, 'unknown-registry-key');
@@ -81,7 +92,7 @@ describe('binding attacks: the cache and settings', function () {
 
   it('offline under another trusted root: the cached verdict is not reused', async () => {
     const cacheDir = freshCache();
-    assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     // The same cache read with the public-good root (no trustedRootPath): the synthetic CA is not trusted there.
     const v = await new ProvenanceEngine({
       registry: `${registry.url}/synthetic/`,
@@ -100,8 +111,8 @@ describe('binding attacks: the cache and settings', function () {
 
   it('offline under another attestation registry: the cached verdict is not reused', async () => {
     const cacheDir = freshCache();
-    assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
-    const v = await engine(cacheDir, { offline: true, attestationRegistry: 'https://attestations.example/' }).verify({
+    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
+    const v = await once(engine(cacheDir, { offline: true, attestationRegistry: 'https://attestations.example/' }), {
       name: c.name,
       version: c.version,
     });
@@ -111,7 +122,7 @@ describe('binding attacks: the cache and settings', function () {
 
   it('online under another trusted root with the lockfile integrity: recomputed, never verified', async () => {
     const cacheDir = freshCache();
-    assert.equal((await engine(cacheDir).verify({ name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     const v = await new ProvenanceEngine({
       registry: `${registry.url}/synthetic/`,
       attestationRegistry: '',

@@ -66,6 +66,10 @@ const TAIL_REFRESH_MS = 2000;
 const CHECKSUM_CHARS = 64;
 /** The log is kept open for appending until no verdict came for this long. */
 const IDLE_CLOSE_MS = 2000;
+/** Verdicts stored within this long of each other go to disk in one append (one write, not one per verdict). */
+const APPEND_BATCH_MS = 25;
+/** ...unless this many are waiting. */
+const APPEND_BATCH_LINES = 256;
 /** How a transient entry's JSON begins (StoredEntry's fields are written in this order). */
 const TRANSIENT_ENTRY = /^\{"storedAt":"[^"]*","expiresAt":/;
 
@@ -148,6 +152,8 @@ class Store {
   private lastRefresh = 0;
   private pending: string[] = [];
   private flushing?: Promise<void>;
+  /** The batch being gathered: its timer and the promise its callers wait on. */
+  private batch?: { timer: NodeJS.Timeout; done: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
   private dirMade = false;
   private handle?: FileHandle;
   private idleClose?: NodeJS.Timeout;
@@ -306,7 +312,28 @@ class Store {
     this.put(keyJson, line);
     if (!this.file) return;
     this.pending.push(`\n${line.checksum} ${text}\n`);
-    await this.flush();
+    if (this.pending.length >= APPEND_BATCH_LINES) return this.writeBatch();
+    if (!this.batch) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // not unref'd: a process that ends naturally still writes what it verified
+      this.batch = { timer: setTimeout(() => void this.writeBatch(), APPEND_BATCH_MS), done, resolve, reject };
+    }
+    return this.batch.done;
+  }
+
+  /** Writes the lines gathered so far now; settles everyone waiting on this batch. */
+  private writeBatch(): Promise<void> {
+    const batch = this.batch;
+    this.batch = undefined;
+    if (batch) clearTimeout(batch.timer);
+    const written = this.flush();
+    if (batch) written.then(batch.resolve, batch.reject);
+    return written;
   }
 
   /**
@@ -340,6 +367,7 @@ class Store {
 
   /** Closes the log (after pending appends). */
   async close(): Promise<void> {
+    if (this.batch) await this.writeBatch().catch(() => undefined);
     if (this.idleClose) clearTimeout(this.idleClose);
     await this.flushing?.catch(() => undefined);
     const handle = this.handle;
@@ -450,6 +478,11 @@ export class VerdictCache {
     };
     await this.store(key.registry, key.trustFingerprint).set(key.name, key.version, key.integrity, entry);
     return true;
+  }
+
+  /** Writes every verdict still waiting in a batch and closes the logs (the engine's dispose). */
+  async close(): Promise<void> {
+    await Promise.all([...this.stores.values()].map((s) => s.close()));
   }
 
   /** Removes every stored verdict (only this cache's own folders are touched, earlier formats' included). */

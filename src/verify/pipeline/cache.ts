@@ -63,12 +63,16 @@ export async function remember(s: PipelineServices, ctx: VerifyContext, verdict:
   const stored: Verdict = redactVerdict({ ...verdict });
   delete stored.location;
   delete stored.resolved;
-  try {
-    await s.cache.set(
-      { registry: ctx.registry, name: ctx.name, version: ctx.version, integrity: verdict.integrity, trustFingerprint: scope },
-      stored,
-    );
-  } catch (err) {
-    s.log.warn(`could not write the verdict cache: ${(err as Error).message}`);
-  }
+  // Kept in memory at once; written to disk in batches (the verdict does not wait for the disk, and the
+  // engine's dispose writes what is still waiting).
+  s.cache
+    .set({ registry: ctx.registry, name: ctx.name, version: ctx.version, integrity: verdict.integrity, trustFingerprint: scope }, stored)
+    .catch((err: unknown) => {
+      const message = `could not write the verdict cache: ${(err as Error).message}`;
+      if (lastWriteWarning.get(s.cache) === message) return; // a failed batch fails every verdict in it
+      lastWriteWarning.set(s.cache, message);
+      s.log.warn(message);
+    });
 }
+
+const lastWriteWarning = new WeakMap<object, string>();

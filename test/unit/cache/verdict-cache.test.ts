@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { TRANSIENT_TTL_MS, VERDICT_CACHE_FORMAT, VerdictCache, type VerdictKey } from '../../../src/verify/cache';
 import type { Verdict } from '../../../src/verify/types';
 
@@ -167,6 +168,57 @@ describe('verdict cache', () => {
       const other = fresh();
       for (let i = 0; i < 30; i++) assert.equal((await other.get({ ...key, version: `1.0.${i}` }))?.version, `1.0.${i}`);
       assert.equal((await other.get({ ...key, trustFingerprint: 'trust-2' }))?.status, 'verified');
+    });
+
+    it('verdicts stored together reach the disk together: a batch is one append, and close() writes what is waiting', async () => {
+      const cache = fresh();
+      const appends: number[] = [];
+      const realOpen = fs.promises.open;
+      // count the writes to the log: each batch is one write of many lines
+      (fs.promises as { open: typeof realOpen }).open = (async (...args: Parameters<typeof realOpen>) => {
+        const handle = await realOpen(...args);
+        const write = handle.write.bind(handle) as (...a: unknown[]) => Promise<unknown>;
+        (handle as { write: unknown }).write = (...a: unknown[]) => {
+          appends.push(
+            String(a[0])
+              .split('\n')
+              .filter((l) => l !== '').length,
+          );
+          return write(...a);
+        };
+        return handle;
+      }) as typeof realOpen;
+      try {
+        const stored = Array.from({ length: 100 }, (_, i) =>
+          cache.set({ ...key, version: `1.0.${i}` }, { ...verified, version: `1.0.${i}` }),
+        );
+        // in memory at once
+        assert.equal((await cache.get({ ...key, version: '1.0.99' }))?.version, '1.0.99');
+        await cache.close();
+        assert.deepEqual(await Promise.all(stored), Array(100).fill(true));
+        assert.equal(
+          appends.reduce((a, b) => a + b, 0),
+          100,
+        );
+        assert.ok(appends.length <= 2, `${appends.length} writes for 100 verdicts`);
+      } finally {
+        (fs.promises as { open: typeof realOpen }).open = realOpen;
+      }
+      const other = fresh();
+      for (let i = 0; i < 100; i++) assert.equal((await other.get({ ...key, version: `1.0.${i}` }))?.version, `1.0.${i}`);
+    });
+
+    it('a process that ends without closing the cache still writes the verdicts it stored', () => {
+      const script = `
+        require('tsx/cjs');
+        const { VerdictCache } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/verify/cache'))});
+        const cache = new VerdictCache(${JSON.stringify(dir)});
+        for (let i = 0; i < 10; i++) void cache.set(${JSON.stringify(key)} && { ...${JSON.stringify(key)}, version: '1.0.' + i }, { ...${JSON.stringify(verified)}, version: '1.0.' + i });
+      `;
+      execFileSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../../..'), stdio: 'pipe' });
+      const logs = filesUnder(dir).filter((f) => f.endsWith('.log'));
+      assert.equal(logs.length, 1);
+      assert.equal(lines(logs[0]!).length, 10);
     });
 
     it('a torn append (a crash mid-write) is ignored, and the lines appended after it still count', async () => {
