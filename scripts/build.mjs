@@ -42,12 +42,12 @@ const common = {
 // bundle its 2.4 MB (sigstore, the registry client, lockfile parsers) were still parsed at activation.
 // So the engine and the scan go to dist/verify-engine.js, and the extension's lazy requires of them
 // become requires of that file: dist/extension.js keeps only what activation needs.
-const LAZY = { engine: 'src/verify/engine.ts', scan: 'src/verify/scan.ts' };
+const LAZY = { engine: 'src/verify/engine.ts', scan: 'src/verify/scan.ts', manifest: 'src/verify/resolve/manifest.ts' };
 const lazyEngine = {
   name: 'lazy-engine',
   setup(b) {
-    b.onResolve({ filter: /(^|\/)verify\/(engine|scan)$/ }, (args) => {
-      const which = args.path.endsWith('engine') ? 'engine' : 'scan';
+    b.onResolve({ filter: /(^|\/)verify\/(engine|scan|resolve\/manifest)$/ }, (args) => {
+      const which = args.path.split('/').pop();
       if (/[\\/]src[\\/]verify[\\/]/.test(args.importer)) return undefined; // inside the engine itself
       return { path: which, namespace: 'lazy-engine' };
     });

@@ -5,7 +5,7 @@
 import type { ManifestParseResult } from '../types';
 import { readManifest, type InstallerFields } from './outline';
 import { classifySpec } from './spec';
-import { runSliced, runToEnd } from './lockfiles/common';
+import { runSliced, runToEnd } from '../util/sliced';
 
 export { DEPENDENCY_SECTIONS, type InstallerFields } from './outline';
 

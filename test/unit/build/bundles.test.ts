@@ -21,14 +21,21 @@ describe('bundles (dist/)', () => {
     assert.match(ext, /require\("\.\/verify-engine\.js"\)\.scan/);
     assert.doesNotMatch(ext, /node_modules\/@sigstore\/verify/, 'sigstore belongs to the engine bundle');
     assert.doesNotMatch(ext, /node_modules\/make-fetch-happen/);
+    // the spec parser and the lockfiles' SRI library are the engine's too (the scan view reads the
+    // manifest through dist/verify-engine.js)
+    assert.match(ext, /require\("\.\/verify-engine\.js"\)\.manifest/);
+    assert.doesNotMatch(ext, /node_modules\/npm-package-arg/);
+    assert.doesNotMatch(ext, /node_modules\/ssri/);
   });
 
-  it('dist/verify-engine.js exports the engine and the scan', () => {
+  it('dist/verify-engine.js exports the engine, the scan and the manifest reader', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built bundle at a runtime path, loaded as dist/extension.js loads it
     const lazy = require(path.join(dist, 'verify-engine.js')) as {
       engine: { ProvenanceEngine?: unknown };
       scan: { scanProject?: unknown; ScanSetupError?: unknown };
+      manifest: { parseManifest?: unknown };
     };
+    assert.equal(typeof lazy.manifest.parseManifest, 'function');
     assert.equal(typeof lazy.engine.ProvenanceEngine, 'function');
     assert.equal(typeof lazy.scan.scanProject, 'function');
     assert.equal(typeof lazy.scan.ScanSetupError, 'function');
