@@ -157,6 +157,18 @@ export class ProvenanceEngine implements ProvenanceEngineApi {
   }
 
   /**
+   * Starts, in the background, what every verification of the default registry waits for first: the
+   * trust material and the registry's signing keys (a request, unless the keys are the trust
+   * material's). A scan calls it before reading the project, so the request overlaps the reading. Never
+   * throws; a failure here is met again, and reported, by the verification that needs it.
+   */
+  prefetch(): void {
+    void this.trust()
+      .then((trust) => this.cacheScope(this.client.registry, trust))
+      .catch(() => undefined);
+  }
+
+  /**
    * What a cached verdict depends on besides the version's integrity: the trusted root and npm keys
    * (trust.fingerprint), the signing keys the registry and the attestation registry publish (when they
    * are not the TUF ones), the registry and the attestation registry. Undefined when a registry's keys

@@ -37,6 +37,7 @@ export async function scanProject(
   options: RunOptions & { mode?: ScanMode; ignore?: string[] } = {},
 ): Promise<ProjectScan> {
   const manifestPath = target.endsWith('package.json') ? path.resolve(target) : path.resolve(target, 'package.json');
+  engine.prefetch();
   const manifestText = await readManifestText(manifestPath);
   const problems: string[] = [];
   const mode = options.mode ?? 'auto';
