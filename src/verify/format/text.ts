@@ -3,7 +3,7 @@
  * Used before anything untrusted is shown, whether as markup, decoration text or a message.
  * No `vscode` import: unit-tested in Node.
  */
-import semver from 'semver';
+import * as semver from '../util/semver';
 
 // Characters that are invisible, reorder text or change how neighbours render, so that what is shown
 // could differ from what it is:

@@ -1,5 +1,5 @@
 /** Reading the registry's (unsigned) trust claims per version out of a full packument. Registry strings are untrusted. */
-import semver from 'semver';
+import * as semver from '../util/semver';
 import type { TrustLevel, VersionEvidence } from './types';
 import { isRecord } from '../util/guards';
 

@@ -4,7 +4,7 @@
  * pre-release identifier when it is not a number), never against stable versions or the reverse (except the
  * first pre-release of a channel: see earlierInLine).
  */
-import semver from 'semver';
+import * as semver from '../util/semver';
 import type { ReleaseLine, VersionEvidence } from './types';
 
 export function releaseLineOf(version: string): ReleaseLine {

@@ -6,7 +6,7 @@
  * Full packuments are large (nuxt: 377 versions): they are fetched only when a history is asked for, once
  * per package and registry per service, through the registry client (whose HTTP cache revalidates).
  */
-import semver from 'semver';
+import * as semver from '../util/semver';
 import type { Verdict } from '../types';
 import { EMPTY_POLICY, packageMatches, type Policy } from '../policy/types';
 import type { TrustHistoryDeps } from './deps';

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import semver from 'semver';
+import * as semver from '../util/semver';
 import { FINDING_CODES } from '../history/rules';
 import type { FindingSeverity, TrustFindingCode } from '../history/types';
 import { FILE_LIMITS, readRegularTextFile } from '../fs/safeRead';

@@ -5,7 +5,7 @@
  * because npm-package-arg throws on them.
  */
 import npa from 'npm-package-arg';
-import semver from 'semver';
+import * as semver from '../util/semver';
 import type { ManifestDependency, SpecKind } from '../types';
 
 export type SpecClassification = Pick<ManifestDependency, 'kind' | 'registryName' | 'registrySpec' | 'error'>;

@@ -7,7 +7,7 @@
  * versions that advertise attestations are candidates (others cannot verify), deprecated versions are
  * skipped and prereleases are only offered when the range or the current version is a prerelease.
  */
-import * as semver from 'semver';
+import * as semver from '../util/semver';
 import type { VersionInfo } from '../api';
 import { isExactVersion } from '../format/text';
 

@@ -2,7 +2,7 @@
  * Writing a proposed version into a package.json spec, keeping its range operator when that still
  * resolves to the proposed version. Pure (semver only). Never imports `vscode`.
  */
-import * as semver from 'semver';
+import * as semver from '../util/semver';
 import { isExactVersion } from '../format/text';
 
 export interface SpecRewrite {

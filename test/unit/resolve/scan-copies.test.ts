@@ -32,6 +32,7 @@ function recordingEngine(): { engine: ProvenanceEngine; requests: VerifyRequest[
       });
       return { manifest, lockfile, resolved, notes: [] };
     },
+    prefetch(): void {},
     async verifyAll(list: VerifyRequest[]): Promise<Verdict[]> {
       requests.push(...list);
       return list.map((r) => ({
