@@ -39,6 +39,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 export function makeLogger(io: CliIO): EngineLogger {
   const verbose = Boolean(io.env.PROVENANCE_LENS_DEBUG);
   return {
+    debugEnabled: verbose,
     debug: (m) => verbose && io.stderr(`debug: ${m}\n`),
     info: (m) => verbose && io.stderr(`info: ${m}\n`),
     warn: (m) => io.stderr(`warning: ${m}\n`),

@@ -5,6 +5,11 @@
 import type { Lockfile, ManifestParseResult, Progress, RegistryObservation, ResolvedDependency, TrustInfo, Verdict } from './types';
 
 export interface EngineLogger {
+  /**
+   * false when debug lines are dropped: the engine then does not build them (a scan would otherwise
+   * format and redact a few thousand lines nobody reads). Absent: they are built and passed on.
+   */
+  readonly debugEnabled?: boolean;
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;

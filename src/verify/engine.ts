@@ -24,7 +24,7 @@ import { hasAttestations, type VersionDist } from './pipeline/context';
 import { redactingLogger, redactVerdict } from './format/redact';
 import { isRecord } from './util/guards';
 
-const silentLogger: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const silentLogger: EngineLogger = { debugEnabled: false, debug() {}, info() {}, warn() {}, error() {} };
 
 /** Resolves on the next turn of the event loop, so long runs never block the caller. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

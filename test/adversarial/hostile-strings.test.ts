@@ -198,6 +198,9 @@ describe('hostile strings', function () {
       assert.match(human.out, /alpha@1\.0\.0/);
       assertNoSecret(human.out, 'CLI human output');
       assert.ok(human.err.length > 0);
+      // the debug lines are built when asked for (PROVENANCE_LENS_DEBUG), and redacted
+      assert.match(human.err, /debug: registry: GET http:\/\/\*\*\*@127\.0\.0\.1/);
+      assert.match(human.err, /debug: alpha@1\.0\.0: GET version document from/);
       assertNoSecret(human.err, 'CLI debug log');
       const json = await runCli(['verify', 'alpha@1.0.0', 'plain@3.0.0', '--json', ...common], tmp.dir);
       const report = JSON.parse(json.out) as { results: { registry?: string }[]; registries: { registry: string }[] };

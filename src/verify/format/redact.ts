@@ -73,7 +73,10 @@ export function redactVerdict<T extends object>(verdict: T): T {
 /** A logger that redacts every line before passing it on. */
 export function redactingLogger(logger: EngineLogger): EngineLogger {
   return {
-    debug: (m) => logger.debug(redactSecrets(m)),
+    ...(logger.debugEnabled !== undefined ? { debugEnabled: logger.debugEnabled } : {}),
+    debug: (m) => {
+      if (logger.debugEnabled !== false) logger.debug(redactSecrets(m));
+    },
     info: (m) => logger.info(redactSecrets(m)),
     warn: (m) => logger.warn(redactSecrets(m)),
     error: (m) => logger.error(redactSecrets(m)),

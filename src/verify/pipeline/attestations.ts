@@ -26,7 +26,7 @@ export const attestations: Step = {
       );
     }
     throwIfAborted(ctx.signal);
-    s.log.debug(`${ctx.id}: GET attestations from ${used}`);
+    if (s.log.debugEnabled !== false) s.log.debug(`${ctx.id}: GET attestations from ${used}`);
     const document = await s.client.getAttestations(ctx.name, ctx.version, { signal: ctx.signal, registry: used });
     if (document === null) {
       throw invalid(

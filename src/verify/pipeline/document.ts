@@ -21,7 +21,7 @@ export const versionDocument: Step = {
   name: 'version document',
   async run(s, ctx) {
     throwIfAborted(ctx.signal);
-    s.log.debug(`${ctx.id}: GET version document from ${ctx.registry}`);
+    if (s.log.debugEnabled !== false) s.log.debug(`${ctx.id}: GET version document from ${ctx.registry}`);
     ctx.doc = (await s.client.getVersion(ctx.name, ctx.version, { signal: ctx.signal, cache: documentCaching(s, ctx) })) as VersionDoc;
     ctx.used = ctx.registry;
     ctx.integrity = typeof ctx.doc.dist?.integrity === 'string' ? ctx.doc.dist.integrity : undefined;

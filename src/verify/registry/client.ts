@@ -505,7 +505,8 @@ export class RegistryClient {
     validate: (body: unknown) => T,
     onNotFound: 'not-found' | null,
   ): Promise<T | null> {
-    this.logger?.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
+    if (this.logger && this.logger.debugEnabled !== false)
+      this.logger.debug(`registry: GET ${redactUrl(res.url)} → ${res.status}${res.cacheStatus ? ` (cache: ${res.cacheStatus})` : ''}`);
     if (res.status === 404) {
       if (onNotFound === null) return null;
       throw new RegistryError('not-found', `${req.what}: ${hostLabel(req.registry)} does not have it (HTTP 404)`, {
