@@ -7,7 +7,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const production = process.argv.includes('--production');
 
-// Modules the bundles never use, left out. minipass-fetch (under make-fetch-happen) tries
+// Modules the bundles never use, left out. minipass-fetch (the registry client's fetch) tries
 // `require('iconv-lite')` in a try/catch for Body.textConverted(), which nothing here calls; its
 // encoding tables were 29 % of dist/extension.js. The stand-in throws, so minipass-fetch treats the
 // optional dependency as absent, exactly as without node_modules.

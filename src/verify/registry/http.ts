@@ -1,19 +1,20 @@
 /**
  * The HTTP layer under the registry client.
  *
- * make-fetch-happen (the fetch npm-registry-fetch wraps) does the transfer: keep-alive agents with
- * maxSockets, proxies, CAs, the on-disk HTTP cache (ETag revalidation, `only-if-cached` offline mode).
+ * npm's own HTTP libraries do the transfer: minipass-fetch (the fetch under make-fetch-happen and
+ * npm-registry-fetch) over npm's keep-alive agents (@npmcli/agent: maxSockets, proxies and noproxy,
+ * CAs, strict-ssl, client certificates), built here from the .npmrc settings as make-fetch-happen would.
  * Auth is computed per URL with npm-registry-fetch's own `getAuth`, so credentials are scoped exactly as
  * npm scopes them (the nerf-darted `//host/path/:_authToken` keys).
  *
- * What this layer adds, and why make-fetch-happen is called directly rather than through
- * npm-registry-fetch:
+ * What make-fetch-happen and npm-registry-fetch would add on top is done here instead, because theirs
+ * does not fit:
  * - Redirects are never followed automatically. make-fetch-happen drops the Authorization header only
  *   when the *hostname* changes, so a redirect to another port of the same host would carry the token,
  *   and npm-registry-fetch has no option to turn redirects off. Here a same-origin redirect is followed
  *   (auth recomputed for the new URL) and a redirect to another origin is refused with a clear error.
  * - Retries honour Retry-After: make-fetch-happen's retry (promise-retry) uses a fixed exponential
- *   backoff and ignores Retry-After, so its retry is disabled and done here: 408/429/500/502/503/504 and
+ *   backoff and ignores Retry-After, so retries are done here: 408/429/500/502/503/504 and
  *   transient socket errors (not a refused connection) are retried with exponential backoff, or after Retry-After when the server
  *   sends one; a Retry-After longer than `maxRetryAfterMs` is not waited for (the request fails at once).
  * - Each attempt has its own timeout covering connection, headers and body, and the caller's
@@ -23,6 +24,8 @@
  * - The HTTP cache is this module's own (./httpCache), not make-fetch-happen's: that one streams each
  *   body into the cache while it is read, so a refused body was read to the end and an aborted one left
  *   its temporary file behind. Here only complete bodies within their cap are stored.
+ * With its cache and retries unused, make-fetch-happen was a layer that built three Request objects per
+ * request and loaded its cache libraries at start-up; minipass-fetch is called directly.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -48,7 +51,7 @@ interface FetchResponse {
   headers: FetchHeaders;
   body: FetchBody;
 }
-type MakeFetchHappen = (url: string, options: Record<string, unknown>) => Promise<FetchResponse>;
+type MinipassFetch = (url: string, options: Record<string, unknown>) => Promise<FetchResponse>;
 interface NpmAuth {
   token: string | null;
   auth: string | null;
@@ -60,11 +63,12 @@ type GetAuth = (uri: string, opts: Record<string, unknown>) => NpmAuth;
 type GetNpmAgent = (url: string, options: Record<string, unknown>) => (http.Agent & { protocol?: string }) | false | null;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const stack = {
-  makeFetchHappen: require('make-fetch-happen') as MakeFetchHappen,
-  getAuth: (require('npm-registry-fetch') as { getAuth: GetAuth }).getAuth,
-  getNpmAgent: (require('@npmcli/agent') as { getAgent: GetNpmAgent }).getAgent,
-};
+const fetch = require('minipass-fetch') as MinipassFetch;
+const getNpmAgent = (require('@npmcli/agent') as { getAgent: GetNpmAgent }).getAgent;
+// npm-registry-fetch (and make-fetch-happen and its cache libraries under it) is loaded only when .npmrc
+// names a credential: without one there is nothing for getAuth to find.
+let getAuthFn: GetAuth | undefined;
+const getAuth: GetAuth = (uri, opts) => (getAuthFn ??= (require('npm-registry-fetch') as { getAuth: GetAuth }).getAuth)(uri, opts);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface RetryPolicy {
@@ -259,7 +263,7 @@ export class HttpTransport {
     let agent = this.npmAgents.get(id);
     if (!agent) {
       const { config } = this.options;
-      const made = stack.getNpmAgent(url, {
+      const made = getNpmAgent(url, {
         maxSockets: this.options.concurrency,
         timeout: this.options.timeoutMs,
         rejectUnauthorized: config.strictSSL !== false,
@@ -527,7 +531,7 @@ export class HttpTransport {
     // find, and asking costs a walk up the URL's path for every request.
     if (!this.hasCredentials) return { token: null, auth: null, cert: null, key: null };
     try {
-      return stack.getAuth(url, { ...this.options.config.authOptions, registry });
+      return getAuth(url, { ...this.options.config.authOptions, registry });
     } catch {
       return { token: null, auth: null, cert: null, key: null };
     }
@@ -544,30 +548,26 @@ export class HttpTransport {
   }
 
   private fetchOnce(url: string, req: HttpRequest, signal: AbortSignal, cached: CachedResponse | undefined): Promise<FetchResponse> {
-    const { config } = this.options;
     const auth = this.authFor(url, req.registry);
     const headers: Record<string, string> = { accept: req.accept, 'user-agent': this.options.userAgent };
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     else if (auth.auth) headers.authorization = `Basic ${auth.auth}`;
     if (cached?.etag) headers['if-none-match'] = cached.etag;
     if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
-    return stack.makeFetchHappen(url, {
+    const agent = this.options.agent === 'node' ? this.nodeAgent(url, auth.cert, auth.key) : this.npmAgent(url, auth.cert, auth.key);
+    if (!agent) return Promise.reject(new TypeError(`not a URL the registry client can fetch: ${url}`));
+    headers.connection = 'keep-alive';
+    const { config } = this.options;
+    // The TLS settings go with the request too, as make-fetch-happen passed them (the agent has them as well)
+    return fetch(url, {
       method: 'GET',
       headers,
-      // the HTTP cache is ./httpCache (see the top of this file): make-fetch-happen only transfers
-      cache: 'no-store',
       redirect: 'manual',
-      retry: { retries: 0 },
       timeout: this.options.timeoutMs,
       signal,
-      maxSockets: this.options.concurrency,
-      ...(this.options.agent === 'node'
-        ? { agent: this.nodeAgent(url, auth.cert, auth.key) }
-        : { agent: this.npmAgent(url, auth.cert, auth.key) ?? undefined }),
-      strictSSL: config.strictSSL,
+      agent,
+      rejectUnauthorized: config.strictSSL !== false,
       ...(config.ca ? { ca: config.ca } : {}),
-      ...(config.proxy ? { proxy: config.proxy } : {}),
-      ...(config.noProxy ? { noProxy: config.noProxy } : {}),
       ...(auth.cert && auth.key ? { cert: auth.cert, key: auth.key } : {}),
     });
   }
