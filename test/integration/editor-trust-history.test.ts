@@ -101,4 +101,33 @@ describe('editor trust history with the real engine (fixture registry)', functio
     assert.equal(unchecked?.version, '1.2.0');
     assert.equal(lineFixFor(located, dep, unchecked!)?.title, 'Use 1.2.0 — keeps provenance in 1.x (built from synth-fork/synth-evolving)');
   });
+
+  it('synth-evolving@1.2.0: verified, but built from a fork of the line: the badge says so instead of a plain ✓', async () => {
+    const text = JSON.stringify({ dependencies: { 'synth-evolving': '1.2.0' } }, null, 2);
+    const manifest = path.join(work, 'package.json');
+    fs.writeFileSync(manifest, text);
+    const service = serviceFor(engine);
+    const tracker = new TrustTracker({
+      enabled: () => true,
+      scopeFor: async () => ({ service, engine, policy: { errors: [], applied: false } }),
+      notify: () => {},
+    });
+    const state: DocumentState = { uri: 'file://' + manifest, fsPath: manifest, docVersion: 1, running: false, deps: new Map() };
+    await runDocument(state, { engine, text, ignore: [], signal: new AbortController().signal, onUpdate: (s) => tracker.track(s) });
+    await tracker.idle();
+    const dep = state.deps.get(dependencyKey('dependencies', 'synth-evolving'))!;
+    assert.equal(dep.verdict?.status, 'verified', JSON.stringify(dep.verdict));
+    const moved = dep.trust?.assessment?.findings.find((f) => f.code === 'source-repository-changed');
+    assert.equal(moved?.severity, 'error', JSON.stringify(dep.trust));
+    assert.equal(moved?.previous?.version, '1.0.0');
+    assert.deepEqual(trustBadge(dep.verdict, dep.trust, 'full', '1.2.0'), {
+      status: 'verified',
+      text: '⚠ source repository changed since 1.0.0',
+      mark: 'downgrade',
+    });
+    assert.deepEqual(trustBadge(dep.verdict, dep.trust, 'compact', '1.2.0'), { status: 'verified', text: '⚠', mark: 'downgrade' });
+    // a policy that turns the finding off leaves the verdict's own badge
+    const off = { ...dep.trust!, assessment: { ...dep.trust!.assessment!, findings: [{ ...moved!, severity: 'off' as const }] } };
+    assert.equal(trustBadge(dep.verdict, off, 'full', '1.2.0'), undefined);
+  });
 });

@@ -11,6 +11,7 @@ import type { Verdict } from '../../verify/types';
 import {
   TRUST_RANK,
   type FindingSeverity,
+  type PreviousEvidence,
   type TimelineEntry,
   type TrustAssessment,
   type TrustFinding,
@@ -151,9 +152,11 @@ export function trustHoverLines(verdict: Verdict, trust: DependencyTrust | undef
 }
 
 /**
- * The badge for a verdict whose version lost evidence its release line had (a finding the policy reports
- * as an error or a warning): `⚠ trusted publishing lost since 3.19.2`. Undefined otherwise (the verdict's
- * own badge applies).
+ * The badge for a verdict whose trust history the policy reports as an error or a warning, in the
+ * downgrade's own colour: the version lost evidence its release line had (`⚠ trusted publishing lost
+ * since 3.19.2`), or its signed provenance names another source repository than the line's previous
+ * verified version (`⚠ source repository changed since 1.0.0`: a green ✓ would hide the error the
+ * Problems panel shows). Undefined otherwise (the verdict's own badge applies).
  */
 export function trustBadge(
   verdict: Verdict | undefined,
@@ -162,10 +165,19 @@ export function trustBadge(
   spec?: string,
 ): Badge | undefined {
   if (style === 'off' || !verdict || trust?.id !== `${verdict.name}@${verdict.version}`) return undefined;
-  const finding = downgradeOf(trust.assessment);
-  if (!finding?.previous || (finding.severity !== 'error' && finding.severity !== 'warning')) return undefined;
+  const reported = (f: TrustFinding | undefined): f is TrustFinding & { previous: PreviousEvidence } =>
+    Boolean(f?.previous) && (f!.severity === 'error' || f!.severity === 'warning');
+  const downgrade = downgradeOf(trust.assessment);
+  const moved = trust.assessment?.findings.find((f) => f.code === 'source-repository-changed');
+  const finding = reported(downgrade) ? downgrade : reported(moved) ? moved : undefined;
+  if (!finding) return undefined;
   if (style === 'compact') return { status: verdict.status, text: DOWNGRADE_GLYPH, mark: 'downgrade' };
-  const what = finding.code === 'trusted-publisher-lost' ? 'trusted publishing lost' : 'provenance lost';
+  const what =
+    finding.code === 'trusted-publisher-lost'
+      ? 'trusted publishing lost'
+      : finding.code === 'source-repository-changed'
+        ? 'source repository changed'
+        : 'provenance lost';
   const versionNote =
     verdict.version && spec !== undefined && spec.trim() !== verdict.version ? ` (${cleanText(verdict.version, 40)})` : '';
   return {
