@@ -296,13 +296,14 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
         { timeout: 30_000, interval: 1_000, message: 'the fix-all in Source Action...' },
       );
       await wb().screenshot('more-08-source-action');
-      // Only synth-evolving has a verified version the rule picks (nuxt's newest verified is a major away).
+      // Only synth-evolving has a version to move to (nuxt's newest verified is a major away): its line's
+      // fix, 1.0.0 (same repository), not the nearest verified 1.2.0, which was built from a fork.
       assert.ok(titles.includes('Use versions with verified provenance (1)'), titles.join(' | '));
       await wb()
         .page.locator('.action-widget .monaco-list-row.action', { hasText: 'Use versions with verified provenance (1)' })
         .first()
         .click();
-      await waitFor(async () => (await wb().visibleLines()).some((l) => l.includes('"synth-evolving": "1.2.0"')), {
+      await waitFor(async () => (await wb().visibleLines()).some((l) => l.includes('"synth-evolving": "1.0.0"')), {
         message: 'the fix-all edit',
       });
       const text = await wb().editorText();

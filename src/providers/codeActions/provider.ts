@@ -177,7 +177,12 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     return [...lineFixes, ...preferLineFixes(actions, lineFixes)];
   }
 
-  /** One edit for every invalid / no-provenance dependency that has a verified alternative. */
+  /**
+   * One edit for every invalid / no-provenance dependency that has a verified alternative: for a trust
+   * downgrade the line's fix that keeps the same source repository (as the quick fixes prefer it), else
+   * the nearest verified version. A version built from another repository than the one it is compared
+   * with is only ever offered one at a time, with that said in its title, never applied in bulk.
+   */
   async fixAll(document: vscode.TextDocument, token: vscode.CancellationToken, onlyKnown = false): Promise<vscode.CodeAction | undefined> {
     const state = this.documents.get(document.uri);
     if (!state) return undefined;
@@ -186,11 +191,25 @@ export class ProvenanceCodeActions implements vscode.CodeActionProvider {
     let count = 0;
     const work = located.dependencies.map(async (dependency) => {
       const dep = state.deps.get(dependencyKey(dependency.section, dependency.name));
-      if (!dep || !wantsVersionFix(dep.verdict) || dep.dependency.spec !== dependency.spec) return;
-      const suggestion = onlyKnown
-        ? this.documents.knownSuggestion(document.uri.fsPath, dep)
-        : await this.suggestionFor(document, dep, token);
-      const fix = suggestion && fixFor(dependency, dep, suggestion);
+      if (!dep || dep.dependency.spec !== dependency.spec) return;
+      let fix: ReturnType<typeof fixFor>;
+      const pendingLine = this.trust
+        ? onlyKnown
+          ? this.trust.knownLineFix(document.uri.fsPath, dep)
+          : this.trust.lineFix(document.uri.fsPath, dep)
+        : undefined;
+      const lineFix = pendingLine && (await this.raceCancel(pendingLine, token));
+      if (lineFix) {
+        if (!lineFix.sameSource) return;
+        fix = lineFixFor(dependency, dep, lineFix);
+      } else {
+        if (!wantsVersionFix(dep.verdict)) return;
+        const suggestion = onlyKnown
+          ? this.documents.knownSuggestion(document.uri.fsPath, dep)
+          : await this.suggestionFor(document, dep, token);
+        fix = suggestion && fixFor(dependency, dep, suggestion);
+        if (fix?.otherRepository) return;
+      }
       if (fix && !token.isCancellationRequested) {
         edit.replace(document.uri, specRange(document, dependency), jsonStringBody(fix.newSpec));
         count++;

@@ -32,6 +32,8 @@ export interface Fix {
   located: LocatedDependency;
   title: string;
   newSpec: string;
+  /** The proposed version's signed provenance names another repository than the version it is compared with. */
+  otherRepository?: boolean;
 }
 
 function workflowName(workflowPath: string): string {
@@ -70,6 +72,7 @@ export function fixFor(located: LocatedDependency, dep: DependencyState, suggest
     located,
     newSpec: rewrite.spec,
     title: `Use ${rewrite.spec} — verified provenance${notes ? ` (${notes})` : ''}`,
+    ...(relation.startsWith('different repository') ? { otherRepository: true } : {}),
   };
 }
 

@@ -262,12 +262,22 @@ export class TrustTracker {
    * such version). Memoized per dependency until `invalidate`.
    */
   lineFix(fsPath: string, dep: DependencyState): Promise<LineFix | undefined> {
+    return this.lineFixOf(fsPath, dep, true) ?? Promise.resolve(undefined);
+  }
+
+  /** lineFix's answer when it was already asked for (undefined otherwise: nothing is looked up). */
+  knownLineFix(fsPath: string, dep: DependencyState): Promise<LineFix | undefined> | undefined {
+    return this.lineFixOf(fsPath, dep, false);
+  }
+
+  private lineFixOf(fsPath: string, dep: DependencyState, compute: boolean): Promise<LineFix | undefined> | undefined {
     const trust = currentTrust(dep);
     const verdict = dep.verdict;
     const finding = downgradeOf(trust?.assessment);
     if (!verdict || !finding?.previous) return Promise.resolve(undefined);
     const key = `${this.key(path.dirname(fsPath), verdict)}\u0000${finding.previous.level}`;
     let p = this.fixes.get(key);
+    if (!p && !compute) return undefined;
     if (!p) {
       p = (async () => {
         const scope = await this.scope(fsPath);
