@@ -90,7 +90,7 @@ describe('Provenance Lens in VS Code: completion, commands, export, view, fix-al
       );
       const e = ours(evolving.sections, '○ No provenance · synth-evolving@1.1.0');
       assert.match(e, /Newest version with verified provenance: 2\.0\.0 \(built from synth-org\/synth-evolving\)/);
-      assert.match(e, /Quick fix available: use 1\.2\.0 \(verified provenance\)\./);
+      assert.match(e, /Quick fix available: use 1\.2\.0 \(verified provenance; different repository from 2\.0\.0\)\./);
       await wb().closeHover();
 
       const digest = await wb().hover({ line: '"synth-digest"', token: '1.0.0' }, { expect: 'Provenance check failed' });

@@ -3,6 +3,7 @@
  * Every registry-derived string is escaped; links come only from `facts.links` (https only);
  * command links only name this extension's own commands.
  */
+import { compareProvenance } from '../codeActions/versionFix';
 import type { ProvenanceFacts, ResolutionSource, Verdict } from '../../verify/types';
 import { commandLink, escapeMarkdown, link } from '../../verify/format/markdown';
 import { reasonDocsUrl, shortReason } from './reasons';
@@ -180,7 +181,16 @@ function suggestionLines(input: HoverInput): string[] {
     lines.push(`None of the ${s.checkedWithoutSuccess ?? 0} newest versions that advertise provenance verified.`);
   }
   if (s.fix && s.fix.version !== s.newestVerified?.version) {
-    lines.push('', `Quick fix available: use **${escapeMarkdown(s.fix.version)}** (verified provenance).`);
+    // as the quick fix's title says it: how the proposed version's provenance relates to this one's, else
+    // to the newest verified version's (a build from another repository is said, not hidden)
+    const current = input.verdict?.facts;
+    const relation = current
+      ? compareProvenance(s.fix.verdict?.facts, current, input.verdict?.version ?? '')
+      : s.newestVerified
+        ? compareProvenance(s.fix.verdict?.facts, s.newestVerified.verdict?.facts, s.newestVerified.version)
+        : '';
+    const note = relation ? `; ${escapeMarkdown(relation)}` : '';
+    lines.push('', `Quick fix available: use **${escapeMarkdown(s.fix.version)}** (verified provenance${note}).`);
   } else if (s.fix) {
     lines.push('', 'Quick fix available (Ctrl+. / ⌘.).');
   }

@@ -138,6 +138,30 @@ describe('hover markdown', () => {
     assert.doesNotMatch(off, /Verified/);
   });
 
+  it("the quick fix line says how the proposed version's provenance relates, a fork's build included", () => {
+    const fork = facts({ sourceRepository: 'https://github.com/fork/repo' });
+    const moved = buildHoverMarkdown({
+      ...base,
+      verdict: noProvenance(),
+      suggestion: {
+        newestVerified: { version: '2.0.0', verdict: verified('pkg', '2.0.0') },
+        fix: { version: '1.2.0', verdict: verified('pkg', '1.2.0', fork) },
+        attestedCount: 3,
+      },
+    });
+    assert.match(moved, /Quick fix available: use \*\*1\\\.2\\\.0\*\* \(verified provenance; different repository from 2\\\.0\\\.0\)\./);
+    const same = buildHoverMarkdown({
+      ...base,
+      verdict: noProvenance(),
+      suggestion: {
+        newestVerified: { version: '2.0.0', verdict: verified('pkg', '2.0.0') },
+        fix: { version: '1.2.0', verdict: verified('pkg', '1.2.0') },
+        attestedCount: 3,
+      },
+    });
+    assert.match(same, /\(verified provenance; same repository and workflow as 2\\\.0\\\.0\)\./);
+  });
+
   it('never says verified while pending or stale', () => {
     assert.doesNotMatch(buildHoverMarkdown({ ...base }), /Verified provenance/);
     assert.doesNotMatch(buildHoverMarkdown({ ...base, verdict: verified(), stale: true }), /Verified provenance/);
