@@ -26,6 +26,7 @@ import {
 import { RegistryError, redactUrl } from './errors';
 import { redactDeep, redactingLogger, redactSecrets } from '../format/redact';
 import { FILE_LIMITS, readRegularTextFileSync } from '../fs/safeRead';
+import { packageNameProblem } from '../util/packageName';
 import { DEFAULT_RETRY, HttpTransport, type HttpRequest, type HttpResult, type RetryInfo, type RetryPolicy } from './http';
 import { type NpmConfig, loadNpmConfig, normalizeRegistryUrl, parseNpmrc } from './npmrc';
 
@@ -601,15 +602,6 @@ function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, onC
   });
 }
 
-// validate-npm-package-name ships no typings: the part used here.
-interface NameCheck {
-  validForOldPackages: boolean;
-  errors?: string[];
-  warnings?: string[];
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const validatePackageName = require('validate-npm-package-name') as (name: string) => NameCheck;
-
 /** Names already escaped (a lockfile scan asks for each name two or three times). */
 const escapedNames = new Map<string, string>();
 
@@ -629,9 +621,8 @@ export function escapeName(name: string, registry = NPM_PUBLIC_REGISTRY): string
  * thousands of calls in a scan). A test holds it to npa's answers.
  */
 function escapeNameUncached(name: string, registry: string): string {
-  const check = validatePackageName(name);
-  if (!check.validForOldPackages) {
-    const why = [...(check.errors ?? []), ...(check.warnings ?? [])].join(', ');
+  const why = packageNameProblem(name);
+  if (why !== undefined) {
     throw new RegistryError('not-found', `"${name.slice(0, 214)}" is not a valid package name${why ? `: ${why}` : ''}`, { url: registry });
   }
   return name.replace('/', '%2f');

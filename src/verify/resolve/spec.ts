@@ -7,6 +7,7 @@
 import npa from 'npm-package-arg';
 import * as semver from '../util/semver';
 import type { ManifestDependency, SpecKind } from '../types';
+import { packageNameProblem } from '../util/packageName';
 
 export type SpecClassification = Pick<ManifestDependency, 'kind' | 'registryName' | 'registrySpec' | 'error'>;
 
@@ -69,11 +70,7 @@ function classify(name: string, rawSpec: string, depth: number): SpecClassificat
 }
 
 // A plain version or caret/tilde range ("1.2.3", "^1.2.3", "~1.2.3-beta.1"): the bulk of every package.json.
-const PLAIN_SEMVER = /^([\^~]?)\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]+)?$/;
-
-// validate-npm-package-name ships no typings: the part used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const validatePackageName = require('validate-npm-package-name') as (name: string) => { validForOldPackages: boolean };
+const PLAIN_SEMVER = /^[\^~]?\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]+)?$/;
 
 /**
  * What npm-package-arg answers for a plain version or caret/tilde range of a valid package name, without
@@ -82,7 +79,7 @@ const validatePackageName = require('validate-npm-package-name') as (name: strin
  * name npm would refuse) goes to npm-package-arg. A test holds this to npa's answers.
  */
 export function plainSemver(name: string, spec: string): SpecClassification | undefined {
-  if (!PLAIN_SEMVER.test(spec) || !validatePackageName(name).validForOldPackages) return undefined;
+  if (!PLAIN_SEMVER.test(spec) || packageNameProblem(name) !== undefined) return undefined;
   if (semver.valid(spec, true) !== null) return { kind: 'version', registryName: name, registrySpec: spec };
   if (semver.validRange(spec, true) !== null) return { kind: 'range', registryName: name, registrySpec: spec };
   return undefined;

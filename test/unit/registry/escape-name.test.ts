@@ -80,12 +80,29 @@ describe('escapeName agrees with npm-package-arg', () => {
     '@s/' + 'y'.repeat(250),
     '\u200bzero-width',
     'tab\tname',
+    // path-like names from a hostile lockfile or package.json: never a dot-segment or a second path segment in the URL
+    '@../x',
+    '@./x',
+    '@..%2fx/y',
+    '@scope/..',
+    '%2e%2e',
+    '..%2f..',
+    '@scope%2f..%2fx',
   ];
   for (const name of names) {
     it(JSON.stringify(name.length > 40 ? `${name.slice(0, 37)}...` : name), () => {
       assert.equal(ours(name), npaEscaped(name));
     });
   }
+  it('an escaped name is one URL path segment that is not a dot-segment', () => {
+    for (const name of names) {
+      const escaped = ours(name);
+      if (escaped === undefined) continue;
+      assert.ok(!escaped.includes('/'), escaped);
+      assert.ok(escaped !== '.' && escaped !== '..', escaped);
+      assert.equal(new URL(`https://registry.example/r/${escaped}`).pathname, `/r/${escaped}`, escaped);
+    }
+  });
   it('a seeded sample of generated names', () => {
     const alphabet = "abz09-._~!*()'@/%: ABZ#?\\é";
     let seed = 12345;
