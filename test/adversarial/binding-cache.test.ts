@@ -12,15 +12,7 @@ import * as path from 'node:path';
 import { ProvenanceEngine } from '../../src/verify/engine';
 import { npmKeysFromTufSeed, startFixtureRegistry, type FixtureRegistry } from '../fixture-registry';
 import { generateSyntheticData, toFixturePackages, type SyntheticCase, type SyntheticData } from '../synthetic/generate';
-
-/** One verification in its own "process": the engine is disposed afterwards, as a process that ends writes what waits for the disk. */
-async function once(e: ProvenanceEngine, request: Parameters<ProvenanceEngine['verify']>[0]): ReturnType<ProvenanceEngine['verify']> {
-  try {
-    return await e.verify(request);
-  } finally {
-    await e.dispose();
-  }
-}
+import { verifyOnce } from '../support/engine';
 
 describe('binding attacks: the cache and settings', function () {
   let data: SyntheticData;
@@ -59,11 +51,9 @@ describe('binding attacks: the cache and settings', function () {
 
   it("control: the same trust reuses the cached verdict offline, carrying this request's own location", async () => {
     const cacheDir = freshCache();
-    const firstProcess = engine(cacheDir);
-    assert.equal((await firstProcess.verify({ name: c.name, version: c.version })).status, 'verified');
-    await firstProcess.dispose(); // as the process ends: what is waiting for the disk is written
+    assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     const before = registry.requests.length;
-    const again = await once(engine(cacheDir, { offline: true }), {
+    const again = await verifyOnce(engine(cacheDir, { offline: true }), {
       name: c.name,
       version: c.version,
       integrity: c.integrity,
@@ -78,10 +68,10 @@ describe('binding attacks: the cache and settings', function () {
 
   it('the registry now publishes other npm keys: the verdict cached under the old keys is not reused', async () => {
     const cacheDir = freshCache();
-    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     const undo = registry.fault({ path: '/synthetic/-/npm/v1/keys', status: 200, body: npmKeysFromTufSeed()! });
     try {
-      const v = await once(engine(cacheDir), { name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
+      const v = await verifyOnce(engine(cacheDir), { name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
       assert.notEqual(v.cached, true);
       assert.notEqual(v.status, 'verified', 'signed by a key the registry no longer publishes');
       assert.equal(v.reason?.code, 'unknown-registry-key');
@@ -92,7 +82,7 @@ describe('binding attacks: the cache and settings', function () {
 
   it('offline under another trusted root: the cached verdict is not reused', async () => {
     const cacheDir = freshCache();
-    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     // The same cache read with the public-good root (no trustedRootPath): the synthetic CA is not trusted there.
     const v = await new ProvenanceEngine({
       registry: `${registry.url}/synthetic/`,
@@ -111,8 +101,8 @@ describe('binding attacks: the cache and settings', function () {
 
   it('offline under another attestation registry: the cached verdict is not reused', async () => {
     const cacheDir = freshCache();
-    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
-    const v = await once(engine(cacheDir, { offline: true, attestationRegistry: 'https://attestations.example/' }), {
+    assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
+    const v = await verifyOnce(engine(cacheDir, { offline: true, attestationRegistry: 'https://attestations.example/' }), {
       name: c.name,
       version: c.version,
     });
@@ -122,7 +112,7 @@ describe('binding attacks: the cache and settings', function () {
 
   it('online under another trusted root with the lockfile integrity: recomputed, never verified', async () => {
     const cacheDir = freshCache();
-    assert.equal((await once(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     const v = await new ProvenanceEngine({
       registry: `${registry.url}/synthetic/`,
       attestationRegistry: '',

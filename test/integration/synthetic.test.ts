@@ -5,15 +5,7 @@ import * as path from 'node:path';
 import { ProvenanceEngine } from '../../src/verify/engine';
 import { startFixtureRegistry, type FixtureRegistry } from '../fixture-registry';
 import { generateSyntheticData, toFixturePackages, type SyntheticData } from '../synthetic/generate';
-
-/** One verification in its own "process": the engine is disposed afterwards, as a process that ends writes what waits for the disk. */
-async function once(e: ProvenanceEngine, request: Parameters<ProvenanceEngine['verify']>[0]): ReturnType<ProvenanceEngine['verify']> {
-  try {
-    return await e.verify(request);
-  } finally {
-    await e.dispose();
-  }
-}
+import { verifyOnce } from '../support/engine';
 
 /**
  * Every synthetic scenario (own CA, CT log, transparency log and registry key) served over HTTP by the
@@ -101,16 +93,14 @@ describe('synthetic provenance through the fixture registry and the engine', fun
   it('verdicts are cached per (registry, name, version, integrity, trust root) and reused offline', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-synth-cache-'));
     const c = data.packages.find((x) => x.id === 'github-hosted-verified')!;
-    const firstProcess = engine({ cacheDir });
-    const first = await firstProcess.verify({ name: c.name, version: c.version });
-    await firstProcess.dispose(); // as the process ends: what is waiting for the disk is written
+    const first = await verifyOnce(engine({ cacheDir }), { name: c.name, version: c.version });
     assert.equal(first.status, 'verified');
     const before = registry.requests.length;
-    const again = await once(engine({ cacheDir, offline: true }), { name: c.name, version: c.version, integrity: c.integrity });
+    const again = await verifyOnce(engine({ cacheDir, offline: true }), { name: c.name, version: c.version, integrity: c.integrity });
     assert.equal(again.status, 'verified');
     assert.equal(again.cached, true);
     assert.equal(registry.requests.length, before, 'no request for a cached verdict');
-    const other = await once(engine({ cacheDir, offline: true }), { name: 'synth-plain', version: '1.0.0' });
+    const other = await verifyOnce(engine({ cacheDir, offline: true }), { name: 'synth-plain', version: '1.0.0' });
     assert.equal(other.status, 'unavailable');
   });
 
@@ -127,7 +117,7 @@ describe('synthetic provenance through the fixture registry and the engine', fun
     const e = engine({ cacheDir });
     assert.equal((await e.verify({ name: c.name, version: c.version })).status, 'verified');
     await e.clearCache();
-    const again = await once(engine({ cacheDir, offline: true }), { name: c.name, version: c.version, integrity: c.integrity });
+    const again = await verifyOnce(engine({ cacheDir, offline: true }), { name: c.name, version: c.version, integrity: c.integrity });
     assert.equal(again.status, 'unavailable');
     assert.equal(again.reason?.code, 'offline');
   });

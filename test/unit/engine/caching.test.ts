@@ -8,15 +8,7 @@ import { unavailable } from '../../../src/verify/pipeline/error';
 import type { Verdict } from '../../../src/verify/types';
 import { startFixtureRegistry, type FixtureRegistry } from '../../fixture-registry';
 import { realworldCases } from '../../support/realworld';
-
-/** One verification in its own "process": the engine is disposed afterwards, as a process that ends writes what waits for the disk. */
-async function once(e: ProvenanceEngine, request: Parameters<ProvenanceEngine['verify']>[0]): ReturnType<ProvenanceEngine['verify']> {
-  try {
-    return await e.verify(request);
-  } finally {
-    await e.dispose();
-  }
-}
+import { verifyOnce } from '../../support/engine';
 
 /** URLs of the responses in the disk HTTP cache (each entry starts with a JSON header line naming its URL). */
 function httpCacheUrls(cacheDir: string): string[] {
@@ -59,17 +51,20 @@ describe('engine: what is cached, and where', function () {
 
   it("a lockfile request's version document is not written to the disk HTTP cache (its verdict is), a direct request's is", async () => {
     const lockCache = fs.mkdtempSync(path.join(tmp, 'lock-'));
-    const firstProcess = engine(lockCache);
-    const v = await firstProcess.verify({ name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
+    const v = await verifyOnce(engine(lockCache), { name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
     assert.equal(v.status, 'verified', v.reason?.message);
-    await firstProcess.dispose(); // as the process ends: what is waiting for the disk is written
     assert.deepEqual(
       httpCacheUrls(lockCache).filter((u) => u.endsWith(versionPath(c.name, c.version))),
       [],
     );
     // A new process answers from the verdict cache without asking for the document.
     registry.requests.length = 0;
-    const again = await once(engine(lockCache), { name: c.name, version: c.version, integrity: c.integrity, resolvedFrom: 'lockfile' });
+    const again = await verifyOnce(engine(lockCache), {
+      name: c.name,
+      version: c.version,
+      integrity: c.integrity,
+      resolvedFrom: 'lockfile',
+    });
     assert.equal(again.status, 'verified');
     assert.equal(again.cached, true);
     assert.deepEqual(
@@ -78,7 +73,7 @@ describe('engine: what is cached, and where', function () {
     );
 
     const directCache = fs.mkdtempSync(path.join(tmp, 'direct-'));
-    assert.equal((await once(engine(directCache), { name: c.name, version: c.version })).status, 'verified');
+    assert.equal((await verifyOnce(engine(directCache), { name: c.name, version: c.version })).status, 'verified');
     assert.equal(
       httpCacheUrls(directCache).filter((u) => u.endsWith(versionPath(c.name, c.version))).length,
       1,
@@ -96,13 +91,11 @@ describe('engine: what is cached, and where', function () {
       resolvedFrom: 'lockfile' as const,
       location: 'node_modules/sigstore',
     };
-    const firstProcess = mirror(cacheDir);
-    const first = await firstProcess.verify(request);
-    await firstProcess.dispose();
+    const first = await verifyOnce(mirror(cacheDir), request);
     assert.equal(first.status, 'unavailable');
     assert.equal(first.reason?.code, 'mirror-stripped');
     registry.requests.length = 0;
-    const second = await once(mirror(cacheDir), request);
+    const second = await verifyOnce(mirror(cacheDir), request);
     assert.equal(second.status, 'unavailable');
     assert.equal(second.reason?.code, 'mirror-stripped');
     assert.equal(second.cached, true);
@@ -113,10 +106,10 @@ describe('engine: what is cached, and where', function () {
     );
     // The lockfile binding applies to it as to any cached verdict: other bytes are still a finding.
     const wrong = `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
-    const mismatch = await once(mirror(cacheDir), { ...request, integrity: wrong });
+    const mismatch = await verifyOnce(mirror(cacheDir), { ...request, integrity: wrong });
     assert.equal(mismatch.reason?.code, 'lockfile-integrity-mismatch');
     // Under another attestation registry (another scope) it is not reused.
-    const other = await once(
+    const other = await verifyOnce(
       engine(cacheDir, { registry: `${registry.url}/mirror/`, attestationRegistry: 'http://127.0.0.1:7/' }),
       request,
     );
