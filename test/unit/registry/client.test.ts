@@ -532,6 +532,30 @@ describe('registry client and .npmrc auth (two registries)', function () {
   });
 });
 
+/** A request handler that forwards each request to `upstream(req)` and streams the answer back. */
+function forwarding(upstream: (req: http.IncomingMessage) => string): http.RequestListener {
+  return (req, res) => {
+    const forwarded = http.request(upstream(req), { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    forwarded.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(forwarded);
+  };
+}
+
+/** `<root>/project` with an empty package.json and the given .npmrc. */
+function projectWithNpmrc(root: string, npmrc: string): string {
+  const dir = `${root}/project`;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(`${dir}/package.json`, '{}');
+  fs.writeFileSync(`${dir}/.npmrc`, npmrc);
+  return dir;
+}
+
 describe('registry client and .npmrc proxy settings', function () {
   let target: FixtureRegistry;
   let proxy: http.Server;
@@ -541,17 +565,11 @@ describe('registry client and .npmrc proxy settings', function () {
   before(async () => {
     target = await startFixtureRegistry({ realworldDir: null, extra: [syntheticPackage('alpha', ['1.0.0'])] });
     // a minimal forward proxy for http:// URLs (absolute-form requests)
+    const forward = forwarding((req) => String(req.url));
     proxy = http.createServer((req, res) => {
       proxied.push(String(req.url));
-      const upstream = http.request(String(req.url), { method: req.method, headers: { ...req.headers, connection: 'close' } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
-      req.pipe(upstream);
+      req.headers.connection = 'close';
+      forward(req, res);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   });
@@ -566,13 +584,7 @@ describe('registry client and .npmrc proxy settings', function () {
   });
   afterEach(() => tmp.cleanup());
 
-  function project(npmrc: string): string {
-    const dir = `${tmp.dir}/project`;
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(`${dir}/package.json`, '{}');
-    fs.writeFileSync(`${dir}/.npmrc`, npmrc);
-    return dir;
-  }
+  const project = (npmrc: string): string => projectWithNpmrc(tmp.dir, npmrc);
 
   it('sends requests through the configured proxy', async () => {
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
@@ -601,19 +613,12 @@ describe('registry client over https (.npmrc cafile and strict-ssl)', function (
   before(async () => {
     target = await startFixtureRegistry({ realworldDir: null, extra: [syntheticPackage('alpha', ['1.0.0', '1.1.0'])] });
     // an https front for the fixture registry, with a self-signed loopback certificate
+    const forward = forwarding((req) => `${target.url}${req.url}`);
     tls = https.createServer(
       { key: fs.readFileSync(`${tlsDir}/localhost.key`), cert: fs.readFileSync(`${tlsDir}/localhost.crt`) },
       (req, res) => {
         served.push(String(req.url));
-        const upstream = http.request(`${target.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        });
-        upstream.on('error', () => {
-          res.writeHead(502);
-          res.end();
-        });
-        req.pipe(upstream);
+        forward(req, res);
       },
     );
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
@@ -629,13 +634,7 @@ describe('registry client over https (.npmrc cafile and strict-ssl)', function (
   });
   afterEach(() => tmp.cleanup());
 
-  function project(npmrc: string): string {
-    const dir = `${tmp.dir}/project`;
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(`${dir}/package.json`, '{}');
-    fs.writeFileSync(`${dir}/.npmrc`, npmrc);
-    return dir;
-  }
+  const project = (npmrc: string): string => projectWithNpmrc(tmp.dir, npmrc);
   const registryUrl = () => `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
 
   it('fetches over https with the CA from cafile, several requests on the same agent', async () => {
