@@ -23,6 +23,36 @@ function outcome(verifier: Verifier, bundle: unknown, keepLeafEncodings = false)
   }
 }
 
+/** Runs `body` with X509Certificate.prototype.verify counted: the signature checks actually made. */
+function countingSignatureChecks(body: (checks: () => number) => void): void {
+  let checks = 0;
+  const verifyOriginal = X509Certificate.prototype.verify;
+  X509Certificate.prototype.verify = function (this: X509Certificate, issuer?: X509Certificate) {
+    checks++;
+    return verifyOriginal.call(this, issuer);
+  };
+  try {
+    body(() => checks);
+  } finally {
+    X509Certificate.prototype.verify = verifyOriginal;
+  }
+}
+
+/** Counts the DER encodings of a certificate's root object from now on. */
+function countingEncodings(cert: X509Certificate): () => number {
+  let encodes = 0;
+  const toDER = cert.root.toDER.bind(cert.root);
+  cert.root.toDER = () => (encodes++, toDER());
+  return () => encodes;
+}
+
+/** The trusted root's first CA chain, parsed afresh: [intermediate, root]. */
+function freshChain(data: SyntheticData): X509Certificate[] {
+  return TrustedRoot.fromJSON(data.trustedRoot).certificateAuthorities[0]!.certChain!.certificates.map((c) =>
+    X509Certificate.parse(Buffer.from(c.rawBytes)),
+  );
+}
+
 describe('trusted certificates: pure results kept once per process', function () {
   this.timeout(30_000);
   let data: SyntheticData;
@@ -61,73 +91,47 @@ describe('trusted certificates: pure results kept once per process', function ()
     const entity = toSignedEntity(bundleFromJSON(bundle));
     assert.equal(entity.key.$case, 'certificate');
     const leaf = (entity.key as { certificate: X509Certificate }).certificate;
-    let encodes = 0;
-    const toDER = leaf.root.toDER.bind(leaf.root);
-    leaf.root.toDER = () => (encodes++, toDER());
+    const encodes = countingEncodings(leaf);
     memoizeBundleCertificate(leaf);
     memoizeBundleCertificate(leaf); // idempotent
     const der = leaf.root.toDER();
     assert.equal(leaf.root.toDER(), der);
-    assert.equal(encodes, 1);
+    assert.equal(encodes(), 1);
     assert.equal(leaf.tbsCertificate.toDER(), leaf.tbsCertificate.toDER());
     // another parse of the same bytes is a different object: nothing is shared between bundles
     const other = toSignedEntity(bundleFromJSON(bundle));
     assert.notEqual((other.key as { certificate: X509Certificate }).certificate.root.toDER(), der);
     // its signature check is never kept: a trusted certificate asked about it checks every time
-    const root = TrustedRoot.fromJSON(data.trustedRoot);
-    const [intermediate] = root.certificateAuthorities[0]!.certChain!.certificates.map((x) =>
-      X509Certificate.parse(Buffer.from(x.rawBytes)),
-    );
-    let checks = 0;
-    const verifyOriginal = X509Certificate.prototype.verify;
-    X509Certificate.prototype.verify = function (this: X509Certificate, issuer?: X509Certificate) {
-      checks++;
-      return verifyOriginal.call(this, issuer);
-    };
-    try {
+    const [intermediate] = freshChain(data);
+    countingSignatureChecks((checks) => {
       memoizeTrustedCertificate(intermediate!);
       intermediate!.verify(leaf);
       intermediate!.verify(leaf);
-      assert.equal(checks, 2);
-    } finally {
-      X509Certificate.prototype.verify = verifyOriginal;
-    }
+      assert.equal(checks(), 2);
+    });
   });
 
   it('keeps DER and signature checks of trusted certificates; an untrusted issuer is always checked afresh', () => {
-    const root = TrustedRoot.fromJSON(data.trustedRoot);
-    const [intermediate, ca] = root.certificateAuthorities[0]!.certChain!.certificates.map((c) =>
-      X509Certificate.parse(Buffer.from(c.rawBytes)),
-    );
-    let checks = 0;
-    const verifyOriginal = X509Certificate.prototype.verify;
-    X509Certificate.prototype.verify = function (this: X509Certificate, issuer?: X509Certificate) {
-      checks++;
-      return verifyOriginal.call(this, issuer);
-    };
-    try {
-      let encodes = 0;
-      const toDER = intermediate!.root.toDER.bind(intermediate!.root);
-      intermediate!.root.toDER = () => (encodes++, toDER());
+    const [intermediate, ca] = freshChain(data);
+    countingSignatureChecks((checks) => {
+      const encodes = countingEncodings(intermediate!);
       memoizeTrustedCertificate(intermediate!);
       memoizeTrustedCertificate(intermediate!); // idempotent
       const der = intermediate!.root.toDER();
       assert.equal(intermediate!.root.toDER(), der);
-      assert.equal(encodes, 1);
+      assert.equal(encodes(), 1);
       assert.ok(intermediate!.equals(intermediate!));
 
       // verify(issuer): kept only for trusted issuers
       const plainRoot = X509Certificate.parse(Buffer.from(ca!.root.toDER()));
       assert.equal(intermediate!.verify(plainRoot), true);
       assert.equal(intermediate!.verify(plainRoot), true);
-      assert.equal(checks, 2, 'an issuer that is not memoized is checked every time');
+      assert.equal(checks(), 2, 'an issuer that is not memoized is checked every time');
       memoizeTrustedCertificate(ca!);
       assert.equal(intermediate!.verify(ca!), true);
       assert.equal(intermediate!.verify(ca!), true);
-      assert.equal(checks, 3, 'a trusted issuer: once');
+      assert.equal(checks(), 3, 'a trusted issuer: once');
       assert.equal(ca!.verify(intermediate!), false, 'the root is not signed by the intermediate');
-    } finally {
-      X509Certificate.prototype.verify = verifyOriginal;
-    }
+    });
   });
 });
