@@ -38,14 +38,9 @@ describe('editor trust history with the real engine (fixture registry)', functio
       refreshTrust: false,
     });
   });
-  after(async () => {
-    await engine?.dispose();
-    await registry?.close();
-    if (work) fs.rmSync(work, { recursive: true, force: true });
-  });
-
-  it('synth-evolving@1.1.0: provenance lost since 1.0.0 in the badge, the finding, and a fix to 1.0.0 rather than the fork-built 1.2.0', async () => {
-    const text = JSON.stringify({ dependencies: { 'synth-evolving': '1.1.0' } }, null, 2);
+  /** An open package.json with synth-evolving at `spec`, verified and its trust history judged, as the editor does. */
+  async function judge(spec: string) {
+    const text = JSON.stringify({ dependencies: { 'synth-evolving': spec } }, null, 2);
     const manifest = path.join(work, 'package.json');
     fs.writeFileSync(manifest, text);
     const service = serviceFor(engine);
@@ -55,10 +50,20 @@ describe('editor trust history with the real engine (fixture registry)', functio
       notify: () => {},
     });
     const state: DocumentState = { uri: 'file://' + manifest, fsPath: manifest, docVersion: 1, running: false, deps: new Map() };
-    registry.requests.length = 0;
     await runDocument(state, { engine, text, ignore: [], signal: new AbortController().signal, onUpdate: (s) => tracker.track(s) });
     await tracker.idle();
-    const dep = state.deps.get(dependencyKey('dependencies', 'synth-evolving'))!;
+    return { manifest, service, tracker, dep: state.deps.get(dependencyKey('dependencies', 'synth-evolving'))! };
+  }
+
+  after(async () => {
+    await engine?.dispose();
+    await registry?.close();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('synth-evolving@1.1.0: provenance lost since 1.0.0 in the badge, the finding, and a fix to 1.0.0 rather than the fork-built 1.2.0', async () => {
+    registry.requests.length = 0;
+    const { manifest, service, tracker, dep } = await judge('1.1.0');
     assert.equal(dep.verdict?.status, 'no-provenance', JSON.stringify(dep.verdict));
     const a = dep.trust?.assessment;
     assert.ok(a?.history, JSON.stringify(dep.trust));
@@ -103,19 +108,7 @@ describe('editor trust history with the real engine (fixture registry)', functio
   });
 
   it('synth-evolving@1.2.0: verified, but built from a fork of the line: the badge says so instead of a plain ✓', async () => {
-    const text = JSON.stringify({ dependencies: { 'synth-evolving': '1.2.0' } }, null, 2);
-    const manifest = path.join(work, 'package.json');
-    fs.writeFileSync(manifest, text);
-    const service = serviceFor(engine);
-    const tracker = new TrustTracker({
-      enabled: () => true,
-      scopeFor: async () => ({ service, engine, policy: { errors: [], applied: false } }),
-      notify: () => {},
-    });
-    const state: DocumentState = { uri: 'file://' + manifest, fsPath: manifest, docVersion: 1, running: false, deps: new Map() };
-    await runDocument(state, { engine, text, ignore: [], signal: new AbortController().signal, onUpdate: (s) => tracker.track(s) });
-    await tracker.idle();
-    const dep = state.deps.get(dependencyKey('dependencies', 'synth-evolving'))!;
+    const { dep } = await judge('1.2.0');
     assert.equal(dep.verdict?.status, 'verified', JSON.stringify(dep.verdict));
     const moved = dep.trust?.assessment?.findings.find((f) => f.code === 'source-repository-changed');
     assert.equal(moved?.severity, 'error', JSON.stringify(dep.trust));
