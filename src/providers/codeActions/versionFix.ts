@@ -3,30 +3,12 @@
  * propose and how its spec is rewritten): its title, and how the proposed version's provenance relates
  * to the current one's. No `vscode` import.
  */
-import type { ProvenanceFacts, Verdict } from '../../verify/types';
+import type { Verdict } from '../../verify/types';
 import { rewriteSpec, type Suggestion } from '../../verify/suggest';
 import type { LocatedDependency } from '../locate/manifestLocator';
 import type { DependencyState } from '../state/documentState';
 import { isExactVersion, shortRepository } from '../../verify/format/text';
-
-/** Describes how the proposed version's provenance relates to a reference version's. */
-export function compareProvenance(
-  proposed: ProvenanceFacts | undefined,
-  reference: ProvenanceFacts | undefined,
-  referenceLabel: string,
-): string {
-  if (!proposed) return '';
-  const repo = (f: ProvenanceFacts) =>
-    f.sourceRepository
-      .replace(/\.git$/, '')
-      .replace(/\/+$/, '')
-      .toLowerCase();
-  const workflow = (f: ProvenanceFacts) => f.workflowPath.replace(/@.*$/, '').replace(/^[^/]+\/[^/]+\/(?=\.github\/)/, '');
-  if (!reference) return '';
-  if (repo(proposed) !== repo(reference)) return `different repository from ${referenceLabel}`;
-  if (workflow(proposed) !== workflow(reference)) return `same repository as ${referenceLabel}, different workflow`;
-  return `same repository and workflow as ${referenceLabel}`;
-}
+import { fixRelation } from '../format/relation';
 
 export interface Fix {
   located: LocatedDependency;
@@ -61,11 +43,7 @@ export function fixFor(located: LocatedDependency, dep: DependencyState, suggest
   );
   if (rewrite.spec === located.spec) return undefined;
   const facts = verdict.facts;
-  let relation = '';
-  if (dep.verdict?.facts) relation = compareProvenance(facts, dep.verdict.facts, dep.verdict.version);
-  else if (suggestion.newestVerified && suggestion.newestVerified.version !== version) {
-    relation = compareProvenance(facts, suggestion.newestVerified.verdict.facts, suggestion.newestVerified.version);
-  }
+  let relation = fixRelation(suggestion.fix, dep.verdict, suggestion.newestVerified);
   if (!relation && facts) relation = `built from ${shortRepository(facts.sourceRepository)} by ${workflowName(facts.workflowPath)}`;
   const notes = [relation, rewrite.keptOperator ? '' : 'pinned exactly'].filter(Boolean).join('; ');
   return {

@@ -3,7 +3,7 @@
  * Every registry-derived string is escaped; links come only from `facts.links` (https only);
  * command links only name this extension's own commands.
  */
-import { compareProvenance } from '../codeActions/versionFix';
+import { fixRelation } from './relation';
 import type { ProvenanceFacts, ResolutionSource, Verdict } from '../../verify/types';
 import { commandLink, escapeMarkdown, link } from '../../verify/format/markdown';
 import { reasonDocsUrl, shortReason } from './reasons';
@@ -183,12 +183,7 @@ function suggestionLines(input: HoverInput): string[] {
   if (s.fix && s.fix.version !== s.newestVerified?.version) {
     // as the quick fix's title says it: how the proposed version's provenance relates to this one's, else
     // to the newest verified version's (a build from another repository is said, not hidden)
-    const current = input.verdict?.facts;
-    const relation = current
-      ? compareProvenance(s.fix.verdict?.facts, current, input.verdict?.version ?? '')
-      : s.newestVerified
-        ? compareProvenance(s.fix.verdict?.facts, s.newestVerified.verdict?.facts, s.newestVerified.version)
-        : '';
+    const relation = fixRelation(s.fix, input.verdict, s.newestVerified);
     const note = relation ? `; ${escapeMarkdown(relation)}` : '';
     lines.push('', `Quick fix available: use **${escapeMarkdown(s.fix.version)}** (verified provenance${note}).`);
   } else if (s.fix) {

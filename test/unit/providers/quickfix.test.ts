@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { compareProvenance, fixFor, wantsVersionFix } from '../../../src/providers/codeActions/versionFix';
+import { fixFor, wantsVersionFix } from '../../../src/providers/codeActions/versionFix';
+import { compareProvenance } from '../../../src/providers/format/relation';
 import { candidateOrder, newestFirstAttested, rewriteSpec } from '../../../src/verify/suggest';
 import type { ManifestDependency, Verdict } from '../../../src/verify/types';
 import { noProvenance, verified } from './fixtures';
@@ -78,6 +79,14 @@ describe('provenance comparison for the fix title', () => {
       compareProvenance(facts(), facts({ workflowPath: 'owner/repo/.github/workflows/release.yml@refs/tags/v1' }), '1.0.0'),
       'same repository and workflow as 1.0.0',
     );
+  });
+  it('compares repositories as the trust history does: one repository however it is written, a fork is another', () => {
+    for (const same of ['https://github.com/Owner/Repo', 'git+https://github.com/owner/repo.git', 'https://github.com/owner/repo/']) {
+      assert.equal(compareProvenance(facts(), facts({ sourceRepository: same }), '1.0.0'), 'same repository and workflow as 1.0.0', same);
+    }
+    for (const other of ['https://github.com/fork/repo', 'https://gitlab.com/owner/repo', 'https://github.com/owner/repo2']) {
+      assert.equal(compareProvenance(facts(), facts({ sourceRepository: other }), '1.0.0'), 'different repository from 1.0.0', other);
+    }
   });
 });
 
