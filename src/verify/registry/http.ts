@@ -252,16 +252,17 @@ export class HttpTransport {
    * so the URL's protocol is the answer it would find.
    */
   private npmAgent(url: string, cert: string | null, key: string | null): http.Agent | undefined {
-    let origin: string;
-    let protocol: string;
-    try {
-      ({ origin, protocol } = new URL(url));
-    } catch {
-      return undefined;
-    }
-    const id = `${origin} ${cert ?? ''}`;
+    // keyed by the URL's scheme and authority as written (no parse per request: the same text is the same origin)
+    const authorityEnd = url.indexOf('/', url.indexOf('://') + 3);
+    const id = `${authorityEnd < 0 ? url : url.slice(0, authorityEnd)} ${cert ?? ''}`;
     let agent = this.npmAgents.get(id);
     if (!agent) {
+      let protocol: string;
+      try {
+        protocol = new URL(url).protocol;
+      } catch {
+        return undefined;
+      }
       const { config } = this.options;
       const made = getNpmAgent(url, {
         maxSockets: this.options.concurrency,
