@@ -1,5 +1,5 @@
 /**
- * A hostile registry: endless and empty bodies, credentials in the registry URL.
+ * A hostile registry: endless, compressed and empty bodies, credentials in the registry URL.
  * Real loopback HTTP servers (never a stubbed fetch); no timing is asserted.
  * @positions mirror
  */
@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { ProvenanceEngine } from '../../src/verify/engine';
 import { RegistryError } from '../../src/verify/registry';
 import { startFixtureRegistry, type FixtureRegistry } from '../fixture-registry';
@@ -194,5 +195,66 @@ describe('hostile registry', function () {
         if (cache) assert.deepEqual(filesUnder(path.join(tmp.dir, 'cache', 'http', 'tmp')), []);
       });
     }
+  });
+
+  describe('a compressed body (Content-Encoding: gzip)', () => {
+    /** Serves `body` gzip-compressed at every path; counts the compressed bytes sent. */
+    async function startGzipServer(body: Buffer): Promise<{ url: string; close(): Promise<void> }> {
+      const compressed = zlib.gzipSync(body);
+      const server = http.createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(compressed.length) });
+        res.end(compressed);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      };
+    }
+
+    it('a small compressed body that inflates past the cap is refused at the cap, after decompression, and not cached', async () => {
+      // about 64 kB on the wire, 64 MB inflated: the cap is on what the body becomes
+      const bomb = Buffer.concat([Buffer.from('{"name":"'), Buffer.alloc(64 * MB, 'a'), Buffer.from('"}')]);
+      const server = await startGzipServer(bomb);
+      try {
+        const cacheDir = path.join(tmp.dir, 'cache');
+        const client = testClient(server.url, tmp.dir, { cacheDir, limits: { versionBytes: 1 * MB }, retry: { retries: 0 } });
+        await assert.rejects(client.getVersion('bomb', '1.0.0'), (err: unknown) => {
+          assert.ok(err instanceof RegistryError, String(err));
+          assert.equal(err.code, 'malformed-response');
+          assert.match(err.message, /larger than 1 MB/);
+          return true;
+        });
+        await assert.rejects(testClient(server.url, tmp.dir, { cacheDir, offline: true }).getVersion('bomb', '1.0.0'), /offline/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("a genuine document sent compressed is read as the registry's own (the client inflates what npm's fetch inflates)", async () => {
+      const registry = await startFixtureRegistry({ realworldDir: null, extra: [syntheticPackage('alpha', ['1.0.0'])] });
+      let server: { url: string; close(): Promise<void> } | undefined;
+      try {
+        const plain = await testClient(`${registry.url}/`, tmp.dir).getVersion('alpha', '1.0.0');
+        const raw = await new Promise<Buffer>((resolve, reject) => {
+          http
+            .get(`${registry.url}/alpha/1.0.0`, (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => resolve(Buffer.concat(chunks)));
+            })
+            .on('error', reject);
+        });
+        server = await startGzipServer(raw);
+        assert.deepEqual(await testClient(server.url, tmp.dir).getVersion('alpha', '1.0.0'), plain);
+      } finally {
+        await server?.close();
+        await registry.close();
+      }
+    });
   });
 });
