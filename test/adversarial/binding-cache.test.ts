@@ -84,17 +84,7 @@ describe('binding attacks: the cache and settings', function () {
     const cacheDir = freshCache();
     assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
     // The same cache read with the public-good root (no trustedRootPath): the synthetic CA is not trusted there.
-    const v = await new ProvenanceEngine({
-      registry: `${registry.url}/synthetic/`,
-      attestationRegistry: '',
-      refreshTrust: false,
-      useProjectNpmrc: false,
-      cacheDir,
-      offline: true,
-    }).verify({
-      name: c.name,
-      version: c.version,
-    });
+    const v = await verifyOnce(engine(cacheDir, { trustedRootPath: undefined, offline: true }), { name: c.name, version: c.version });
     assert.equal(v.status, 'unavailable', v.reason?.message);
     assert.equal(v.reason?.code, 'offline');
   });
@@ -113,13 +103,8 @@ describe('binding attacks: the cache and settings', function () {
   it('online under another trusted root with the lockfile integrity: recomputed, never verified', async () => {
     const cacheDir = freshCache();
     assert.equal((await verifyOnce(engine(cacheDir), { name: c.name, version: c.version })).status, 'verified');
-    const v = await new ProvenanceEngine({
-      registry: `${registry.url}/synthetic/`,
-      attestationRegistry: '',
-      refreshTrust: false,
-      useProjectNpmrc: false,
-      cacheDir,
-    }).verify({
+    // the public-good root (no trustedRootPath): the synthetic CA is not trusted there
+    const v = await verifyOnce(engine(cacheDir, { trustedRootPath: undefined }), {
       name: c.name,
       version: c.version,
       integrity: c.integrity,
